@@ -1,0 +1,25 @@
+package failpoints
+
+import "errors"
+
+// Sentinels for misuse of this package and for the failures a model run
+// reports. Misuse panics with an error wrapping one of them; a run's
+// failure is returned by Run (or fails the rapid.T given to Explore) with an
+// error wrapping one of them.
+var (
+	// ErrMisuse: Explore inside Explore, a primitive used by two runs, or a
+	// real-mode goroutine waking a model thread.
+	ErrMisuse = errors.New("failpoints: misuse")
+	// ErrBadOption: an Option that makes no sense (a negative budget or
+	// preemption bound, an unparsable schedule).
+	ErrBadOption = errors.New("failpoints: bad option")
+	// ErrUnknownFailpoint: Enable with a name that is not package-qualified.
+	ErrUnknownFailpoint = errors.New("failpoints: unknown failpoint")
+	// ErrDeadlock: no thread can run and no timer is left.
+	ErrDeadlock = errors.New("deadlock")
+	// ErrStepBudget: a run took more scheduling steps than its budget
+	// (a livelock or a busy spin).
+	ErrStepBudget = errors.New("step budget exceeded")
+	// ErrThreadPanic: a thread of a model run panicked.
+	ErrThreadPanic = errors.New("thread panicked")
+)

@@ -1,0 +1,39 @@
+package failpoints
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/petermattis/goid"
+)
+
+// hooks counts the reasons Hit and the blocking layer must leave their fast
+// path: active model runs, enabled failpoints, and a pending real-mode
+// shutdown. Invariant: hooks == activeRuns + enabledFailpoints +
+// (1 if a real-mode shutdown is unwinding daemons), so hooks == 0 proves the
+// caller is in real mode with nothing to evaluate.
+var hooks atomic.Int64
+
+// managed maps the goroutine id of every live model thread to its thread.
+// Invariant: an entry exists exactly while that goroutine runs a model
+// thread's body (from its first baton to its exit).
+var managed sync.Map // int64 -> *thread
+
+// GoID returns the calling goroutine's id. It costs a few nanoseconds
+// (github.com/petermattis/goid reads it from the runtime's g struct).
+func GoID() int64 { return goid.Get() }
+
+// self returns the model thread the calling goroutine runs, or nil in real
+// mode. It is the one place the two modes are told apart.
+func self() *thread {
+	if hooks.Load() == 0 {
+		return nil
+	}
+	if th, ok := managed.Load(goid.Get()); ok {
+		return th.(*thread)
+	}
+	return nil
+}
+
+// InModel reports whether the calling goroutine is a thread of a model run.
+func InModel() bool { return self() != nil }

@@ -1,0 +1,501 @@
+package failpoints
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/petermattis/goid"
+)
+
+type threadState uint8
+
+const (
+	ready   threadState = iota // may run from readyAt on
+	running                    // holds the baton (exactly one thread, run.cur)
+	blocked                    // parked until woken, or until wakeAt (noWake: never)
+	done                       // its goroutine has ended or is ending
+)
+
+// noWake is the wakeAt of a thread parked with no deadline.
+const noWake = time.Duration(math.MaxInt64)
+
+// A thread is one managed goroutine of a model run.
+//
+// Invariant: state == running exactly for run.cur; a ready thread has
+// readyAt >= the time it was made ready; a blocked thread has wakeAt ==
+// noWake or the virtual instant its deadline or sleep ends; only the thread
+// holding the baton reads or writes any field of its run or of its threads.
+type thread struct {
+	run    *run
+	order  int        // index in run.threads: the tie-break after "already running"
+	info   ThreadInfo // the primitives' Thread, nil for a main thread until SetSelf
+	daemon bool
+	isMain bool
+	gid    int64
+
+	baton chan struct{} // receives one token each time the thread may run
+
+	state    threadState
+	readyAt  time.Duration
+	wakeAt   time.Duration
+	timedOut bool      // set when its wakeAt passed before a wake
+	waitOp   string    // what a blocked thread waits on ("Lock.Acquire")
+	waitPCs  []uintptr // where it parked, resolved only for a report
+}
+
+func (th *thread) name() string {
+	if th.info != nil {
+		if n := th.info.Name(); n != "" {
+			return n
+		}
+	}
+	if th.isMain {
+		return "MainThread"
+	}
+	return fmt.Sprintf("thread#%d", th.order)
+}
+
+// A run is one model execution of a body.
+//
+// Invariant: threads[i].order == i and the slice only grows; live counts
+// the threads whose state is not done; cur is the one running thread (nil
+// once the run finished); now never decreases; steps counts scheduling
+// points and never exceeds maxSteps without failing the run. Once failure
+// is set, aborting is true and no further choice is drawn: every thread
+// still alive is unwound, one at a time, in thread order.
+type run struct {
+	strategy strategy
+	cfg      *config
+
+	now      time.Duration
+	threads  []*thread
+	cur      *thread
+	live     int
+	steps    int
+	aborting bool  // unwinding every thread (a failure, or daemons at exit)
+	failure  error // the first failure; nil for a clean run
+	panicVal any   // the value a thread panicked with, re-panicked by Explore
+
+	trace    *Trace
+	local    map[any]any
+	finished chan struct{} // closed when the last thread ended
+}
+
+func (r *run) finishedRun() bool {
+	select {
+	case <-r.finished:
+		return true
+	default:
+		return false
+	}
+}
+
+// start runs body as the main thread and waits until every thread ended.
+func (r *run) start(body func()) {
+	hooks.Add(1)
+	defer hooks.Add(-1)
+	main := r.newThread(nil, false)
+	main.isMain = true
+	main.state = running
+	r.cur = main
+	go r.threadMain(main, func() {
+		body()
+		r.mainExit(main)
+	})
+	main.baton <- struct{}{}
+	<-r.finished
+}
+
+func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
+	th := &thread{
+		run:    r,
+		order:  len(r.threads),
+		info:   info,
+		daemon: daemon,
+		baton:  make(chan struct{}, 1),
+		wakeAt: noWake,
+	}
+	r.threads = append(r.threads, th)
+	r.live++
+	return th
+}
+
+// threadMain is the body of every model thread's goroutine.
+func (r *run) threadMain(th *thread, fn func()) {
+	<-th.baton
+	th.gid = goid.Get()
+	managed.Store(th.gid, th)
+	defer func() {
+		v := recover()
+		if v != nil && !IsUnwinding(v) {
+			r.fail(fmt.Errorf("%w: %s: %v\n%s", ErrThreadPanic, th.name(), v, stack()), v)
+		}
+		managed.Delete(th.gid)
+		r.exit(th)
+	}()
+	if r.aborting {
+		panic(unwinding{})
+	}
+	fn()
+}
+
+// spawn is Spawn in model mode: the new thread is ready at once, and the
+// spawning thread reaches a scheduling point.
+func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn func()) {
+	th := r.newThread(info, daemon)
+	th.readyAt = r.now
+	r.record(parent, stepStart, "start "+th.name(), nil)
+	go r.threadMain(th, fn)
+	r.point(parent, "", nil)
+}
+
+// point is a scheduling choice for the running thread th: the strategy
+// picks a delay, and the earliest ready thread runs next.
+func (r *run) point(th *thread, name string, obj Observable) {
+	if r.aborting {
+		return
+	}
+	if name != "" {
+		r.record(th, stepPoint, name, obj)
+	}
+	r.countStep(th)
+	if !r.hasChoice(th) {
+		return
+	}
+	d := r.strategy.delay(r, th)
+	if d == 0 {
+		return
+	}
+	r.record(th, stepDelay, "", nil)
+	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+	th.state = ready
+	th.readyAt = r.now + d
+	r.switchFrom(th)
+}
+
+// hasChoice reports whether a delay could change anything: another thread
+// is ready, or some sleeper or timeout is pending.
+func (r *run) hasChoice(th *thread) bool {
+	for _, o := range r.threads {
+		if o != th && (o.state == ready || (o.state == blocked && o.wakeAt != noWake)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextTimer returns the earliest pending wake-up of a blocked thread, or
+// noWake.
+func (r *run) nextTimer() time.Duration {
+	at := noWake
+	for _, o := range r.threads {
+		if o.state == blocked && o.wakeAt < at {
+			at = o.wakeAt
+		}
+	}
+	return at
+}
+
+func (r *run) countStep(th *thread) {
+	r.steps++
+	if r.steps > r.cfg.maxSteps {
+		r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
+			"%s was running", ErrStepBudget, r.cfg.maxSteps, th.name()), nil)
+		panic(unwinding{})
+	}
+}
+
+// sleep parks th on the virtual clock for d.
+func (r *run) sleep(th *thread, d time.Duration) {
+	if r.aborting {
+		panic(unwinding{})
+	}
+	if d <= 0 {
+		r.point(th, "", nil)
+		return
+	}
+	r.record(th, stepSleep, "", nil)
+	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+	r.countStep(th)
+	th.state = blocked
+	th.wakeAt = r.now + d
+	th.waitOp = "Sleep"
+	th.waitPCs = nil
+	r.switchFrom(th)
+	th.waitOp = ""
+}
+
+// park blocks th until wake or its deadline. It reports whether it was
+// woken, and whether the thread must unwind instead of returning.
+func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind bool) {
+	if r.aborting {
+		return false, true
+	}
+	r.record(th, stepBlock, op, nil)
+	th.state = blocked
+	th.wakeAt = noWake
+	if !deadline.IsZero() {
+		th.wakeAt = deadline.Sub(Epoch)
+	}
+	th.timedOut = false
+	th.waitOp = op
+	th.waitPCs = callers()
+	if !r.switchFromSafe(th) {
+		return false, true
+	}
+	th.waitOp = ""
+	return !th.timedOut, false
+}
+
+// wake makes a parked thread ready; it runs when the scheduler picks it.
+func (r *run) wake(th *thread) {
+	if cur := self(); cur == nil || cur.run != r {
+		panic(fmt.Errorf("%w: a thread of a model run was woken from outside the run", ErrMisuse))
+	}
+	if th.state != blocked {
+		return
+	}
+	th.state = ready
+	th.readyAt = r.now
+	th.wakeAt = noWake
+	if !r.aborting {
+		r.record(r.cur, stepWake, "wake "+th.name(), nil)
+	}
+}
+
+// switchFrom passes the baton from th (no longer running) to the next
+// thread and waits for it to come back; a thread resumed during an abort
+// unwinds.
+func (r *run) switchFrom(th *thread) {
+	if !r.switchFromSafe(th) {
+		panic(unwinding{})
+	}
+}
+
+// switchFromSafe is switchFrom that reports an abort instead of panicking.
+func (r *run) switchFromSafe(th *thread) bool {
+	next := r.pick(th)
+	if next == nil {
+		r.fail(r.deadlock(), nil)
+		return false
+	}
+	if next != th {
+		r.handoff(next)
+		<-th.baton
+	} else {
+		r.resume(th)
+	}
+	return !r.aborting
+}
+
+// pick chooses the thread to run after from stopped running: among ready
+// threads (from their readyAt) and blocked threads with a pending wake-up
+// (from their wakeAt), the earliest; ties go to from, then to the strategy
+// (thread order by default). It advances the clock and marks a timed-out
+// thread. It returns nil when nothing can ever run again.
+func (r *run) pick(from *thread) *thread {
+	best := noWake
+	var tied []*thread
+	for _, o := range r.threads {
+		var at time.Duration
+		switch o.state {
+		case ready:
+			at = max(o.readyAt, r.now)
+		case blocked:
+			if o.wakeAt == noWake {
+				continue
+			}
+			at = max(o.wakeAt, r.now)
+		default:
+			continue
+		}
+		switch {
+		case at < best:
+			best, tied = at, append(tied[:0], o)
+		case at == best:
+			tied = append(tied, o)
+		}
+	}
+	if len(tied) == 0 {
+		return nil
+	}
+	next := tied[0]
+	if len(tied) > 1 {
+		next = nil
+		for _, o := range tied {
+			if o == from {
+				next = o
+			}
+		}
+		if next == nil {
+			next = tied[r.strategy.tie(r, tied)]
+		}
+	}
+	if best > r.now {
+		r.now = best
+	}
+	if next.state == blocked {
+		next.timedOut = true
+		next.wakeAt = noWake
+		if next.waitOp != "Sleep" {
+			r.record(next, stepTimeout, next.waitOp, nil)
+		}
+	}
+	next.state = running
+	return next
+}
+
+func (r *run) resume(th *thread) {
+	th.state = running
+	r.cur = th
+}
+
+func (r *run) handoff(next *thread) {
+	r.cur = next
+	next.baton <- struct{}{}
+}
+
+// exit ends th: it wakes a main thread waiting for non-daemon threads, and
+// passes the baton on for the last time.
+func (r *run) exit(th *thread) {
+	th.state = done
+	r.live--
+	if !r.aborting {
+		r.record(th, stepExit, "", nil)
+	}
+	if !th.daemon && !th.isMain {
+		for _, o := range r.threads {
+			if o.isMain && o.state == blocked && o.waitOp == opExit {
+				o.state, o.readyAt = ready, r.now
+			}
+		}
+	}
+	if r.live == 0 {
+		r.cur = nil
+		close(r.finished)
+		return
+	}
+	if r.aborting {
+		r.unwindNext()
+		return
+	}
+	next := r.pick(th)
+	if next == nil {
+		r.fail(r.deadlock(), nil)
+		r.unwindNext()
+		return
+	}
+	r.handoff(next)
+}
+
+// unwindNext hands the baton to the first live thread so it unwinds.
+func (r *run) unwindNext() {
+	for _, o := range r.threads {
+		if o.state != done {
+			o.state = running
+			r.handoff(o)
+			return
+		}
+	}
+}
+
+const opExit = "exit (waiting for non-daemon threads)"
+
+// mainExit is Python's interpreter exit: wait for every non-daemon thread,
+// then unwind the daemon threads.
+func (r *run) mainExit(main *thread) {
+	for r.nonDaemonAlive() {
+		if r.cfg.strictExit {
+			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",
+				ErrDeadlock, strings.Join(r.aliveNames(), ", ")), nil)
+			panic(unwinding{})
+		}
+		main.state = blocked
+		main.wakeAt = noWake
+		main.waitOp = opExit
+		main.waitPCs = nil
+		r.switchFrom(main)
+		main.waitOp = ""
+	}
+	r.aborting = true // unwind the daemons; not a failure
+}
+
+func (r *run) nonDaemonAlive() bool {
+	for _, o := range r.threads {
+		if !o.isMain && !o.daemon && o.state != done {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) aliveNames() []string {
+	var names []string
+	for _, o := range r.threads {
+		if !o.isMain && o.state != done {
+			names = append(names, o.name())
+		}
+	}
+	return names
+}
+
+// fail records the run's first failure and starts the abort.
+func (r *run) fail(err error, panicVal any) {
+	if r.failure == nil {
+		r.failure = err
+		r.panicVal = panicVal
+	}
+	r.aborting = true
+}
+
+// deadlock describes every thread that is still alive and what it waits on.
+func (r *run) deadlock() error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v at %v: no thread can run and no timer is pending", ErrDeadlock, r.now)
+	for _, o := range r.threads {
+		if o.state == done {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s waits on %s", o.name(), o.waitOp)
+		if loc := location(o.waitPCs); loc != "" {
+			fmt.Fprintf(&b, " at %s", loc)
+		}
+	}
+	return fmt.Errorf("%w%s", ErrDeadlock, strings.TrimPrefix(b.String(), ErrDeadlock.Error()))
+}
+
+// location returns file:line of the first frame outside this module's
+// failpoints and primitives packages and the runtime.
+func location(pcs []uintptr) string {
+	if len(pcs) == 0 {
+		return ""
+	}
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if !strings.Contains(f.Function, "interleave/failpoints.") &&
+			!strings.Contains(f.Function, "interleave/primitives.") &&
+			!strings.HasPrefix(f.Function, "runtime.") && f.File != "" {
+			return shortFile(f.File) + fmt.Sprintf(":%d", f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+func shortFile(path string) string {
+	parts := strings.Split(path, "/")
+	if len(parts) > 2 {
+		return strings.Join(parts[len(parts)-2:], "/")
+	}
+	return path
+}
+
+func stack() string {
+	buf := make([]byte, 8192)
+	return string(buf[:runtime.Stack(buf, false)])
+}

@@ -1,0 +1,157 @@
+package failpoints
+
+import (
+	"sync"
+
+	"github.com/petermattis/goid"
+)
+
+// ThreadInfo is what the explorer needs to know of a thread object (the
+// primitives' Thread): its name, for traces and deadlock reports.
+type ThreadInfo interface{ Name() string }
+
+// unwinding is the panic value that unwinds a thread whose run or process
+// is ending; the thread's wrapper recovers it, so deferred calls run and
+// the goroutine ends without a report.
+type unwinding struct{}
+
+// IsUnwinding reports whether a recovered panic value is the signal that
+// unwinds a daemon thread (or every thread of a failed run). A thread
+// wrapper that recovers panics must re-panic such a value.
+func IsUnwinding(v any) bool { _, ok := v.(unwinding); return ok }
+
+// Spawn starts fn as a new thread. Called from a model thread, the new
+// thread belongs to the same run: it waits for the baton, and the call is a
+// scheduling point. Called from any other goroutine, it starts a goroutine
+// that Shutdown waits for (non-daemon) or unwinds (daemon). fn should
+// recover its own panics; Spawn only recovers the unwinding signal.
+func Spawn(info ThreadInfo, daemon bool, fn func()) {
+	if th := self(); th != nil {
+		th.run.spawn(th, info, daemon, fn)
+		return
+	}
+	realThreads.start(daemon, fn)
+}
+
+// Self returns the ThreadInfo of the calling model thread, nil in real mode
+// or for a main thread that has none yet (see SetSelf).
+func Self() ThreadInfo {
+	if th := self(); th != nil {
+		return th.info
+	}
+	return nil
+}
+
+// SetSelf sets the ThreadInfo of the calling model thread; the primitives
+// use it to give a run's main thread its Thread object. No-op in real mode.
+func SetSelf(info ThreadInfo) {
+	if th := self(); th != nil {
+		th.info = info
+	}
+}
+
+// Local returns the value stored under key for the calling model run,
+// creating it with mk on first use; in real mode it returns nil. The
+// primitives keep per-run state in it (the thread registry and counter), so
+// a run's thread names and counts do not depend on other runs.
+func Local(key any, mk func() any) any {
+	th := self()
+	if th == nil {
+		return nil
+	}
+	r := th.run
+	if r.local == nil {
+		r.local = map[any]any{}
+	}
+	v, ok := r.local[key]
+	if !ok {
+		v = mk()
+		r.local[key] = v
+	}
+	return v
+}
+
+// realThreads tracks the threads started in real mode, so Shutdown can wait
+// for the non-daemon ones and unwind the daemon ones.
+var realThreads = &realRegistry{daemons: map[int64]bool{}, unwind: make(chan struct{})}
+
+type realRegistry struct {
+	nonDaemon sync.WaitGroup // one count per live non-daemon thread
+	daemon    sync.WaitGroup // one count per live daemon thread
+
+	mu      sync.Mutex
+	daemons map[int64]bool // goroutine ids of live daemon threads; guarded by mu
+	unwind  chan struct{}  // closed while a Shutdown unwinds daemons; guarded by mu
+}
+
+func (rr *realRegistry) start(daemon bool, fn func()) {
+	if daemon {
+		rr.daemon.Add(1)
+	} else {
+		rr.nonDaemon.Add(1)
+	}
+	go func() {
+		id := goid.Get()
+		if daemon {
+			rr.mu.Lock()
+			rr.daemons[id] = true
+			rr.mu.Unlock()
+		}
+		defer func() {
+			if daemon {
+				rr.mu.Lock()
+				delete(rr.daemons, id)
+				rr.mu.Unlock()
+				rr.daemon.Done()
+			} else {
+				rr.nonDaemon.Done()
+			}
+		}()
+		defer func() {
+			if v := recover(); v != nil && !IsUnwinding(v) {
+				panic(v)
+			}
+		}()
+		fn()
+	}()
+}
+
+// daemonUnwind returns a channel that is closed when the calling goroutine
+// is a real-mode daemon thread that a Shutdown is unwinding, and nil (never
+// ready) otherwise.
+func daemonUnwind() <-chan struct{} {
+	id := goid.Get()
+	realThreads.mu.Lock()
+	defer realThreads.mu.Unlock()
+	if realThreads.daemons[id] {
+		return realThreads.unwind
+	}
+	return nil
+}
+
+// checkUnwind panics with the unwinding signal when the caller is a
+// real-mode daemon thread and a Shutdown is in progress.
+func checkUnwind() {
+	select {
+	case <-daemonUnwind():
+		panic(unwinding{})
+	default:
+	}
+}
+
+// Shutdown is process exit for real-mode threads: it waits for every
+// non-daemon thread started outside a model run, then unwinds every daemon
+// thread at its next blocking point, failpoint or sleep and waits for it to
+// end. Afterwards new threads may be started again.
+func Shutdown() {
+	realThreads.nonDaemon.Wait()
+	realThreads.mu.Lock()
+	close(realThreads.unwind)
+	realThreads.mu.Unlock()
+	hooks.Add(1) // daemons in a busy loop of failpoints must notice
+	realThreads.daemon.Wait()
+	hooks.Add(-1)
+	realThreads.mu.Lock()
+	realThreads.unwind = make(chan struct{})
+	realThreads.mu.Unlock()
+}

@@ -1,0 +1,165 @@
+package failpoints
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// A Waiter is one thread parked in a WaitQueue.
+type Waiter struct {
+	prev, next *Waiter
+	queued     bool          // in its queue's list; guarded by the owner's mutex
+	woken      bool          // a wake chose it; guarded by the owner's mutex
+	ch         chan struct{} // real mode: receives one token when woken
+	th         *thread       // model mode: the parked thread
+}
+
+// A WaitQueue is the FIFO of threads parked on one primitive, and the only
+// way a primitive blocks or wakes a thread in either mode. The zero value
+// is an empty queue. Every method must be called with the owner's mutex
+// held (the mutex passed to Wait), and no primitive may hold that mutex
+// across a failpoint or a park: Wait releases it while parked.
+//
+// Invariant: the list holds exactly the waiters that are parked and have
+// been neither woken nor timed out, oldest first; n is its length; a queued
+// waiter has woken == false and a woken waiter is not queued. In model mode
+// run is the run that first used the queue, and every later use must come
+// from the same run.
+type WaitQueue struct {
+	head, tail *Waiter
+	n          int
+	run        *run
+}
+
+// Len returns the number of parked, not yet woken, waiters.
+func (q *WaitQueue) Len() int { return q.n }
+
+// Wait parks the calling thread on q until a Wake chooses it or the
+// deadline passes (a zero deadline never passes). mu must be held; Wait
+// releases it while parked and holds it again when it returns. It reports
+// whether the thread was woken; false means the deadline passed first and
+// the thread is no longer queued. op names the operation for deadlock
+// reports and goroutine dumps ("Lock.Acquire").
+//
+// A daemon thread whose run (or, in real mode, whose process) is ending
+// does not return: it unwinds, running its deferred calls.
+func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
+	th := self()
+	if !deadline.IsZero() && !deadline.After(now(th)) {
+		return false
+	}
+	w := &Waiter{}
+	if th != nil {
+		q.bind(th.run)
+		w.th = th
+	} else {
+		w.ch = make(chan struct{}, 1)
+	}
+	q.push(w)
+	mu.Unlock()
+	var woken, unwind bool
+	if th != nil {
+		woken, unwind = th.run.park(th, op, deadline)
+	} else {
+		woken, unwind = parkReal(w, deadline)
+	}
+	mu.Lock()
+	if w.woken {
+		woken = true
+	} else if w.queued {
+		q.remove(w)
+	}
+	if unwind {
+		mu.Unlock()
+		panic(unwinding{})
+	}
+	return woken
+}
+
+// WakeOne wakes the oldest waiter and reports whether there was one.
+func (q *WaitQueue) WakeOne() bool { return q.WakeN(1) == 1 }
+
+// WakeAll wakes every waiter and returns how many it woke.
+func (q *WaitQueue) WakeAll() int { return q.WakeN(q.n) }
+
+// WakeN wakes the n oldest waiters (fewer if fewer wait) and returns how
+// many it woke. A woken thread runs only after the waker releases the
+// owner's mutex (in model mode: at the waker's next scheduling point).
+func (q *WaitQueue) WakeN(n int) int {
+	woke := 0
+	for ; woke < n && q.head != nil; woke++ {
+		w := q.head
+		q.remove(w)
+		w.woken = true
+		if w.th != nil {
+			w.th.run.wake(w.th)
+		} else {
+			w.ch <- struct{}{}
+		}
+	}
+	return woke
+}
+
+func (q *WaitQueue) bind(r *run) {
+	if q.run == nil || q.run.finishedRun() {
+		q.run = r
+		return
+	}
+	if q.run != r {
+		panic(fmt.Errorf("%w: a primitive is used by two model runs at once", ErrMisuse))
+	}
+}
+
+func (q *WaitQueue) push(w *Waiter) {
+	w.queued = true
+	w.prev = q.tail
+	if q.tail != nil {
+		q.tail.next = w
+	} else {
+		q.head = w
+	}
+	q.tail = w
+	q.n++
+}
+
+func (q *WaitQueue) remove(w *Waiter) {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		q.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		q.tail = w.prev
+	}
+	w.prev, w.next, w.queued = nil, nil, false
+	q.n--
+}
+
+// parkReal blocks a real-mode goroutine until w is woken, the deadline
+// passes, or (for a daemon thread) a Shutdown unwinds it.
+func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
+	var timeout <-chan time.Time
+	if !deadline.IsZero() {
+		t := time.NewTimer(time.Until(deadline))
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-w.ch:
+		return true, false
+	case <-timeout:
+		return false, false
+	case <-daemonUnwind():
+		return false, true
+	}
+}
+
+// callers records where a model thread parks, for the deadlock report.
+func callers() []uintptr {
+	pcs := make([]uintptr, 12)
+	return pcs[:runtime.Callers(3, pcs)]
+}
