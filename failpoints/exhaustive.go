@@ -48,19 +48,23 @@ func (e *exhaustiveStrategy) delay(r *run, th *thread) time.Duration {
 		options += others
 	}
 	v := e.take(options, true)
-	r.trace.Schedule = append(r.trace.Schedule, v)
 	if v == 0 {
+		r.trace.Schedule = append(r.trace.Schedule, 0)
 		return 0
 	}
+	r.trace.Schedule = append(r.trace.Schedule, yieldCode)
 	e.preemptions++
-	e.prefer = v - 1
-	return Tick
+	if others > 1 {
+		e.prefer = v - 1 // pick calls tie only when several others are ready
+	}
+	return yieldDelay
 }
 
 func (e *exhaustiveStrategy) tie(r *run, tied []*thread) int {
 	if e.prefer >= 0 {
 		v := min(e.prefer, len(tied)-1)
 		e.prefer = -1
+		r.trace.Schedule = append(r.trace.Schedule, v)
 		return v
 	}
 	v := e.take(len(tied), false)

@@ -115,6 +115,9 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 		st = newPCT(cfg.pctDepth, cfg.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
 	}
 	tr := execute(body, cfg, st)
+	if hunting.Load() > 0 {
+		huntTraces.Store(t, tr)
+	}
 	if tr.Failure == nil {
 		return tr
 	}
@@ -172,5 +175,5 @@ func ThreadPanicked(v any, stack []byte) {
 	if r.cfg.expectPanics && !isRapidSignal(v) {
 		return
 	}
-	r.fail(fmt.Errorf("%w: %s: %v\n%s", ErrThreadPanic, th.name(), v, stack), v)
+	r.fail(panicError(th, v, string(stack)), v)
 }

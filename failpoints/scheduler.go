@@ -19,6 +19,11 @@ const (
 	done                       // its goroutine has ended or is ending
 )
 
+// yieldDelay is the delay a strategy returns to hand the turn to another
+// thread ready at the same instant (chosen through tie), without moving the
+// clock: how exhaustive enumeration and PCT switch threads.
+const yieldDelay = time.Duration(-1)
+
 // noWake is the wakeAt of a thread parked with no deadline.
 const noWake = time.Duration(math.MaxInt64)
 
@@ -76,6 +81,7 @@ type run struct {
 	live     int
 	steps    int
 	aborting bool  // unwinding every thread (a failure, or daemons at exit)
+	yielding bool  // the running thread yields its turn: pick another ready thread
 	failure  error // the first failure; nil for a clean run
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
@@ -131,7 +137,7 @@ func (r *run) threadMain(th *thread, fn func()) {
 	defer func() {
 		v := recover()
 		if v != nil && !IsUnwinding(v) {
-			r.fail(fmt.Errorf("%w: %s: %v\n%s", ErrThreadPanic, th.name(), v, stack()), v)
+			r.fail(panicError(th, v, stack()), v)
 		}
 		managed.Delete(th.gid)
 		r.exit(th)
@@ -170,9 +176,14 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		return
 	}
 	r.record(th, stepDelay, "", nil)
-	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
 	th.state = ready
-	th.readyAt = r.now + d
+	if d == yieldDelay {
+		th.readyAt = r.now
+		r.yielding = true
+	} else {
+		r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+		th.readyAt = r.now + d
+	}
 	r.switchFrom(th)
 }
 
@@ -293,13 +304,19 @@ func (r *run) switchFromSafe(th *thread) bool {
 
 // pick chooses the thread to run after from stopped running: among ready
 // threads (from their readyAt) and blocked threads with a pending wake-up
-// (from their wakeAt), the earliest; ties go to from, then to the strategy
-// (thread order by default). It advances the clock and marks a timed-out
+// (from their wakeAt), the earliest; ties go to from if it is still ready
+// (it was delayed, not blocked), then to the strategy (thread order by
+// default). It advances the clock and marks a timed-out
 // thread. It returns nil when nothing can ever run again.
 func (r *run) pick(from *thread) *thread {
 	best := noWake
 	var tied []*thread
+	yielding := r.yielding
+	r.yielding = false
 	for _, o := range r.threads {
+		if yielding && o == from {
+			continue
+		}
 		var at time.Duration
 		switch o.state {
 		case ready:
@@ -320,14 +337,18 @@ func (r *run) pick(from *thread) *thread {
 		}
 	}
 	if len(tied) == 0 {
-		return nil
+		if yielding {
+			tied, best = append(tied, from), r.now
+		} else {
+			return nil
+		}
 	}
 	next := tied[0]
 	if len(tied) > 1 {
 		next = nil
 		for _, o := range tied {
-			if o == from {
-				next = o
+			if o == from && from.state == ready {
+				next = o // a delayed thread keeps its turn on a tie
 			}
 		}
 		if next == nil {
@@ -493,6 +514,15 @@ func shortFile(path string) string {
 		return strings.Join(parts[len(parts)-2:], "/")
 	}
 	return path
+}
+
+// panicError describes a thread's panic; a panic value that is an error
+// stays visible to errors.Is.
+func panicError(th *thread, v any, stack string) error {
+	if err, ok := v.(error); ok {
+		return fmt.Errorf("%w: %s: %w\n%s", ErrThreadPanic, th.name(), err, stack)
+	}
+	return fmt.Errorf("%w: %s: %v\n%s", ErrThreadPanic, th.name(), v, stack)
 }
 
 func stack() string {

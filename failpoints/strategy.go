@@ -25,14 +25,21 @@ type strategy interface {
 //	0 .. preemptFrom-1          keep running
 //	preemptFrom .. timerFrom-1  a delay of 1..24 ticks: others at now run first
 //	timerFrom .. delayCodes-1   a delay past the next pending timer, plus 1..8 ticks
+//	yieldCode                   yield to the thread the next choice (a tie) names
+//
+// rapid draws only the first three; exhaustive enumeration and PCT record
+// yieldCode, so any printed schedule replays.
 const (
 	preemptFrom = 224
 	timerFrom   = 248
 	delayCodes  = 256
+	yieldCode   = delayCodes
 )
 
 func decodeDelay(r *run, code int) time.Duration {
 	switch {
+	case code >= yieldCode:
+		return yieldDelay
 	case code < preemptFrom:
 		return 0
 	case code < timerFrom:
@@ -148,8 +155,8 @@ func (p *pctStrategy) delay(r *run, th *thread) time.Duration {
 	mine := p.priority(th)
 	for _, o := range r.threads {
 		if o != th && readyAt(r, o) && p.priority(o) > mine {
-			r.trace.Schedule = append(r.trace.Schedule, preemptFrom)
-			return Tick
+			r.trace.Schedule = append(r.trace.Schedule, yieldCode)
+			return yieldDelay
 		}
 	}
 	r.trace.Schedule = append(r.trace.Schedule, 0)

@@ -165,6 +165,9 @@ func (tr *Trace) describe(s Step) string {
 		op = "sleep " + s.Delay.String()
 	case stepDelay:
 		op = "preempted for " + s.Delay.String()
+		if s.Delay == 0 {
+			op = "yields"
+		}
 	}
 	if s.State != nil {
 		op = fmt.Sprintf("%-22s %s", op, tr.state(s.State))

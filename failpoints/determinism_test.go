@@ -1,0 +1,130 @@
+package failpoints_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"pgregory.net/rapid"
+)
+
+// busyBody is three threads that lock, sleep, time out and race, so a
+// schedule has many choices of every kind.
+func busyBody() {
+	var l toyLock
+	var g toyGroup
+	shared := 0
+	for i := range 3 {
+		g.Go(fmt.Sprintf("T%d", i+1), func() {
+			for j := range 3 {
+				l.Acquire()
+				v := shared
+				failpoints.Hit(fpRead, nil)
+				shared = v + 1
+				l.Release()
+				failpoints.Sleep(time.Duration(i+j) * time.Millisecond)
+				l.mu.Lock()
+				l.q.Wait(&l.mu, "toyLock.Wait", failpoints.Deadline(time.Millisecond))
+				l.mu.Unlock()
+			}
+		})
+	}
+	g.Wait()
+}
+
+// withRapidSeed runs fn with -rapid.seed set to seed (and, if checks is
+// not empty, -rapid.checks to checks).
+func withRapidSeed(t *testing.T, seed string, fn func(), checks ...string) {
+	set := func(name, v string) {
+		f := flag.Lookup(name)
+		old := f.Value.String()
+		if err := f.Value.Set(v); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Value.Set(old) })
+	}
+	set("rapid.seed", seed)
+	for _, c := range checks {
+		set("rapid.checks", c)
+	}
+	fn()
+}
+
+// tracesForSeed returns the traces of the 20 schedules rapid runs for seed.
+func tracesForSeed(t *testing.T, seed string) []string {
+	var traces []string
+	withRapidSeed(t, seed, func() {
+		rapid.Check(t, func(rt *rapid.T) {
+			traces = append(traces, failpoints.Explore(rt, busyBody, failpoints.TraceLimit(0)).String())
+		})
+	}, "20")
+	return traces
+}
+
+func TestSameSeedSameTraces(t *testing.T) {
+	want := tracesForSeed(t, "42")
+	for i := range 100 {
+		got := tracesForSeed(t, "42")
+		if strings.Join(got, "") != strings.Join(want, "") {
+			t.Fatalf("run %d of seed 42 differs from the first", i)
+		}
+	}
+	distinct := map[string]bool{}
+	for _, tr := range want {
+		distinct[tr] = true
+	}
+	if len(distinct) < 5 {
+		t.Fatalf("seed 42 gave only %d distinct traces in %d schedules; the schedule is not being explored", len(distinct), len(want))
+	}
+}
+
+func TestReplayScheduleGivesSameTrace(t *testing.T) {
+	withRapidSeed(t, "7", func() {
+		rapid.Check(t, func(rt *rapid.T) {
+			tr := failpoints.Explore(rt, busyBody, failpoints.TraceLimit(0))
+			sched, err := failpoints.ParseSchedule(tr.Schedule.String())
+			if err != nil {
+				rt.Fatal(err)
+			}
+			again, err := failpoints.Run(busyBody, failpoints.Replay(sched), failpoints.TraceLimit(0))
+			if err != nil {
+				rt.Fatal(err)
+			}
+			if again.String() != tr.String() {
+				rt.Fatalf("Replay(%q) differs:\n%s\nwant\n%s", tr.Schedule, again, tr)
+			}
+		})
+	})
+}
+
+// TestTracesAcrossProcesses runs the same seed in two child processes and
+// compares what they print, byte for byte.
+func TestTracesAcrossProcesses(t *testing.T) {
+	if os.Getenv("INTERLEAVE_CHILD_TRACE") != "" {
+		for _, tr := range tracesForSeed(t, os.Getenv("INTERLEAVE_CHILD_TRACE")) {
+			fmt.Print(tr)
+		}
+		return
+	}
+	out := func() string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTracesAcrossProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "INTERLEAVE_CHILD_TRACE=99")
+		b, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, b)
+		}
+		return string(b)
+	}
+	a, b := out(), out()
+	if a != b {
+		t.Fatalf("two processes with seed 99 printed different traces (%d and %d bytes)", len(a), len(b))
+	}
+	if strings.Count(a, "interleaving ") != 20 {
+		t.Fatalf("child printed %d traces; want one per schedule", strings.Count(a, "interleaving "))
+	}
+}

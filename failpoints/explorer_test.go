@@ -1,0 +1,243 @@
+package failpoints_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"pgregory.net/rapid"
+)
+
+func TestRunZeroScheduleIsSequential(t *testing.T) {
+	body, counter := lostUpdate(2)
+	tr, err := failpoints.Run(body)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if *counter != 2 {
+		t.Fatalf("counter = %d; want 2 under the all-zero schedule\n%s", *counter, tr)
+	}
+	if tr.Preemptions() != 0 {
+		t.Fatalf("Preemptions() = %d; want 0", tr.Preemptions())
+	}
+}
+
+func TestExploreFindsLostUpdateAndShrinksToOnePreemption(t *testing.T) {
+	res := failpoints.Hunt(t, func(rt *rapid.T) {
+		body, counter := lostUpdate(2)
+		failpoints.Explore(rt, body)
+		if *counter != 2 {
+			rt.Fatalf("counter = %d; want 2", *counter)
+		}
+	})
+	if !res.Found {
+		t.Fatalf("lost update not found in %d schedules", res.Schedules)
+	}
+	if res.Trace == nil {
+		t.Fatalf("no shrunk trace captured; log:\n%s", res.Log)
+	}
+	if got := res.Trace.Preemptions(); got != 1 {
+		t.Fatalf("shrunk trace has %d preemptions; want 1\n%s", got, res.Trace)
+	}
+	t.Logf("found after %d schedules; shrunk interleaving:\n%s", res.Schedules, res.Trace)
+}
+
+func TestDeadlockIsReportedNamingBothThreads(t *testing.T) {
+	start := time.Now()
+	_, err := failpoints.Run(func() {
+		var a, b toyLock
+		var g toyGroup
+		g.Go("left", func() { a.Acquire(); failpoints.Sleep(time.Second); b.Acquire() })
+		g.Go("right", func() { b.Acquire(); failpoints.Sleep(time.Second); a.Acquire() })
+		g.Wait()
+	})
+	if !errors.Is(err, failpoints.ErrDeadlock) {
+		t.Fatalf("Run err = %v; want ErrDeadlock", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"left waits on toyLock.Acquire", "right waits on toyLock.Acquire", "MainThread waits on toyGroup.Wait", "toys_test.go:"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("deadlock report took %v; want well under a second", d)
+	}
+}
+
+func TestNestedAcquireDeadlocks(t *testing.T) {
+	_, err := failpoints.Run(func() {
+		var l toyLock
+		var g toyGroup
+		for _, n := range []string{"Thread-1", "Thread-2"} {
+			g.Go(n, func() { l.Acquire(); l.Acquire() })
+		}
+		g.Wait()
+	})
+	if !errors.Is(err, failpoints.ErrDeadlock) {
+		t.Fatalf("Run err = %v; want ErrDeadlock", err)
+	}
+	for _, want := range []string{"Thread-1 waits on toyLock.Acquire", "Thread-2 waits on toyLock.Acquire"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("report lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestVirtualSleepAndTimeout(t *testing.T) {
+	var woke, timedOut time.Duration
+	_, err := failpoints.Run(func() {
+		var l toyLock
+		l.Acquire()
+		var g toyGroup
+		g.Go("sleeper", func() {
+			failpoints.Sleep(3 * time.Second)
+			woke = failpoints.Now().Sub(failpoints.Epoch)
+		})
+		g.Go("waiter", func() {
+			l.mu.Lock()
+			ok := l.q.Wait(&l.mu, "toyLock.AcquireTimeout", failpoints.Deadline(1500*time.Millisecond))
+			l.mu.Unlock()
+			if ok {
+				panic("woken without a wake")
+			}
+			timedOut = failpoints.Now().Sub(failpoints.Epoch)
+		})
+		g.Wait()
+		l.Release()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if woke != 3*time.Second || timedOut != 1500*time.Millisecond {
+		t.Fatalf("sleeper woke at %v, waiter timed out at %v; want 3s and 1.5s", woke, timedOut)
+	}
+}
+
+func TestThreadPanicFailsTheRun(t *testing.T) {
+	_, err := failpoints.Run(func() {
+		var g toyGroup
+		g.Go("boom", func() { panic("kaboom") })
+		g.Wait()
+	})
+	if !errors.Is(err, failpoints.ErrThreadPanic) || !strings.Contains(err.Error(), "boom: kaboom") {
+		t.Fatalf("Run err = %v; want ErrThreadPanic naming boom", err)
+	}
+}
+
+func TestDaemonThreadsAreUnwoundAtExit(t *testing.T) {
+	cleaned := false
+	_, err := failpoints.Run(func() {
+		var l toyLock
+		l.Acquire()
+		failpoints.Spawn(toyThread("daemon"), true, func() {
+			defer func() { cleaned = true }()
+			l.Acquire() // blocks forever: the run must unwind it, not report a deadlock
+		})
+		failpoints.Sleep(time.Second)
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !cleaned {
+		t.Fatal("daemon thread's deferred call did not run")
+	}
+}
+
+func TestMainWaitsForNonDaemonThreads(t *testing.T) {
+	var doneAt time.Duration
+	tr, err := failpoints.Run(func() {
+		failpoints.Spawn(toyThread("worker"), false, func() {
+			failpoints.Sleep(5 * time.Second)
+			doneAt = failpoints.Now().Sub(failpoints.Epoch)
+		})
+	})
+	if err != nil || doneAt != 5*time.Second || tr.Duration != 5*time.Second {
+		t.Fatalf("err = %v, worker done at %v, run lasted %v; want nil, 5s, 5s", err, doneAt, tr.Duration)
+	}
+	_, err = failpoints.Run(func() {
+		failpoints.Spawn(toyThread("worker"), false, func() { failpoints.Sleep(time.Second) })
+	}, failpoints.StrictExit())
+	if !errors.Is(err, failpoints.ErrDeadlock) || !strings.Contains(err.Error(), "worker") {
+		t.Fatalf("StrictExit: err = %v; want a report naming worker", err)
+	}
+}
+
+func TestStepBudget(t *testing.T) {
+	_, err := failpoints.Run(func() {
+		for {
+			failpoints.Hit(fpStep, nil)
+			failpoints.Sleep(0)
+		}
+	}, failpoints.MaxSteps(1000))
+	if !errors.Is(err, failpoints.ErrStepBudget) {
+		t.Fatalf("Run err = %v; want ErrStepBudget", err)
+	}
+}
+
+func TestBadOptionsPanic(t *testing.T) {
+	for name, mk := range map[string]func(){
+		"MaxSteps(-1)":    func() { failpoints.MaxSteps(-1) },
+		"PCT(0, 10)":      func() { failpoints.PCT(0, 10) },
+		"Exhaustive(-1)":  func() { _, _ = failpoints.Exhaustive(func() {}, -1) },
+		"TraceLimit(-1)":  func() { failpoints.TraceLimit(-1) },
+		"MaxSchedules(0)": func() { failpoints.MaxSchedules(0) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				v := recover()
+				err, _ := v.(error)
+				if !errors.Is(err, failpoints.ErrBadOption) && !errors.Is(err, failpoints.ErrMisuse) {
+					t.Fatalf("recovered %v; want an error wrapping ErrBadOption or ErrMisuse", v)
+				}
+			}()
+			mk()
+		})
+	}
+}
+
+func TestRunInsideRunIsMisuse(t *testing.T) {
+	_, err := failpoints.Run(func() { _, _ = failpoints.Run(func() {}) })
+	if !errors.Is(err, failpoints.ErrMisuse) || !errors.Is(err, failpoints.ErrThreadPanic) {
+		t.Fatalf("Run err = %v; want ErrThreadPanic wrapping ErrMisuse", err)
+	}
+}
+
+func TestExhaustiveTwoThreadsTwoSteps(t *testing.T) {
+	orders := map[string]bool{}
+	var order []byte
+	cov, err := failpoints.Exhaustive(func() {
+		order = order[:0]
+		var g toyGroup
+		for _, n := range []byte{'A', 'B'} {
+			g.Go(string(n), func() {
+				failpoints.Hit(fpStep, nil)
+				order = append(order, n)
+				failpoints.Hit(fpStep, nil)
+				order = append(order, n)
+			})
+		}
+		g.Wait()
+		orders[string(order)] = true
+	}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two threads of two steps interleave in C(4,2) = 6 ways; with two
+	// preemptions every one of them is reachable.
+	if len(orders) != 6 {
+		t.Fatalf("step orders seen = %v; want all 6 of AABB ABAB ABBA BAAB BABA BBAA", orders)
+	}
+	// The schedule count is exact: DFS over every choice point (a running
+	// thread may keep running or yield to each other ready thread) with at
+	// most two preemptions. It changes only if the scheduling points of
+	// Spawn, Hit or exit change.
+	if cov.Runs() != exhaustive2x2Schedules {
+		t.Fatalf("Exhaustive ran %d schedules; want %d", cov.Runs(), exhaustive2x2Schedules)
+	}
+	t.Logf("%v, %d step orders", cov, len(orders))
+}
+
+const exhaustive2x2Schedules = 44

@@ -1,0 +1,99 @@
+package failpoints_test
+
+import (
+	"sync"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+)
+
+// Toy primitives built straight on the blocking layer, so the explorer is
+// tested without the primitives package.
+
+const (
+	fpRead  = "github.com/interleave-lab/interleave/failpoints/toy-read"
+	fpWrite = "github.com/interleave-lab/interleave/failpoints/toy-write"
+	fpStep  = "github.com/interleave-lab/interleave/failpoints/toy-step"
+)
+
+type toyThread string
+
+func (n toyThread) Name() string { return string(n) }
+
+// toyLock is a plain lock: no owner, nested acquire deadlocks.
+type toyLock struct {
+	mu     sync.Mutex
+	locked bool
+	q      failpoints.WaitQueue
+}
+
+func (l *toyLock) Acquire() {
+	failpoints.Hit(fpStep, l)
+	l.mu.Lock()
+	for l.locked {
+		l.q.Wait(&l.mu, "toyLock.Acquire", time.Time{})
+	}
+	l.locked = true
+	l.mu.Unlock()
+}
+
+func (l *toyLock) Release() {
+	l.mu.Lock()
+	l.locked = false
+	l.q.WakeOne()
+	l.mu.Unlock()
+	failpoints.Hit(fpStep, l)
+}
+
+func (l *toyLock) Observe() failpoints.Snapshot {
+	return failpoints.Snapshot{Kind: "toyLock", Locked: l.locked, Waiters: l.q.Len()}
+}
+
+// toyGroup lets main wait for n threads.
+type toyGroup struct {
+	mu sync.Mutex
+	n  int
+	q  failpoints.WaitQueue
+}
+
+func (g *toyGroup) Go(name string, fn func()) {
+	g.mu.Lock()
+	g.n++
+	g.mu.Unlock()
+	failpoints.Spawn(toyThread(name), false, func() {
+		defer func() {
+			g.mu.Lock()
+			g.n--
+			if g.n == 0 {
+				g.q.WakeAll()
+			}
+			g.mu.Unlock()
+		}()
+		fn()
+	})
+}
+
+func (g *toyGroup) Wait() {
+	g.mu.Lock()
+	for g.n > 0 {
+		g.q.Wait(&g.mu, "toyGroup.Wait", time.Time{})
+	}
+	g.mu.Unlock()
+}
+
+// lostUpdate is the two-thread read, failpoint, write counter.
+func lostUpdate(threads int) (body func(), counter *int) {
+	counter = new(int)
+	return func() {
+		*counter = 0
+		var g toyGroup
+		for i := range threads {
+			g.Go("T"+string(rune('1'+i)), func() {
+				v := *counter
+				failpoints.Hit(fpRead, nil)
+				*counter = v + 1
+			})
+		}
+		g.Wait()
+	}, counter
+}
