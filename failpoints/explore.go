@@ -3,6 +3,7 @@ package failpoints
 import (
 	"fmt"
 	"reflect"
+	"sync/atomic"
 
 	"pgregory.net/rapid"
 )
@@ -147,6 +148,12 @@ func Run(body func(), opts ...Option) (*Trace, error) {
 	return tr, nil
 }
 
+// stepsHint sizes a new trace's step slice: the most steps a recent run
+// took, up to maxStepsHint, so that appending rarely copies.
+var stepsHint atomic.Int64
+
+const maxStepsHint = 4096
+
 func execute(body func(), cfg *config, st strategy) *Trace {
 	if self() != nil {
 		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
@@ -154,10 +161,13 @@ func execute(body func(), cfg *config, st strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.traceLimit},
+		trace:    &Trace{limit: cfg.traceLimit, Steps: make([]Step, 0, stepsHint.Load())},
 		finished: make(chan struct{}),
 	}
 	r.start(body)
+	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
+		stepsHint.Store(n) // the next run of the same property will need about as many
+	}
 	r.finishTrace()
 	r.trace.panicValue = r.panicVal
 	return r.trace

@@ -2,11 +2,14 @@ package failpoints
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
 	"pgregory.net/rapid"
 )
@@ -25,8 +28,15 @@ type HuntResult struct {
 // finds a deliberate bug, and shows the shrunk interleaving with -v. The
 // number of schedules is rapid's (-rapid.checks); the seed is rapid's
 // (-rapid.seed), so a fixed seed gives the same result every time.
+//
+// rapid saves every failure in a fail file and replays saved fail files
+// first; Hunt removes its own (testdata/rapid/hunt_<test>/) before and after,
+// so each Hunt searches afresh and leaves nothing behind.
 func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
-	rec := &recordingTB{name: tb.Name() + "/hunt"}
+	rec := &recordingTB{name: "hunt_" + safeName(tb.Name())}
+	dir := filepath.Join("testdata", "rapid", rec.name)
+	_ = os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	var last *Trace
 	runs := 0
 	hunting.Add(1)
@@ -66,6 +76,16 @@ var (
 	hunting    atomic.Int64
 	huntTraces sync.Map // *rapid.T -> *Trace
 )
+
+// safeName keeps the characters rapid keeps in a fail file's name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
 
 var failedAfter = regexp.MustCompile(`\[rapid\] (?:failed|panic) after (\d+) tests`)
 

@@ -46,9 +46,8 @@ type thread struct {
 	state    threadState
 	readyAt  time.Duration
 	wakeAt   time.Duration
-	timedOut bool      // set when its wakeAt passed before a wake
-	waitOp   string    // what a blocked thread waits on ("Lock.Acquire")
-	waitPCs  []uintptr // where it parked, resolved only for a report
+	timedOut bool   // set when its wakeAt passed before a wake
+	waitOp   string // what a blocked thread waits on ("Lock.Acquire")
 }
 
 func (th *thread) name() string {
@@ -107,9 +106,11 @@ func (r *run) start(body func()) {
 	main.isMain = true
 	main.state = running
 	r.cur = main
-	go r.threadMain(main, func() {
-		body()
-		r.mainExit(main)
+	goPooled(func() {
+		r.threadMain(main, func() {
+			body()
+			r.mainExit(main)
+		})
 	})
 	main.baton <- struct{}{}
 	<-r.finished
@@ -154,7 +155,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn func()) {
 	th := r.newThread(info, daemon)
 	th.readyAt = r.now
 	r.record(parent, stepStart, "start "+th.name(), nil)
-	go r.threadMain(th, fn)
+	goPooled(func() { r.threadMain(th, fn) })
 	r.point(parent, "", nil)
 }
 
@@ -172,6 +173,9 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		return
 	}
 	d := r.strategy.delay(r, th)
+	if r.aborting {
+		panic(unwinding{})
+	}
 	if d == 0 {
 		return
 	}
@@ -234,7 +238,6 @@ func (r *run) sleep(th *thread, d time.Duration) {
 	th.state = blocked
 	th.wakeAt = r.now + d
 	th.waitOp = "Sleep"
-	th.waitPCs = nil
 	r.switchFrom(th)
 	th.waitOp = ""
 }
@@ -253,7 +256,6 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	}
 	th.timedOut = false
 	th.waitOp = op
-	th.waitPCs = callers()
 	if !r.switchFromSafe(th) {
 		return false, true
 	}
@@ -290,7 +292,9 @@ func (r *run) switchFrom(th *thread) {
 func (r *run) switchFromSafe(th *thread) bool {
 	next := r.pick(th)
 	if next == nil {
-		r.fail(r.deadlock(), nil)
+		if !r.aborting {
+			r.fail(r.deadlock(), nil)
+		}
 		return false
 	}
 	if next != th {
@@ -352,7 +356,11 @@ func (r *run) pick(from *thread) *thread {
 			}
 		}
 		if next == nil {
-			next = tied[r.strategy.tie(r, tied)]
+			i := r.strategy.tie(r, tied)
+			if r.aborting {
+				return nil
+			}
+			next = tied[i]
 		}
 	}
 	if best > r.now {
@@ -405,7 +413,9 @@ func (r *run) exit(th *thread) {
 	}
 	next := r.pick(th)
 	if next == nil {
-		r.fail(r.deadlock(), nil)
+		if !r.aborting {
+			r.fail(r.deadlock(), nil)
+		}
 		r.unwindNext()
 		return
 	}
@@ -437,7 +447,6 @@ func (r *run) mainExit(main *thread) {
 		main.state = blocked
 		main.wakeAt = noWake
 		main.waitOp = opExit
-		main.waitPCs = nil
 		r.switchFrom(main)
 		main.waitOp = ""
 	}
@@ -472,40 +481,51 @@ func (r *run) fail(err error, panicVal any) {
 	r.aborting = true
 }
 
-// deadlock describes every thread that is still alive and what it waits on.
+// deadlock describes every thread that is still alive, what it waits on
+// and where (read from a goroutine dump: the rare path pays, not every park).
 func (r *run) deadlock() error {
+	locs := parkLocations()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v at %v: no thread can run and no timer is pending", ErrDeadlock, r.now)
+	fmt.Fprintf(&b, " at %v: no thread can run and no timer is pending", r.now)
 	for _, o := range r.threads {
 		if o.state == done {
 			continue
 		}
 		fmt.Fprintf(&b, "\n  %s waits on %s", o.name(), o.waitOp)
-		if loc := location(o.waitPCs); loc != "" {
+		if loc := locs[o.gid]; loc != "" && o.waitOp != opExit {
 			fmt.Fprintf(&b, " at %s", loc)
 		}
 	}
-	return fmt.Errorf("%w%s", ErrDeadlock, strings.TrimPrefix(b.String(), ErrDeadlock.Error()))
+	return fmt.Errorf("%w%s", ErrDeadlock, b.String())
 }
 
-// location returns file:line of the first frame outside this module's
-// failpoints and primitives packages and the runtime.
-func location(pcs []uintptr) string {
-	if len(pcs) == 0 {
-		return ""
-	}
-	frames := runtime.CallersFrames(pcs)
-	for {
-		f, more := frames.Next()
-		if !strings.Contains(f.Function, "interleave/failpoints.") &&
-			!strings.Contains(f.Function, "interleave/primitives.") &&
-			!strings.HasPrefix(f.Function, "runtime.") && f.File != "" {
-			return shortFile(f.File) + fmt.Sprintf(":%d", f.Line)
+// parkLocations maps each goroutine id to file:line of its innermost frame
+// outside this module's failpoints and primitives packages and the runtime:
+// where a parked thread called the blocking operation.
+func parkLocations() map[int64]string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	locs := map[int64]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		lines := strings.Split(g, "\n")
+		var id int64
+		if _, err := fmt.Sscanf(lines[0], "goroutine %d ", &id); err != nil {
+			continue
 		}
-		if !more {
-			return ""
+		for i := 1; i+1 < len(lines); i += 2 {
+			fn, file := lines[i], strings.TrimSpace(lines[i+1])
+			if strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") ||
+				strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") {
+				continue
+			}
+			if k := strings.LastIndex(file, " +0x"); k >= 0 {
+				file = file[:k]
+			}
+			locs[id] = shortFile(file)
+			break
 		}
 	}
+	return locs
 }
 
 func shortFile(path string) string {

@@ -1,6 +1,7 @@
 package failpoints
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"time"
@@ -53,35 +54,51 @@ func decodeDelay(r *run, code int) time.Duration {
 }
 
 var (
-	delayGen = rapid.IntRange(0, delayCodes-1)
-	tieGens  = makeTieGens(64) // tieGens[n] draws an index below n; read-only
+	coinGen   = rapid.Bool()
+	amountGen = rapid.IntRange(0, delayCodes-preemptFrom-1)
 )
 
-func makeTieGens(n int) []*rapid.Generator[int] {
-	gens := make([]*rapid.Generator[int], n)
-	for i := 1; i < n; i++ {
-		gens[i] = rapid.IntRange(0, i-1)
-	}
-	return gens
-}
+// preemptCoins is how many fair coins must all come up true for rapid to
+// preempt: a preemption at 1 point in 2^preemptCoins. Coins are drawn one at
+// a time and stop at the first false, so a point costs 1.75 draws on
+// average, and a shrinker that zeroes any coin removes the preemption.
+const preemptCoins = 3
 
 // rapidStrategy draws every choice from a rapid.T.
 type rapidStrategy struct{ t *rapid.T }
 
-func (s rapidStrategy) delay(r *run, th *thread) time.Duration {
-	code := delayGen.Draw(s.t, "")
+// abortOnDrawPanic turns a panic out of a rapid draw (its "overrun" or
+// skip signals while shrinking) into the run's failure: the run unwinds and
+// Explore re-panics the value for rapid. A draw may happen on a thread's
+// exit path, where a panic would otherwise kill the process.
+func abortOnDrawPanic(r *run) {
+	if v := recover(); v != nil {
+		r.fail(fmt.Errorf("rapid stopped the run: %v", v), v)
+	}
+}
+
+func (s rapidStrategy) delay(r *run, th *thread) (d time.Duration) {
+	defer abortOnDrawPanic(r)
+	code := 0
+	for i := 0; i < preemptCoins; i++ {
+		if !coinGen.Draw(s.t, "") {
+			r.trace.Schedule = append(r.trace.Schedule, 0)
+			return 0
+		}
+	}
+	code = preemptFrom + amountGen.Draw(s.t, "")
 	r.trace.Schedule = append(r.trace.Schedule, code)
 	return decodeDelay(r, code)
 }
 
-func (s rapidStrategy) tie(r *run, tied []*thread) int {
-	var gen *rapid.Generator[int]
-	if len(tied) < len(tieGens) {
-		gen = tieGens[len(tied)]
-	} else {
-		gen = rapid.IntRange(0, len(tied)-1)
+func (s rapidStrategy) tie(r *run, tied []*thread) (i int) {
+	defer abortOnDrawPanic(r)
+	// One coin per candidate past the first: "not this one, the next".
+	// Cheap (a coin costs a sixth of an integer draw) and it shrinks to 0,
+	// thread order.
+	for i < len(tied)-1 && coinGen.Draw(s.t, "") {
+		i++
 	}
-	i := gen.Draw(s.t, "")
 	r.trace.Schedule = append(r.trace.Schedule, i)
 	return i
 }

@@ -2,7 +2,6 @@ package failpoints
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -60,10 +59,9 @@ type Trace struct {
 	Failure  error    // nil for a clean run
 	Duration time.Duration
 
-	names  []string         // thread names by index, resolved at the end
-	owners map[int64]string // goroutine id -> thread name
-	limit  int
-	fp     uint64
+	threads []*thread // the run's threads, for names (resolved when printed)
+	limit   int
+	fp      uint64
 
 	panicValue any // what a thread panicked with, for Explore to re-panic
 }
@@ -87,8 +85,8 @@ func (tr *Trace) Preemptions() int {
 
 // ThreadName returns the name of the thread with index i.
 func (tr *Trace) ThreadName(i int) string {
-	if i >= 0 && i < len(tr.names) {
-		return tr.names[i]
+	if i >= 0 && i < len(tr.threads) {
+		return tr.threads[i].name()
 	}
 	return "?"
 }
@@ -106,19 +104,20 @@ func (r *run) finishTrace() {
 	tr := r.trace
 	tr.Failure = r.failure
 	tr.Duration = r.now
-	tr.owners = map[int64]string{}
-	for _, th := range r.threads {
-		tr.names = append(tr.names, th.name())
-		tr.owners[th.gid] = th.name()
-	}
-	h := fnv.New64a()
-	var buf [4]byte
+	tr.threads = r.threads
+	// FNV-1a over (thread, kind, short op name) of every step: stable
+	// across processes, blind to virtual times.
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
 	for _, s := range tr.Steps {
-		buf[0], buf[1], buf[2] = byte(s.Thread), byte(s.Thread>>8), byte(s.Kind)
-		h.Write(buf[:3])
-		h.Write([]byte(s.Op))
+		h = (h ^ uint64(s.Thread)) * prime
+		h = (h ^ uint64(s.Kind)) * prime
+		op := s.Op[strings.LastIndexByte(s.Op, '/')+1:]
+		for i := 0; i < len(op); i++ {
+			h = (h ^ uint64(op[i])) * prime
+		}
 	}
-	tr.fp = h.Sum64()
+	tr.fp = h
 }
 
 // String returns the readable timeline, one step a line: virtual time,
@@ -181,7 +180,13 @@ func (tr *Trace) state(st *Snapshot) string {
 		parts = append(parts, "locked")
 	}
 	if st.Owner != 0 {
-		parts = append(parts, "owner="+tr.owners[st.Owner])
+		owner := "?"
+		for _, th := range tr.threads {
+			if th.gid == st.Owner {
+				owner = th.name()
+			}
+		}
+		parts = append(parts, "owner="+owner)
 	}
 	if st.Depth != 0 {
 		parts = append(parts, "depth="+strconv.Itoa(st.Depth))

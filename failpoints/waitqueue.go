@@ -2,7 +2,6 @@ package failpoints
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 )
@@ -156,10 +155,4 @@ func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
 	case <-daemonUnwind():
 		return false, true
 	}
-}
-
-// callers records where a model thread parks, for the deadlock report.
-func callers() []uintptr {
-	pcs := make([]uintptr, 12)
-	return pcs[:runtime.Callers(3, pcs)]
 }

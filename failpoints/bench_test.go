@@ -1,0 +1,112 @@
+package failpoints_test
+
+import (
+	"flag"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"pgregory.net/rapid"
+)
+
+// threadsSteps is a body of n threads that each hit steps failpoints.
+func threadsSteps(n, steps int) func() {
+	return func() {
+		var g toyGroup
+		for i := range n {
+			g.Go("T"+strconv.Itoa(i), func() {
+				for range steps {
+					failpoints.Hit(fpStep, nil)
+				}
+			})
+		}
+		g.Wait()
+	}
+}
+
+// setFlag sets a rapid flag for the rest of the benchmark.
+func setFlag(b *testing.B, name, v string) {
+	f := flag.Lookup(name)
+	old := f.Value.String()
+	if err := f.Value.Set(v); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = f.Value.Set(old) })
+}
+
+// BenchmarkSchedules measures schedules per second: one op is one rapid
+// test case, drawing a whole schedule and running it under the explorer.
+func BenchmarkSchedules(b *testing.B) {
+	for _, c := range []struct{ threads, steps int }{{2, 1}, {3, 20}} {
+		b.Run(strconv.Itoa(c.threads)+"x"+strconv.Itoa(c.steps), func(b *testing.B) {
+			body := threadsSteps(c.threads, c.steps)
+			setFlag(b, "rapid.checks", strconv.Itoa(b.N))
+			b.ResetTimer()
+			rapid.Check(b, func(t *rapid.T) { failpoints.Explore(t, body) })
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
+		})
+	}
+}
+
+// BenchmarkLostUpdate compares the explorer with real goroutines that sleep
+// at the failpoint at random (pingcap/failpoint's "50%sleep(1)", stress
+// mode) on the same property, and reports the median number of schedules
+// the explorer needs to find the lost update over 51 seeds.
+func BenchmarkLostUpdate(b *testing.B) {
+	b.Run("explorer", func(b *testing.B) {
+		body, _ := lostUpdate(2)
+		setFlag(b, "rapid.checks", strconv.Itoa(b.N))
+		b.ResetTimer()
+		rapid.Check(b, func(t *rapid.T) { failpoints.Explore(t, body) })
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
+	})
+	b.Run("real-random-sleeps", func(b *testing.B) {
+		if err := failpoints.Enable(fpRead, "50%sleep(1)"); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = failpoints.Disable(fpRead) })
+		lost := 0
+		for range b.N {
+			var counter atomic.Int64
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					v := counter.Load()
+					failpoints.Hit(fpRead, nil)
+					counter.Store(v + 1)
+				}()
+			}
+			wg.Wait()
+			if counter.Load() != 2 {
+				lost++
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
+		b.ReportMetric(float64(lost)/float64(b.N), "lost/schedule")
+	})
+	b.Run("schedules-to-failure", func(b *testing.B) {
+		var counts []int
+		for i := range b.N {
+			setFlag(b, "rapid.seed", strconv.Itoa(1+i%51))
+			res := failpoints.Hunt(b, func(t *rapid.T) {
+				body, counter := lostUpdate(2)
+				failpoints.Explore(t, body)
+				if *counter != 2 {
+					t.Fatalf("counter = %d; want 2", *counter)
+				}
+			})
+			if !res.Found {
+				b.Fatalf("seed %d: lost update not found in %d schedules", 1+i%51, res.Schedules)
+			}
+			counts = append(counts, res.Schedules)
+		}
+		slices.Sort(counts)
+		b.ReportMetric(float64(counts[len(counts)/2]), "median-schedules")
+		b.ReportMetric(float64(counts[len(counts)-1]), "max-schedules")
+	})
+}
