@@ -8,19 +8,24 @@ import (
 // Model threads run on pooled goroutines: a fresh goroutine starts with a
 // small stack and grows it (copying) the first time a thread draws from
 // rapid, which was a fifth of the explorer's time. A worker goes back to
-// the pool when its thread ends and exits after idleTimeout unused, so no
-// goroutine outlives a test by more than that (goleak retries for longer).
+// the pool when its thread ends; a janitor retires every idle worker once
+// the pool has gone unused for idleTimeout, so no goroutine outlives a test
+// by more than that (goleak retries for longer).
 const (
 	idleTimeout = 20 * time.Millisecond
 	maxIdle     = 64
 )
 
 // pool holds idle workers. Invariant: a worker is in idle exactly while it
-// waits in loop's select with no work, and a worker removed from idle by
-// goPooled receives exactly one function on its work channel.
+// waits for work in loop; a worker taken from idle receives exactly one
+// function, or its channel is closed by the janitor (never both); janitor
+// is true while a janitor goroutine runs, which it does whenever idle is
+// not empty.
 var pool struct {
-	mu   sync.Mutex
-	idle []*worker // guarded by mu
+	mu      sync.Mutex
+	idle    []*worker // guarded by mu
+	used    bool      // a worker was taken since the janitor last looked; guarded by mu
+	janitor bool      // guarded by mu
 }
 
 type worker struct{ work chan func() }
@@ -28,6 +33,7 @@ type worker struct{ work chan func() }
 // goPooled runs fn on an idle worker, or on a new one.
 func goPooled(fn func()) {
 	pool.mu.Lock()
+	pool.used = true
 	if n := len(pool.idle); n > 0 {
 		w := pool.idle[n-1]
 		pool.idle = pool.idle[:n-1]
@@ -42,8 +48,6 @@ func goPooled(fn func()) {
 }
 
 func (w *worker) loop() {
-	timer := time.NewTimer(idleTimeout)
-	defer timer.Stop()
 	for fn := range w.work {
 		fn()
 		pool.mu.Lock()
@@ -52,30 +56,31 @@ func (w *worker) loop() {
 			return
 		}
 		pool.idle = append(pool.idle, w)
-		pool.mu.Unlock()
-		timer.Reset(idleTimeout)
-		select {
-		case next := <-w.work:
-			w.work <- next // handled by the range on the next iteration
-		case <-timer.C:
-			if !w.leaveIdle() {
-				continue // goPooled took w just now: its work is on the way
-			}
-			return
+		if !pool.janitor {
+			pool.janitor = true
+			go janitor()
 		}
+		pool.mu.Unlock()
 	}
 }
 
-// leaveIdle removes w from the idle list, and reports false if it was no
-// longer there (goPooled has taken it).
-func (w *worker) leaveIdle() bool {
-	pool.mu.Lock()
-	defer pool.mu.Unlock()
-	for i, o := range pool.idle {
-		if o == w {
-			pool.idle = append(pool.idle[:i], pool.idle[i+1:]...)
-			return true
+// janitor retires the idle workers after a period of idleTimeout in which
+// none was taken.
+func janitor() {
+	for {
+		time.Sleep(idleTimeout)
+		pool.mu.Lock()
+		if pool.used {
+			pool.used = false
+			pool.mu.Unlock()
+			continue
 		}
+		for _, w := range pool.idle {
+			close(w.work)
+		}
+		pool.idle = nil
+		pool.janitor = false
+		pool.mu.Unlock()
+		return
 	}
-	return false
 }
