@@ -1,0 +1,77 @@
+package properties
+
+import (
+	"os"
+	"testing"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"pgregory.net/rapid"
+)
+
+// DemoFailEnv is the environment variable that makes every Demo run its
+// buggy variant as a plain, failing rapid property.
+const DemoFailEnv = "INTERLEAVE_DEMO_FAIL"
+
+// SummaryPrefix starts the line that Check and Demo log for make explore's
+// summary table.
+const SummaryPrefix = "interleave-summary:"
+
+// Check runs prop as rapid.Check does and logs a summary line: how many
+// schedules ran and how many distinct interleavings they covered. prop must
+// report every trace it explores to cov (the *failpoints.Coverage passed in).
+func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *failpoints.Coverage)) {
+	t.Helper()
+	cov := &failpoints.Coverage{}
+	defer func() { t.Logf("%s name=%s %v", SummaryPrefix, name, cov) }()
+	rapid.Check(t, func(rt *rapid.T) { prop(rt, cov) })
+}
+
+// Explore is failpoints.Explore that also counts the run in cov.
+func Explore(rt *rapid.T, cov *failpoints.Coverage, body func(), opts ...failpoints.Option) *failpoints.Trace {
+	rt.Helper()
+	tr := failpoints.Explore(rt, body, opts...)
+	cov.Add(tr)
+	return tr
+}
+
+// Demo asserts that the explorer finds a failing interleaving of buggy
+// within rapid's budget and that correct survives the same budget. With -v
+// it logs the shrunk counterexample; with INTERLEAVE_DEMO_FAIL=1 it runs
+// buggy as a plain rapid property, which fails and prints rapid's replay
+// command.
+func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
+	t.Helper()
+	if os.Getenv(DemoFailEnv) != "" {
+		rapid.Check(t, buggy)
+		return
+	}
+	found := failpoints.Hunt(t, buggy)
+	failures := 0
+	if found.Found {
+		failures = 1
+	}
+	t.Logf("%s name=%s schedules=%d distinct=%d failures=%d", SummaryPrefix, name, found.Schedules, found.Schedules, failures)
+	if !found.Found {
+		t.Fatalf("%s: the explorer did not find the bug in %d schedules", name, found.Schedules)
+	}
+	t.Logf("%s: bug found after %d schedules: %s", name, found.Schedules, firstLine(found.Message))
+	if found.Trace != nil {
+		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
+	}
+	if correct == nil {
+		return
+	}
+	fixed := failpoints.Hunt(t, correct)
+	if fixed.Found {
+		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
+	}
+}
+
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
