@@ -16,11 +16,12 @@ import (
 
 // HuntResult is what Hunt found.
 type HuntResult struct {
-	Found     bool   // the property failed on some schedule
-	Schedules int    // schedules run before the first failure (all of them if none failed)
-	Message   string // rapid's failure report, with the replay command
-	Trace     *Trace // the shrunk failing interleaving, nil if none
-	Log       string // everything rapid logged
+	Found     bool      // the property failed on some schedule
+	Schedules int       // schedules run before the first failure (all of them if none failed)
+	Message   string    // rapid's failure report, with the replay command
+	Trace     *Trace    // the shrunk failing interleaving, nil if none
+	Log       string    // everything rapid logged
+	Coverage  *Coverage // every run Hunt saw, shrinking included
 }
 
 // Hunt runs the rapid property prop as rapid.Check would, but records its
@@ -39,12 +40,16 @@ func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
 	defer func() { _ = os.RemoveAll(dir) }()
 	var last *Trace
 	runs := 0
+	cov := &Coverage{}
 	hunting.Add(1)
 	defer hunting.Add(-1)
 	rapid.Check(rec, func(t *rapid.T) {
 		runs++ // rapid calls the property from one goroutine at a time
 		defer func() {
 			tr, _ := huntTraces.LoadAndDelete(t)
+			if tr != nil {
+				cov.Add(tr.(*Trace))
+			}
 			if v := recover(); v != nil {
 				if tr != nil {
 					last = tr.(*Trace)
@@ -57,7 +62,7 @@ func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
 		}()
 		prop(t)
 	})
-	res := HuntResult{Found: rec.failed, Log: rec.log.String(), Message: strings.Join(rec.errors, "\n")}
+	res := HuntResult{Found: rec.failed, Log: rec.log.String(), Message: strings.Join(rec.errors, "\n"), Coverage: cov}
 	res.Schedules = runs
 	if m := failedAfter.FindStringSubmatch(res.Message); m != nil {
 		n, _ := strconv.Atoi(m[1])

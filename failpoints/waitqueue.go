@@ -101,14 +101,18 @@ func (q *WaitQueue) WakeN(n int) int {
 	return woke
 }
 
+// bind ties q to the run r that parks on it. A primitive may serve one run
+// after another, but not two runs at once, and not a run while threads of a
+// finished run are still counted in its queue (stale state from that run).
 func (q *WaitQueue) bind(r *run) {
-	if q.run == nil || q.run.finishedRun() {
-		q.run = r
-		return
-	}
-	if q.run != r {
+	switch {
+	case q.run == nil || q.run == r:
+	case !q.run.finishedRun():
 		panic(fmt.Errorf("%w: a primitive is used by two model runs at once", ErrMisuse))
+	case q.n > 0:
+		panic(fmt.Errorf("%w: a primitive used by a finished model run still has %d of its threads parked", ErrMisuse, q.n))
 	}
+	q.run = r
 }
 
 func (q *WaitQueue) push(w *Waiter) {

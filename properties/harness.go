@@ -50,7 +50,7 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if found.Found {
 		failures = 1
 	}
-	t.Logf("%s name=%s schedules=%d distinct=%d failures=%d", SummaryPrefix, name, found.Schedules, found.Schedules, failures)
+	t.Logf("%s name=%s schedules=%d distinct=%d failures=%d", SummaryPrefix, name, found.Schedules, found.Coverage.Distinct(), failures)
 	if !found.Found {
 		t.Fatalf("%s: the explorer did not find the bug in %d schedules", name, found.Schedules)
 	}
