@@ -1,0 +1,58 @@
+package primitives
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+)
+
+// Sleep pauses the calling thread for at least d. In a model run it takes
+// no wall time: the thread sleeps on the virtual clock while others run,
+// and Sleep(0) is a plain scheduling point. In real mode a daemon thread
+// sleeping through a Shutdown unwinds.
+//
+// Sleep ports Python's time.sleep; a negative d does not panic (Python
+// raises ValueError), it returns at once like Sleep(0).
+func Sleep(d time.Duration) {
+	failpoints.Sleep(d)
+}
+
+// Shutdown is process exit for threads: it releases the threads joining
+// the main thread, waits for every non-daemon thread, then ends every
+// daemon thread (each unwinds at its next blocking point, failpoint or
+// sleep, running its deferred calls) and waits for it. Afterwards threads
+// may be started again.
+//
+// In real mode it concerns the threads started outside model runs, and it
+// is a run-time error to call it from one of them (it would wait for
+// itself): it panics with an error wrapping ErrThreadState. In a model run
+// it joins the run's other non-daemon threads; the run's daemon threads
+// unwind when the run ends.
+//
+// Shutdown ports what Python's interpreter does at exit
+// (threading._shutdown), minus the exit.
+func Shutdown() {
+	cur := currentThread(false)
+	if failpoints.InModel() {
+		MainThread().mainExit()
+		for {
+			var next *Thread
+			for _, t := range Enumerate() {
+				if t.kind == kindThread && t != cur && !t.Daemon() {
+					next = t
+					break
+				}
+			}
+			if next == nil {
+				return
+			}
+			next.Join()
+		}
+	}
+	if cur != nil && cur.kind == kindThread {
+		panic(fmt.Errorf("%w: Shutdown called from thread %s, which it would wait for", ErrThreadState, cur.Name()))
+	}
+	MainThread().mainExit()
+	failpoints.Shutdown()
+}
