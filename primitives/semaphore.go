@@ -2,6 +2,7 @@ package primitives
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -135,6 +136,7 @@ func (s *Semaphore) acquire(op string, deadline time.Time, block bool) bool {
 }
 
 // release is CPython's (Bounded)Semaphore.release(n).
+// op is the method's name, printed with n in a panic when it is ReleaseN.
 func (s *Semaphore) release(op string, n int) {
 	if n < 1 {
 		panic(fmt.Errorf("primitives: %s(%d): %w: n must be one or more", op, n, ErrNegativeValue))
@@ -144,7 +146,10 @@ func (s *Semaphore) release(op string, n int) {
 	if s.bounded && s.value+n > s.initial {
 		v := s.value
 		s.mu.Unlock()
-		panic(fmt.Errorf("primitives: %s(%d): %w: value %d, initial value %d", op, n, ErrOverRelease, v, s.initial))
+		if strings.HasSuffix(op, "N") {
+			op = fmt.Sprintf("%s(%d)", op, n)
+		}
+		panic(fmt.Errorf("primitives: %s: %w (value %d, initial value %d)", op, ErrOverRelease, v, s.initial))
 	}
 	s.value += n
 	s.q.WakeN(n)
