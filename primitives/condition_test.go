@@ -602,3 +602,41 @@ func ExampleCondition() {
 	// got banana
 	// got cherry
 }
+
+// A daemon thread parked in a primitive when the run ends is unwound: its
+// deferred calls run, and a Condition gives it back its lock first so that
+// a deferred Release does not fail.
+func TestLockFamily_daemons_unwind_at_exit(t *testing.T) {
+	var cleaned atomic.Int64
+	_, err := failpoints.Run(func() {
+		cond := primitives.NewCondition(nil)
+		var plain primitives.Lock
+		pcond := primitives.NewCondition(&plain)
+		var held primitives.Lock
+		held.Acquire()
+		sem := primitives.NewSemaphore(0)
+		var evt primitives.Event
+		barrier := primitives.NewBarrier(2, nil, 0)
+		daemons := []func(){
+			func() { cond.Acquire(); defer cond.Release(); cond.Acquire(); defer cond.Release(); cond.Wait() },
+			func() { pcond.Acquire(); defer pcond.Release(); pcond.WaitFor(func() bool { return false }) },
+			func() { held.Acquire() },
+			func() { sem.Acquire() },
+			func() { evt.Wait() },
+			func() { _, _ = barrier.Wait() },
+		}
+		for i, d := range daemons {
+			failpoints.Spawn(ltName(fmt.Sprintf("daemon%d", i)), true, func() {
+				defer cleaned.Add(1)
+				d()
+			})
+		}
+		failpoints.Sleep(time.Second)
+	})
+	if err != nil {
+		t.Fatalf("run with daemons parked at exit: %v", err)
+	}
+	if n := cleaned.Load(); n != 6 {
+		t.Fatalf("%d daemons ran their deferred calls; want 6", n)
+	}
+}
