@@ -33,9 +33,11 @@ type RLock struct {
 	// by the holder after it took lock and cleared by the holder before
 	// it releases lock, so owner == GoID() is true only in the owner.
 	owner atomic.Int64
-	// depth is the recursion count; only the owner writes it (atomic so
-	// that Observe may read it from another thread).
-	depth atomic.Int64
+	// depth is the recursion count. Only the owner reads or writes it
+	// (the inner lock orders the accesses of successive owners), and a
+	// model run's Observe, which runs while the owner is parked or
+	// preempted (the explorer's baton orders it).
+	depth int
 }
 
 // Acquire locks r. If the calling thread already owns r, the depth goes up
@@ -46,7 +48,7 @@ type RLock struct {
 func (r *RLock) Acquire() {
 	failpoints.Hit(failpoints.RLockAcquire, r)
 	if me := failpoints.GoID(); r.owner.Load() == me {
-		r.depth.Add(1)
+		r.depth++
 	} else {
 		if !r.lock.state.CompareAndSwap(0, lockHeld) {
 			r.lock.lockSlow("RLock.Acquire", time.Time{})
@@ -63,7 +65,7 @@ func (r *RLock) Acquire() {
 func (r *RLock) TryAcquire() bool {
 	failpoints.Hit(failpoints.RLockAcquire, r)
 	if me := failpoints.GoID(); r.owner.Load() == me {
-		r.depth.Add(1)
+		r.depth++
 	} else if r.lock.tryLock() {
 		r.own(me, 1)
 	} else {
@@ -88,7 +90,7 @@ func (r *RLock) AcquireTimeout(d time.Duration) bool {
 	deadline := failpoints.Deadline(d)
 	failpoints.Hit(failpoints.RLockAcquire, r)
 	if me := failpoints.GoID(); r.owner.Load() == me {
-		r.depth.Add(1)
+		r.depth++
 	} else if r.lock.tryLock() || (d > 0 && r.lock.lockSlow("RLock.AcquireTimeout", deadline)) {
 		r.own(me, 1)
 	} else {
@@ -110,7 +112,7 @@ func (r *RLock) Release() {
 	if r.owner.Load() != failpoints.GoID() {
 		panic(fmt.Errorf("primitives: RLock.Release: %w", ErrNotOwner))
 	}
-	if d := r.depth.Add(-1); d == 0 {
+	if r.depth--; r.depth == 0 {
 		r.owner.Store(0)
 		r.lock.unlock("RLock.Release")
 	}
@@ -129,18 +131,19 @@ func (r *RLock) Depth() int {
 	if !r.IsOwned() {
 		return 0
 	}
-	return int(r.depth.Load())
+	return r.depth
 }
 
 // Observe reports the state the explorer's trace shows: whether r is
 // locked, its owner (a goroutine id, which the trace prints as the thread's
-// name) and depth, and how many threads wait for it.
+// name) and depth, and how many threads wait for it. Outside a model run
+// the depth is reported to the owner only (0 to other threads).
 func (r *RLock) Observe() failpoints.Snapshot {
 	s := r.lock.Observe()
 	s.Kind = "RLock"
 	s.Owner = r.owner.Load()
-	if s.Owner != 0 {
-		s.Depth = int(r.depth.Load())
+	if s.Owner != 0 && (s.Owner == failpoints.GoID() || failpoints.InModel()) {
+		s.Depth = r.depth
 	}
 	return s
 }
@@ -148,7 +151,7 @@ func (r *RLock) Observe() failpoints.Snapshot {
 // own records the calling thread me as the owner, with depth d; the inner
 // lock must be held.
 func (r *RLock) own(me int64, d int) {
-	r.depth.Store(int64(d))
+	r.depth = d
 	r.owner.Store(me)
 }
 
@@ -162,8 +165,8 @@ func (r *RLock) releaseSave() lockState {
 	if r.owner.Load() != me {
 		panic(fmt.Errorf("primitives: Condition.Wait: %w", ErrNotOwner))
 	}
-	st := lockState{owner: me, depth: int(r.depth.Load())}
-	r.depth.Store(0)
+	st := lockState{owner: me, depth: r.depth}
+	r.depth = 0
 	r.owner.Store(0)
 	r.lock.unlock("Condition.Wait")
 	return st
