@@ -138,8 +138,9 @@ func TestRLock_test_different_thread(t *testing.T) {
 		b := e.Bunch(1, lock.Acquire, true)
 		e.WaitUntil("the thread holds the lock", func() bool { return b.Finished() == 1 })
 		ltPanics(e, "Release by a non-owner", primitives.ErrNotOwner, lock.Release)
-		if s := lock.Observe(); !s.Locked || s.Depth != 1 {
-			e.Errorf("after a refused Release: Observe() = %+v; want locked at depth 1", s)
+		// Outside a model run, Observe shows the depth to the owner only.
+		if s := lock.Observe(); !s.Locked || s.Owner == 0 || (e.model && s.Depth != 1) {
+			e.Errorf("after a refused Release: Observe() = %+v; want locked, owned, at depth 1", s)
 		}
 		b.Wait()
 	})
