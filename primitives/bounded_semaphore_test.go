@@ -27,11 +27,11 @@ func TestBoundedSemaphore_test_acquire_destroy(t *testing.T) {
 }
 
 func TestBoundedSemaphore_test_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquireContended(e, newBoundedSemLT) })
+	ltAll(t, func(e *ltEnv) { ltSemAcquireContended(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_multirelease(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemMultirelease(e, newBoundedSemLT) })
+	ltAll(t, func(e *ltEnv) { ltSemMultirelease(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_try_acquire(t *testing.T) {
@@ -39,7 +39,7 @@ func TestBoundedSemaphore_test_try_acquire(t *testing.T) {
 }
 
 func TestBoundedSemaphore_test_try_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemTryAcquireContended(e, newBoundedSemLT) })
+	ltAll(t, func(e *ltEnv) { ltSemTryAcquireContended(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_acquire_timeout(t *testing.T) {
@@ -47,7 +47,7 @@ func TestBoundedSemaphore_test_acquire_timeout(t *testing.T) {
 }
 
 func TestBoundedSemaphore_test_default_value(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemDefaultValue(e, newBoundedSemLT) })
+	ltAll(t, func(e *ltEnv) { ltSemDefaultValue(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_with(t *testing.T) {
@@ -103,7 +103,7 @@ func TestBoundedSemaphore_release_n_misuse(t *testing.T) {
 }
 
 func TestBoundedSemaphore_release_n_wakes_up_to_n(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemReleaseNWakes(e, newBoundedSemLT) })
+	ltAll(t, func(e *ltEnv) { ltSemReleaseNWakes(e, newBoundedSemLT) })
 }
 
 func ExampleBoundedSemaphore() {

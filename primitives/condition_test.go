@@ -17,7 +17,7 @@ import (
 // timeouts on the virtual clock).
 
 func TestCondition_test_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		cond := primitives.NewCondition(nil)
 		// By default we have an RLock: the condition can be acquired
 		// multiple times.
@@ -64,7 +64,7 @@ func TestCondition_test_unacquired_wait(t *testing.T) {
 }
 
 func TestCondition_test_unacquired_notify(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		cond := primitives.NewCondition(nil)
 		ltPanics(e, "Notify(1) without the lock", primitives.ErrNotOwner, func() { cond.Notify(1) })
 		ltPanics(e, "Notify(0) without the lock", primitives.ErrNotOwner, func() { cond.Notify(0) })
@@ -165,7 +165,7 @@ func ltCheckNotify(e *ltEnv, cond *primitives.Condition, lock *primitives.RLock)
 }
 
 func TestCondition_test_notify(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		lock := new(primitives.RLock) // Condition's default lock, kept to observe it
 		cond := primitives.NewCondition(lock)
 		ltCheckNotify(e, cond, lock)
@@ -211,7 +211,7 @@ func TestCondition_test_timeout(t *testing.T) {
 }
 
 func TestCondition_test_waitfor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		cond := primitives.NewCondition(nil)
 		state := 0 // guarded by cond
 		b := e.Bunch(1, func() {
@@ -270,7 +270,7 @@ func TestCondition_test_waitfor_timeout(t *testing.T) {
 
 // Notify(n) wakes the n oldest waiters, and Waiters drops by n at once.
 func TestCondition_notify_wakes_oldest_first(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		cond := primitives.NewCondition(nil)
 		var order ltList[string]
 		for i, name := range []string{"A", "B", "C", "D"} {

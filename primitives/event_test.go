@@ -53,7 +53,7 @@ func ltEventCheckNotify(e *ltEnv, evt *primitives.Event) {
 }
 
 func TestEvent_test_notify(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var evt primitives.Event
 		ltEventCheckNotify(e, &evt)
 		// Another time, after an explicit Clear.

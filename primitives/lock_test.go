@@ -127,7 +127,7 @@ func ltBaseTimeout(e *ltEnv, mk func() ltLock) {
 	if !lock.AcquireTimeout(5 * time.Second) {
 		e.Errorf("AcquireTimeout(5s) on a free lock = false; want true")
 	}
-	if dt := e.Now().Sub(t1); dt >= 5*time.Second || (e.model && dt != 0) {
+	if dt := e.Now().Sub(t1); dt >= 5*time.Second || (e.exact && dt != 0) {
 		e.Errorf("AcquireTimeout(5s) on a free lock took %v; want no wait", dt)
 	}
 	d := e.Dur(500 * time.Millisecond)
@@ -160,17 +160,17 @@ func TestLock_test_try_acquire(t *testing.T) {
 }
 
 func TestLock_test_try_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newLockLT) })
 }
 
 func TestLock_test_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseAcquireContended(e, newLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseAcquireContended(e, newLockLT) })
 }
 
-func TestLock_test_with(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseWith(e, newLockLT) }) }
+func TestLock_test_with(t *testing.T) { ltAll(t, func(e *ltEnv) { ltBaseWith(e, newLockLT) }) }
 
 func TestLock_test_thread_leak(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseThreadLeak(e, newLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseThreadLeak(e, newLockLT) })
 }
 
 func TestLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTimeout(e, newLockLT) }) }
@@ -178,7 +178,7 @@ func TestLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTime
 // --- LockTests ---
 
 func TestLock_test_reacquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.Lock
 		var phase ltList[struct{}]
 		e.Go(func() {
@@ -198,7 +198,7 @@ func TestLock_test_reacquire(t *testing.T) {
 }
 
 func TestLock_test_different_thread(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.Lock
 		lock.Acquire()
 		e.Bunch(1, lock.Release, false).Wait()
@@ -230,7 +230,7 @@ func TestLock_test_state_after_timeout(t *testing.T) {
 // --- Go-specific checks ---
 
 func TestLock_release_unlocked(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.Lock
 		ltPanics(e, "Release of a new Lock", primitives.ErrReleaseUnlocked, lock.Release)
 		lock.Acquire()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"pgregory.net/rapid"
 )
 
 // The harness of the lock-family tests (ports of CPython's
@@ -22,7 +23,10 @@ import (
 //     schedule: each thread runs until it blocks), threads are model
 //     threads, time is virtual, so timeouts are exact and sleeps free;
 //   - real: the body runs in a goroutine, threads are goroutines, time is
-//     the wall clock, and durations go through e.Dur, which shrinks them.
+//     the wall clock, and durations go through e.Dur, which shrinks them;
+//   - explored (ltAll only, for bodies without timeouts): the model run
+//     under failpoints.Explore, so rapid draws the schedule, and a failed
+//     check fails the rapid.T, which shrinks the interleaving.
 //
 // CPython's wait_threads_blocked (a sleep) becomes e.WaitUntil on an
 // observable (Waiters, NWaiting, a counter), which in model mode polls on
@@ -41,16 +45,19 @@ type ltStop struct{ msg string }
 // ltEnv is what a test body gets: the mode and the thread helpers.
 type ltEnv struct {
 	t       *testing.T
-	model   bool
+	rt      *rapid.T       // explored mode: failures go to rt
+	model   bool           // model or explored mode
+	exact   bool           // model mode under the all-zero schedule: timings are exact
 	wg      sync.WaitGroup // real mode: the goroutines started by Go
 	threads atomic.Int64
 }
 
 const (
-	ltRealDeadline  = 20 * time.Second      // wall-clock limit of a real-mode wait or body
-	ltModelDeadline = 10 * time.Minute      // virtual-time limit of a model-mode wait
-	ltModelPoll     = 10 * time.Millisecond // virtual interval of a model-mode poll
-	ltRealScale     = 25                    // real mode divides durations by this
+	ltRealDeadline    = 20 * time.Second      // wall-clock limit of a real-mode wait or body
+	ltModelDeadline   = 10 * time.Minute      // virtual-time limit of a model-mode wait
+	ltExploreDeadline = 5 * time.Second       // the same under exploration, where every poll costs draws
+	ltModelPoll       = 10 * time.Millisecond // virtual interval of a model-mode poll
+	ltRealScale       = 25                    // real mode divides durations by this
 )
 
 // ltBoth runs body as a model run and in real mode, as subtests.
@@ -58,6 +65,20 @@ func ltBoth(t *testing.T, body func(e *ltEnv)) {
 	t.Helper()
 	t.Run("model", func(t *testing.T) { ltRunModel(t, body) })
 	t.Run("real", func(t *testing.T) { ltRunReal(t, body) })
+}
+
+// ltAll runs body as a model run, in real mode and under exploration
+// (rapid draws the schedules), as subtests. body must not depend on a
+// timeout: a drawn delay may reach past any deadline.
+func ltAll(t *testing.T, body func(e *ltEnv)) {
+	t.Helper()
+	ltBoth(t, body)
+	t.Run("explored", func(t *testing.T) {
+		rapid.Check(t, func(rt *rapid.T) {
+			e := &ltEnv{t: t, rt: rt, model: true}
+			failpoints.Explore(rt, func() { body(e) })
+		})
+	})
 }
 
 // ltModel runs body as a model run only: it sleeps on the virtual clock or
@@ -69,7 +90,7 @@ func ltModel(t *testing.T, body func(e *ltEnv)) {
 
 func ltRunModel(t *testing.T, body func(e *ltEnv)) {
 	t.Helper()
-	e := &ltEnv{t: t, model: true}
+	e := &ltEnv{t: t, model: true, exact: true}
 	tr, err := failpoints.Run(func() { body(e) })
 	if err != nil {
 		t.Fatalf("model run failed: %v", err)
@@ -132,6 +153,10 @@ func (e *ltEnv) Go(fn func()) {
 // Errorf reports a failure and lets the thread go on.
 func (e *ltEnv) Errorf(format string, args ...any) {
 	e.t.Helper()
+	if e.rt != nil {
+		e.rt.Errorf(format, args...)
+		return
+	}
 	e.t.Errorf(format, args...)
 }
 
@@ -139,6 +164,9 @@ func (e *ltEnv) Errorf(format string, args ...any) {
 func (e *ltEnv) Fatalf(format string, args ...any) {
 	e.t.Helper()
 	msg := fmt.Sprintf(format, args...)
+	if e.rt != nil {
+		e.rt.Fatal(msg)
+	}
 	e.t.Error(msg)
 	panic(ltStop{msg})
 }
@@ -164,12 +192,19 @@ func (e *ltEnv) Sleep(d time.Duration) {
 }
 
 // CheckElapsed checks a timeout's duration: exactly want in model mode, at
-// least 0.6 of it in real mode (CPython's assertTimeout).
+// least want under exploration (drawn delays add to it), at least 0.6 of it
+// in real mode (CPython's assertTimeout).
 func (e *ltEnv) CheckElapsed(op string, got, want time.Duration) {
 	e.t.Helper()
-	if e.model {
+	if e.exact {
 		if got != want {
 			e.Errorf("%s took %v; want exactly %v of virtual time", op, got, want)
+		}
+		return
+	}
+	if e.model {
+		if got < want {
+			e.Errorf("%s took %v; want at least %v of virtual time", op, got, want)
 		}
 		return
 	}
@@ -187,8 +222,12 @@ func (e *ltEnv) WaitUntil(what string, cond func() bool) {
 	vstart := failpoints.Now()
 	for !cond() {
 		if e.model {
-			if failpoints.Now().Sub(vstart) > ltModelDeadline {
-				e.Fatalf("WaitUntil(%s): not after %v of virtual time", what, ltModelDeadline)
+			limit := ltModelDeadline
+			if e.rt != nil {
+				limit = ltExploreDeadline
+			}
+			if failpoints.Now().Sub(vstart) > limit {
+				e.Fatalf("WaitUntil(%s): not after %v of virtual time", what, limit)
 			}
 			failpoints.Sleep(ltModelPoll)
 			continue

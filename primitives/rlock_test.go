@@ -35,17 +35,17 @@ func TestRLock_test_try_acquire(t *testing.T) {
 }
 
 func TestRLock_test_try_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newRLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newRLockLT) })
 }
 
 func TestRLock_test_acquire_contended(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseAcquireContended(e, newRLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseAcquireContended(e, newRLockLT) })
 }
 
-func TestRLock_test_with(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseWith(e, newRLockLT) }) }
+func TestRLock_test_with(t *testing.T) { ltAll(t, func(e *ltEnv) { ltBaseWith(e, newRLockLT) }) }
 
 func TestRLock_test_thread_leak(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseThreadLeak(e, newRLockLT) })
+	ltAll(t, func(e *ltEnv) { ltBaseThreadLeak(e, newRLockLT) })
 }
 
 func TestRLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTimeout(e, newRLockLT) }) }
@@ -53,7 +53,7 @@ func TestRLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTim
 // --- RLockTests ---
 
 func TestRLock_test_reacquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.RLock
 		lock.Acquire()
 		lock.Acquire()
@@ -68,7 +68,7 @@ func TestRLock_test_reacquire(t *testing.T) {
 }
 
 func TestRLock_test_release_unacquired(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.RLock
 		ltPanics(e, "Release of a new RLock", primitives.ErrNotOwner, lock.Release)
 		lock.Acquire()
@@ -96,7 +96,7 @@ func TestRLock_test_release_save_unacquired(t *testing.T) {
 }
 
 func TestRLock_test_recursion_count(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.RLock
 		check := func(want int) {
 			e.t.Helper()
@@ -133,7 +133,7 @@ func TestRLock_test_recursion_count(t *testing.T) {
 }
 
 func TestRLock_test_different_thread(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.RLock
 		b := e.Bunch(1, lock.Acquire, true)
 		e.WaitUntil("the thread holds the lock", func() bool { return b.Finished() == 1 })
@@ -147,7 +147,7 @@ func TestRLock_test_different_thread(t *testing.T) {
 }
 
 func TestRLock_test__is_owned(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	ltAll(t, func(e *ltEnv) {
 		var lock primitives.RLock
 		check := func(want bool) {
 			e.t.Helper()
