@@ -69,6 +69,9 @@ func TestCondition_test_unacquired_notify(t *testing.T) {
 		ltPanics(e, "Notify(1) without the lock", primitives.ErrNotOwner, func() { cond.Notify(1) })
 		ltPanics(e, "Notify(0) without the lock", primitives.ErrNotOwner, func() { cond.Notify(0) })
 		ltPanics(e, "NotifyAll without the lock", primitives.ErrNotOwner, cond.NotifyAll)
+		// Release follows the rules of the lock underneath.
+		ltPanics(e, "Release of an unheld RLock", primitives.ErrNotOwner, cond.Release)
+		ltPanics(e, "Release of an unlocked Lock", primitives.ErrReleaseUnlocked, primitives.NewCondition(new(primitives.Lock)).Release)
 		// An RLock held by another thread is not held by this one.
 		var rl primitives.RLock
 		cond = primitives.NewCondition(&rl)
