@@ -260,8 +260,8 @@ func CurrentThread() *Thread {
 
 // MainThread returns the main thread: always the same object (per model
 // run in model mode), named "MainThread", alive, not a daemon, and listed
-// by Enumerate. In real mode it stands for the program's main goroutine;
-// joining it waits until Shutdown is called.
+// by Enumerate. In real mode it stands for the program's main goroutine.
+// Joining it waits until a Shutdown runs.
 //
 // MainThread ports Python's threading.main_thread.
 func MainThread() *Thread {

@@ -19,7 +19,8 @@ func Sleep(d time.Duration) {
 }
 
 // Shutdown is process exit for threads: it releases the threads joining
-// the main thread, waits for every non-daemon thread, then ends every
+// the main thread (while it runs, joining the main thread returns at
+// once), waits for every non-daemon thread, then ends every
 // daemon thread (each unwinds at its next blocking point, failpoint or
 // sleep, running its deferred calls) and waits for it. Afterwards threads
 // may be started again.
@@ -34,8 +35,10 @@ func Sleep(d time.Duration) {
 // (threading._shutdown), minus the exit.
 func Shutdown() {
 	cur := currentThread(false)
+	main := MainThread()
 	if failpoints.InModel() {
-		MainThread().mainExit()
+		main.setExiting(true)
+		defer main.setExiting(false)
 		for {
 			var next *Thread
 			for _, t := range Enumerate() {
@@ -53,6 +56,7 @@ func Shutdown() {
 	if cur != nil && cur.kind == kindThread {
 		panic(fmt.Errorf("%w: Shutdown called from thread %s, which it would wait for", ErrThreadState, cur.Name()))
 	}
-	MainThread().mainExit()
+	main.setExiting(true)
+	defer main.setExiting(false)
 	failpoints.Shutdown()
 }

@@ -39,7 +39,7 @@ type Thread struct {
 	daemon   bool   // guarded by mu; never changes once started
 	started  bool   // guarded by mu
 	finished bool   // guarded by mu; started && !finished means alive
-	exits    int    // guarded by mu; main thread only: Shutdown calls, each releases its joiners
+	exiting  bool   // guarded by mu; main thread only: a Shutdown is running, its joiners return
 	ident    uint64 // guarded by mu; 0 until started
 	err      error  // guarded by mu; what the target panicked with
 
@@ -286,8 +286,10 @@ func (t *Thread) finish(reg *registry) {
 // It is a run-time error to join a thread that was not started, the
 // calling thread itself, or a dummy thread; Join then panics with an error
 // wrapping ErrThreadState. Any number of threads may join one thread.
-// Joining the main thread waits until Shutdown is called (Python's
-// interpreter exit).
+// Joining the main thread waits until a Shutdown runs (Python's
+// interpreter exit); in a model run, a body that returns without calling
+// Shutdown leaves such joiners blocked, which the run reports as a
+// deadlock.
 //
 // Join ports Python's Thread.join().
 func (t *Thread) Join() {
@@ -323,13 +325,12 @@ func (t *Thread) join(timeout time.Duration) bool {
 		deadline = failpoints.Deadline(timeout)
 	}
 	t.mu.Lock()
-	exits := t.exits
-	for !t.finished && t.exits == exits && timeout != 0 {
+	for !t.finished && !t.exiting && timeout != 0 {
 		if !t.joiners.Wait(&t.mu, "Thread.Join", deadline) {
 			break
 		}
 	}
-	ended := t.finished || t.exits != exits
+	ended := t.finished || t.exiting
 	t.mu.Unlock()
 	return ended
 }
@@ -441,13 +442,16 @@ func (t *Thread) Observe() failpoints.Snapshot {
 	return failpoints.Snapshot{Kind: "Thread", Locked: t.started && !t.finished, Waiters: t.joiners.Len()}
 }
 
-// mainExit is the main thread's share of process exit (Shutdown): its
-// joiners return, as Python marks the main thread stopped before it waits
-// for the non-daemon threads.
-func (t *Thread) mainExit() {
+// setExiting is the main thread's share of process exit: while a Shutdown
+// runs, Join of the main thread returns at once and its joiners wake, as
+// Python marks the main thread stopped before it waits for the non-daemon
+// threads. The main thread stays alive: the program goes on afterwards.
+func (t *Thread) setExiting(exiting bool) {
 	t.mu.Lock()
-	t.exits++
-	t.joiners.WakeAll()
+	t.exiting = exiting
+	if exiting {
+		t.joiners.WakeAll()
+	}
 	t.mu.Unlock()
 }
 
