@@ -1,0 +1,81 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+func TestRaceBadParams(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cfg   scenarios.RaceConfig
+		param string
+	}{
+		{"no threads", scenarios.RaceConfig{Threads: 0, Increments: 1}, "Threads"},
+		{"negative threads", scenarios.RaceConfig{Threads: -1, Increments: 1}, "Threads"},
+		{"negative increments", scenarios.RaceConfig{Threads: 2, Increments: -3}, "Increments"},
+	} {
+		for name, f := range map[string]func(io.Writer, scenarios.RaceConfig) (scenarios.RaceResult, error){
+			"Race": scenarios.Race, "ReadThenWriteCounter": scenarios.ReadThenWriteCounter,
+			"UnsyncCounter": scenarios.UnsyncCounter, // validation comes first: no goroutine starts
+		} {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				_, err := f(io.Discard, tc.cfg)
+				if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.param) {
+					t.Fatalf("%s(%+v) error = %v; want ErrBadParam naming %s", name, tc.cfg, err, tc.param)
+				}
+			})
+		}
+	}
+}
+
+func TestRaceDefault(t *testing.T) {
+	for name, f := range map[string]func(io.Writer, scenarios.RaceConfig) (scenarios.RaceResult, error){
+		"Race": scenarios.Race, "ReadThenWriteCounter": scenarios.ReadThenWriteCounter,
+	} {
+		var res scenarios.RaceResult
+		var err error
+		if _, runErr := failpoints.Run(func() { res, err = f(nil, scenarios.DefaultRaceConfig()) }); runErr != nil {
+			t.Fatalf("%s: run: %v", name, runErr)
+		}
+		want := scenarios.RaceResult{Counter: 6, Want: 6}
+		if err != nil || res != want {
+			t.Errorf("%s(default) = %+v, %v; want %+v (the all-zero schedule never preempts)", name, res, err, want)
+		}
+	}
+}
+
+// lostUpdate panics (failing the model run) when a counter lost an update.
+func lostUpdate(f func(io.Writer, scenarios.RaceConfig) (scenarios.RaceResult, error), cfg scenarios.RaceConfig) func() {
+	return func() {
+		res, err := f(nil, cfg)
+		if err != nil || res.Lost != 0 || res.Counter != res.Want {
+			panic(fmt.Sprintf("counter = %d, %v; want %d", res.Counter, err, res.Want))
+		}
+	}
+}
+
+// The locked counter survives every schedule with up to two preemptions;
+// the read-then-write counter loses an update with one.
+func TestRaceExhaustive(t *testing.T) {
+	cfg := scenarios.RaceConfig{Threads: 2, Increments: 2}
+	if cov, err := failpoints.Exhaustive(lostUpdate(scenarios.Race, cfg), 2); err != nil {
+		t.Fatalf("Race: %v", err)
+	} else if cov.Runs() < 2 {
+		t.Fatalf("Race: %d schedules explored; want several", cov.Runs())
+	}
+	_, err := failpoints.Exhaustive(lostUpdate(scenarios.ReadThenWriteCounter, cfg), 1)
+	if err == nil || !strings.Contains(err.Error(), "counter = 2") {
+		t.Fatalf("ReadThenWriteCounter: exhaustive error = %v; want a lost update (counter = 2: one thread reads 1, the other makes two increments, the first writes 2)", err)
+	}
+	var re *failpoints.RunError
+	if errors.As(err, &re) && re.Trace.Preemptions() != 1 {
+		t.Errorf("ReadThenWriteCounter: preemptions = %d; want 1", re.Trace.Preemptions())
+	}
+}
