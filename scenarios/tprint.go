@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/interleave-lab/interleave/primitives"
 )
 
 // tprinter is a scenario's printout, shared by its threads: each line is
@@ -37,3 +39,12 @@ func (p *tprinter) stamp() string { return p.c.stamp() }
 
 // elapsed is the time since the scenario started.
 func (p *tprinter) elapsed() time.Duration { return p.c.elapsed() }
+
+// threadNames returns the threads' names, in order.
+func threadNames(ts []*primitives.Thread) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Name()
+	}
+	return out
+}
