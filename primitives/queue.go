@@ -144,7 +144,7 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 				return ErrFull
 			}
 		case !hasTimeout:
-			for q.n >= q.maxsize {
+			for q.fullLocked() {
 				q.notFull.Wait(&q.mu, "Queue.Put", time.Time{})
 				if q.shutdown {
 					q.mu.Unlock()
@@ -156,7 +156,7 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 			panic(fmt.Errorf("%w: Queue.PutTimeout: 'timeout' must be a non-negative number, got %v", ErrNegativeValue, timeout))
 		default:
 			deadline := failpoints.Deadline(timeout)
-			for q.n >= q.maxsize {
+			for q.fullLocked() {
 				if !failpoints.Now().Before(deadline) {
 					q.mu.Unlock()
 					return ErrFull
@@ -263,6 +263,11 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 	}
 	return v, nil
 }
+
+// fullLocked reports whether a put must wait: 0 < maxsize <= n. Read on
+// every iteration of a putter's wait loop, so a bound raised or removed by
+// SetMaxsize lets it through. q.mu must be held.
+func (q *Queue[T]) fullLocked() bool { return 0 < q.maxsize && q.maxsize <= q.n }
 
 // store adds v to the items; q.mu must be held.
 func (q *Queue[T]) store(v T) {
@@ -435,7 +440,7 @@ func (q *Queue[T]) Empty() bool {
 func (q *Queue[T]) Full() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return 0 < q.maxsize && q.maxsize <= q.n
+	return q.fullLocked()
 }
 
 // Maxsize returns the queue's bound; <= 0 means unbounded.

@@ -210,3 +210,14 @@ func (l *thList[T]) Get() []T {
 }
 
 func (l *thList[T]) String() string { return fmt.Sprint(l.Get()) }
+
+// Yield lets other threads run, for a port's busy loop: a virtual tick in
+// model mode (under the all-zero schedule a thread that never blocks would
+// run forever), runtime.Gosched in real mode.
+func (e *thEnv) Yield() {
+	if e.model {
+		primitives.Sleep(failpoints.Tick)
+	} else {
+		runtime.Gosched()
+	}
+}
