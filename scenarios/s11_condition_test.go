@@ -1,0 +1,239 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+// tutorialCondLines is the printout the tutorial gives for S11.
+var tutorialCondLines = []string{
+	"Thread-1 0", "Thread-1 1", "Thread-1 2", "Thread-1 3",
+	"Thread-2 0", "Thread-2 1", "Thread-2 2", "Thread-2 3", "Thread-2 4",
+	"Thread-1 4",
+}
+
+// tc2FirstLines is what WaitForVersion prints when tc2 takes the lock first.
+var tc2FirstLines = []string{
+	"Thread-2 0", "Thread-2 1", "Thread-2 2", "Thread-2 3", "Thread-2 4",
+	"Thread-1 0", "Thread-1 1", "Thread-1 2", "Thread-1 3", "Thread-1 4",
+}
+
+type condFunc func(io.Writer, scenarios.ConditionConfig) (scenarios.ConditionResult, error)
+
+var condVersions = map[string]condFunc{
+	"Condition": scenarios.Condition, "UnguardedWait": scenarios.UnguardedWait, "WaitForVersion": scenarios.WaitForVersion,
+}
+
+func TestConditionBadParams(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		param string
+		edit  func(*scenarios.ConditionConfig)
+	}{
+		{"Count", func(c *scenarios.ConditionConfig) { c.Count = 0 }},
+		{"Count", func(c *scenarios.ConditionConfig) { c.Count = 1001 }},
+		{"WaitAt", func(c *scenarios.ConditionConfig) { c.WaitAt = -1 }},
+		{"WaitAt", func(c *scenarios.ConditionConfig) { c.WaitAt = 5 }},
+		{"Tc1Sleep", func(c *scenarios.ConditionConfig) { c.Tc1Sleep = -1 }},
+		{"Tc2Sleep", func(c *scenarios.ConditionConfig) { c.Tc2Sleep = -1 }},
+		{"GiveUp", func(c *scenarios.ConditionConfig) { c.GiveUp = 0 }},
+	} {
+		cfg := scenarios.DefaultConditionConfig()
+		tc.edit(&cfg)
+		for name, fn := range condVersions {
+			_, err := fn(io.Discard, cfg)
+			if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.param) {
+				t.Errorf("%s(%+v) = %v, want an ErrBadParam naming %s", name, cfg, err, tc.param)
+			}
+		}
+	}
+}
+
+// runCond runs one version of S11 under opts (the all-zero schedule by
+// default) and returns its result and the run's error.
+func runCond(fn condFunc, cfg scenarios.ConditionConfig, opts ...failpoints.Option) (scenarios.ConditionResult, error) {
+	var res scenarios.ConditionResult
+	var err error
+	_, rerr := failpoints.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
+	if rerr != nil {
+		return res, rerr
+	}
+	return res, err
+}
+
+func TestConditionDefault(t *testing.T) {
+	t.Parallel()
+	for name, fn := range condVersions {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res, err := runCond(fn, scenarios.DefaultConditionConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(res.Lines, tutorialCondLines) {
+				t.Errorf("Lines = %q, want the tutorial's %q", res.Lines, tutorialCondLines)
+			}
+			if res.Tc1 != "Thread-1" || res.Tc2 != "Thread-2" {
+				t.Errorf("threads named %q and %q, want Thread-1 and Thread-2", res.Tc1, res.Tc2)
+			}
+			if !res.Waited || !res.Woke || res.Notifies != 5 || res.Heard != 1 {
+				t.Errorf("waited %v woke %v notifies %d heard %d, want true true 5 1", res.Waited, res.Woke, res.Notifies, res.Heard)
+			}
+			// The handshake in lock order, with its virtual times.
+			var got []string
+			for _, e := range res.Events {
+				got = append(got, fmt.Sprintf("%v %s %s %d", e.At, e.Thread, e.What, e.Waiters))
+			}
+			want := []string{
+				"0s Thread-1 acquired 0", "1.2s Thread-1 wait 0",
+				"1.2s Thread-2 acquired 0",
+				"1.3s Thread-2 notify 1", "1.4s Thread-2 notify 0", "1.5s Thread-2 notify 0",
+				"1.6s Thread-2 notify 0", "1.7s Thread-2 notify 0", "1.7s Thread-2 release 0",
+				"1.7s Thread-1 woke 0", "2s Thread-1 release 0",
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Events =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// wokeAfterRelease checks the invariant that tc1 wakes only after tc2
+// released the lock (when it waited at all).
+func wokeAfterRelease(res scenarios.ConditionResult) bool {
+	released, waited := false, false
+	for _, e := range res.Events {
+		switch {
+		case e.Thread == "Thread-2" && e.What == "release":
+			released = true
+		case e.What == "wait":
+			waited = true
+		case e.What == "woke" && waited && !released:
+			return false
+		}
+	}
+	return true
+}
+
+// TestConditionEverySchedule enumerates S11's schedules (up to two
+// preemptions): the guarded version prints the tutorial's output on every
+// one of them.
+func TestConditionEverySchedule(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultConditionConfig()
+	bad := ""
+	cov, err := failpoints.Exhaustive(func() {
+		res, err := scenarios.Condition(io.Discard, cfg)
+		if bad == "" && (err != nil || !slices.Equal(res.Lines, tutorialCondLines) || !res.Woke || !wokeAfterRelease(res)) {
+			bad = fmt.Sprintf("err %v lines %q events %+v", err, res.Lines, res.Events)
+		}
+	}, 2, failpoints.MaxSchedules(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != "" {
+		t.Fatalf("a schedule broke the handshake: %s", bad)
+	}
+	t.Logf("Condition: %v", cov)
+}
+
+// TestUnguardedWaitLostWakeup: the explorer finds the schedule where tc2
+// takes the lock first, and reports tc1's endless wait as a deadlock.
+func TestUnguardedWaitLostWakeup(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultConditionConfig()
+	cov, err := failpoints.Exhaustive(func() { _, _ = scenarios.UnguardedWait(io.Discard, cfg) }, 1)
+	if !errors.Is(err, failpoints.ErrDeadlock) {
+		t.Fatalf("Exhaustive = %v (%v), want a deadlock", err, cov)
+	}
+	msg := err.Error()
+	for _, want := range []string{"Thread-1 waits on Condition.Wait", "MainThread waits on Thread.Join", "s11_condition.go"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "Thread-2 waits") {
+		t.Errorf("Thread-2 should have finished:\n%s", msg)
+	}
+	t.Logf("found after %d schedules:\n%s", cov.Runs(), firstLines(msg, 6))
+}
+
+// TestWaitForVersionNeverHangs enumerates the fix's schedules: it never
+// deadlocks, tc1 always gets past its wait, and the printout is one of the
+// two orders.
+func TestWaitForVersionNeverHangs(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultConditionConfig()
+	bad := ""
+	orders := map[string]bool{}
+	cov, err := failpoints.Exhaustive(func() {
+		res, err := scenarios.WaitForVersion(io.Discard, cfg)
+		tutorial, tc2First := slices.Equal(res.Lines, tutorialCondLines), slices.Equal(res.Lines, tc2FirstLines)
+		orders[fmt.Sprint(tutorial, tc2First)] = true
+		if bad == "" && (err != nil || !res.Woke || !(tutorial || tc2First) || !wokeAfterRelease(res) || (tc2First && res.Waited)) {
+			bad = fmt.Sprintf("err %v lines %q waited %v woke %v", err, res.Lines, res.Waited, res.Woke)
+		}
+	}, 2, failpoints.MaxSchedules(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != "" {
+		t.Fatalf("a schedule broke the fix: %s", bad)
+	}
+	if !orders["true false"] || !orders["false true"] {
+		t.Errorf("orders seen = %v, want both the tutorial's and tc2 first", orders)
+	}
+	t.Logf("WaitForVersion: %v", cov)
+}
+
+// TestConditionRealMode runs the three versions on real goroutines, with
+// no sleeps: the guarded version and the fix print the tutorial's output
+// or (the fix only) tc2's first; the buggy one either does too or reports
+// the lost wake-up after GiveUp instead of hanging.
+func TestConditionRealMode(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultConditionConfig()
+	cfg.Tc1Sleep, cfg.Tc2Sleep, cfg.GiveUp = 0, 0, 20*time.Millisecond
+	for range 20 {
+		res, err := scenarios.Condition(io.Discard, cfg)
+		if err != nil || !slices.Equal(modelNames(res), tutorialCondLines) {
+			t.Fatalf("Condition = %q, %v", res.Lines, err)
+		}
+		res, err = scenarios.WaitForVersion(io.Discard, cfg)
+		if err != nil || !res.Woke || !(slices.Equal(modelNames(res), tutorialCondLines) || slices.Equal(modelNames(res), tc2FirstLines)) {
+			t.Fatalf("WaitForVersion = %q, %v", res.Lines, err)
+		}
+		res, err = scenarios.UnguardedWait(io.Discard, cfg)
+		switch {
+		case err == nil && res.Woke && slices.Equal(modelNames(res), tutorialCondLines):
+		case errors.Is(err, failpoints.ErrDeadlock) && !res.Woke && strings.Contains(err.Error(), "Condition.Wait"):
+			t.Logf("real mode lost the wake-up: %v", err)
+		default:
+			t.Fatalf("UnguardedWait = %q, woke %v, %v", res.Lines, res.Woke, err)
+		}
+	}
+}
+
+// modelNames returns res.Lines with the real-mode thread names replaced by
+// the names the threads have in a model run.
+func modelNames(res scenarios.ConditionResult) []string {
+	r := strings.NewReplacer(res.Tc1+" ", "Thread-1 ", res.Tc2+" ", "Thread-2 ")
+	out := make([]string, len(res.Lines))
+	for i, l := range res.Lines {
+		out[i] = r.Replace(l)
+	}
+	return out
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
