@@ -3,6 +3,7 @@ package primitives
 import (
 	"container/heap"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -144,7 +145,10 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 				return ErrFull
 			}
 		case !hasTimeout:
-			for q.fullLocked() {
+			for spins := 0; q.fullLocked(); spins++ {
+				if q.spin(spins) {
+					continue
+				}
 				q.notFull.Wait(&q.mu, "Queue.Put", time.Time{})
 				if q.shutdown {
 					q.mu.Unlock()
@@ -228,7 +232,10 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 			return zero, ErrEmpty
 		}
 	case !hasTimeout:
-		for q.n == 0 {
+		for spins := 0; q.n == 0; spins++ {
+			if q.spin(spins) {
+				continue
+			}
 			q.notEmpty.Wait(&q.mu, "Queue.Get", time.Time{})
 			if q.shutdown && q.n == 0 {
 				q.mu.Unlock()
@@ -262,6 +269,27 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 		q.mu.Unlock()
 	}
 	return v, nil
+}
+
+// realSpins is how many times an untimed real-mode Put or Get that would
+// wait yields the processor and looks again before it parks: the partner
+// thread, running on another core, usually acts within that time, and a
+// park and wake-up costs several times more (a one-slot queue's
+// producer-consumer pair went from about 1.5 µs to 0.2-0.3 µs an item).
+const realSpins = 3
+
+// spin is the step of a wait loop before parking: in real mode, for the
+// first realSpins iterations, it releases q.mu, yields, takes q.mu again
+// and reports true (the caller re-checks). It never spins in model mode,
+// where only parking lets another thread run. q.mu must be held.
+func (q *Queue[T]) spin(spins int) bool {
+	if spins >= realSpins || failpoints.InModel() {
+		return false
+	}
+	q.mu.Unlock()
+	runtime.Gosched()
+	q.mu.Lock()
+	return true
 }
 
 // fullLocked reports whether a put must wait: 0 < maxsize <= n. Read on
