@@ -201,7 +201,7 @@ func TestWaitForVersionNeverHangs(t *testing.T) {
 func TestConditionRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
-	cfg.Tc1Sleep, cfg.Tc2Sleep, cfg.GiveUp = 0, 0, 20*time.Millisecond
+	cfg.Tc1Sleep, cfg.Tc2Sleep, cfg.GiveUp = 0, 0, 10*time.Millisecond
 	for range 20 {
 		res, err := scenarios.Condition(io.Discard, cfg)
 		if err != nil || !slices.Equal(modelNames(res), tutorialCondLines) {

@@ -1,0 +1,179 @@
+package scenarios_test
+
+import (
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+type eventFunc func(io.Writer, scenarios.EventConfig) (scenarios.EventResult, error)
+
+func TestEventBadParams(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		param string
+		edit  func(*scenarios.EventConfig)
+	}{
+		{"Signals", func(c *scenarios.EventConfig) { c.Signals = 0 }},
+		{"Signals", func(c *scenarios.EventConfig) { c.Signals = 1001 }},
+		{"Interval", func(c *scenarios.EventConfig) { c.Interval = 0 }},
+		{"Timeout", func(c *scenarios.EventConfig) { c.Timeout = -time.Second }},
+	} {
+		cfg := scenarios.DefaultEventConfig()
+		tc.edit(&cfg)
+		for name, fn := range map[string]eventFunc{"Event": scenarios.Event, "EventAsCounter": scenarios.EventAsCounter} {
+			_, err := fn(io.Discard, cfg)
+			if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.param) {
+				t.Errorf("%s(%+v) = %v, want an ErrBadParam naming %s", name, cfg, err, tc.param)
+			}
+		}
+	}
+}
+
+// runEvent runs fn under opts (the all-zero schedule by default) and
+// returns its result, the run's trace and the first error.
+func runEvent(fn eventFunc, cfg scenarios.EventConfig, opts ...failpoints.Option) (scenarios.EventResult, *failpoints.Trace, error) {
+	var res scenarios.EventResult
+	var err error
+	tr, rerr := failpoints.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
+	if rerr != nil {
+		return res, tr, rerr
+	}
+	return res, tr, err
+}
+
+func seconds(n ...int) []time.Duration {
+	out := make([]time.Duration, len(n))
+	for i, s := range n {
+		out[i] = time.Duration(s) * time.Second
+	}
+	return out
+}
+
+func TestEventDefault(t *testing.T) {
+	t.Parallel()
+	res, _, err := runEvent(scenarios.Event, scenarios.DefaultEventConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 5 || res.Seen != 5 || res.Lost() != 0 || res.Polls != 0 {
+		t.Errorf("sent %d seen %d polls %d, want 5 5 0", res.Sent, res.Seen, res.Polls)
+	}
+	if want := seconds(1, 2, 3, 4, 5); !slices.Equal(res.SetAt, want) || !slices.Equal(res.SeenAt, want) {
+		t.Errorf("SetAt %v SeenAt %v, want both %v: each wait returns at its set", res.SetAt, res.SeenAt, want)
+	}
+	if !res.TimedOut || res.Waited != 500*time.Millisecond {
+		t.Errorf("wait(0.5): timed out %v after %v, want true after exactly 500ms", res.TimedOut, res.Waited)
+	}
+	if n := len(res.Lines); n != 11 || res.Lines[n-1] != "False" {
+		t.Errorf("Lines = %q", res.Lines)
+	}
+}
+
+func TestEventAsCounterAllZero(t *testing.T) {
+	t.Parallel()
+	res, _, err := runEvent(scenarios.EventAsCounter, scenarios.DefaultEventConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 5 || res.Seen != 5 || res.Lost() != 0 {
+		t.Errorf("sent %d seen %d, want 5 5: the all-zero schedule keeps up", res.Sent, res.Seen)
+	}
+	if want := seconds(1, 2, 3, 4, 5); !slices.Equal(res.SeenAt, want) {
+		t.Errorf("SeenAt %v, want %v", res.SeenAt, want)
+	}
+	if last := res.Lines[len(res.Lines)-1]; last != "sent 5, seen 5" {
+		t.Errorf("last line %q", last)
+	}
+}
+
+// delayOnce returns the schedules that follow the all-zero schedule of fn
+// except for one choice, which delays the running thread past the next
+// pending timer: one per choice point of the all-zero run.
+func delayOnce(t *testing.T, fn eventFunc, cfg scenarios.EventConfig) []failpoints.Schedule {
+	t.Helper()
+	_, tr, err := runEvent(fn, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "0:248" is a choice code 248: a delay past the next pending timer
+	// plus one tick (see failpoints' delay codes).
+	var out []failpoints.Schedule
+	for i := range tr.Schedule {
+		s := make(failpoints.Schedule, i+1)
+		s[i] = 248
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestEventAsCounterLosesASignal: delaying the waiter once, between its
+// wait() and clear(), past the main thread's next sleep loses a set.
+func TestEventAsCounterLosesASignal(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultEventConfig()
+	var lossy *failpoints.Trace
+	for _, s := range delayOnce(t, scenarios.EventAsCounter, cfg) {
+		res, tr, err := runEvent(scenarios.EventAsCounter, cfg, failpoints.Replay(s))
+		if err != nil {
+			t.Fatalf("schedule %v: %v", s, err)
+		}
+		if res.Lost() > 0 {
+			lossy = tr
+			break
+		}
+	}
+	if lossy == nil {
+		t.Fatal("no single delay lost a signal")
+	}
+	if !strings.Contains(lossy.String(), "step") {
+		t.Errorf("the lossy trace does not show the delay at the scenario's step:\n%s", lossy)
+	}
+	t.Logf("a lost signal:\n%s", lossy)
+}
+
+// TestEventNeverLoses: the same delays never lose a signal of the correct
+// version, and never change its printout.
+func TestEventNeverLoses(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.DefaultEventConfig()
+	want, _, err := runEvent(scenarios.Event, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	polled := 0
+	for _, s := range delayOnce(t, scenarios.Event, cfg) {
+		res, _, err := runEvent(scenarios.Event, cfg, failpoints.Replay(s))
+		if err != nil {
+			t.Fatalf("schedule %v: %v", s, err)
+		}
+		if res.Lost() != 0 || res.Seen != 5 || !slices.Equal(res.Lines, want.Lines) || !res.TimedOut {
+			t.Fatalf("schedule %v: sent %d seen %d lines %q", s, res.Sent, res.Seen, res.Lines)
+		}
+		polled += res.Polls
+	}
+	if polled == 0 {
+		t.Error("no delay ever made the main thread wait for a clear: the check is not exercised")
+	}
+}
+
+// TestEventRealMode runs both versions on real goroutines with a short
+// interval.
+func TestEventRealMode(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.EventConfig{Signals: 3, Interval: time.Millisecond, Timeout: time.Millisecond}
+	res, err := scenarios.Event(io.Discard, cfg)
+	if err != nil || res.Seen != 3 || !res.TimedOut || res.Waited < time.Millisecond {
+		t.Errorf("Event = %+v, %v", res, err)
+	}
+	res, err = scenarios.EventAsCounter(io.Discard, cfg)
+	if err != nil || res.Sent != 3 || res.Seen > 3 {
+		t.Errorf("EventAsCounter = %+v, %v", res, err)
+	}
+}
