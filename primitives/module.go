@@ -31,7 +31,7 @@ type registry struct {
 	model bool
 
 	mu      sync.Mutex
-	main    *Thread              // guarded by mu; created on first use
+	main    *Thread              // guarded by mu; never nil
 	live    map[*Thread]struct{} // guarded by mu
 	byGID   map[int64]*Thread    // guarded by mu
 	seq     uint64               // guarded by mu; registration order
@@ -42,8 +42,12 @@ type registry struct {
 	profile TraceFunc            // guarded by mu
 }
 
+// newRegistry returns a registry holding only its main thread, which is
+// created first so that it comes first in Enumerate and has ident 1.
 func newRegistry(model bool) *registry {
-	return &registry{model: model, live: map[*Thread]struct{}{}, byGID: map[int64]*Thread{}}
+	r := &registry{model: model, live: map[*Thread]struct{}{}, byGID: map[int64]*Thread{}}
+	r.mainLocked()
+	return r
 }
 
 // realRegistry is the process's registry, for every thread outside model
