@@ -255,7 +255,8 @@ func currentThread(create bool) *Thread {
 // the first call and is the same object on every later call: it is alive,
 // a daemon, named "Dummy-N", and joining it panics with ErrThreadState.
 // Inside a model run, the run's body is the main thread ("MainThread", not
-// a daemon); in real mode the program's main goroutine is.
+// a daemon); in real mode the program's main goroutine is. A dummy stays
+// registered until an Enumerate finds its goroutine ended.
 //
 // CurrentThread ports Python's threading.current_thread.
 func CurrentThread() *Thread {

@@ -33,8 +33,7 @@ import (
 // instead of raising ValueError. A priority queue orders by a less function
 // instead of comparing the items.
 type Queue[T any] struct {
-	kind queueKind
-	less func(a, b T) bool // priority queues only; set once by the constructor
+	kind queueKind // set once by the constructor
 
 	mu sync.Mutex // protects every field below
 
@@ -42,7 +41,7 @@ type Queue[T any] struct {
 
 	// The items. FIFO: a ring buf[head], buf[head+1], ... of n items
 	// (len(buf) is 0 or a power of two). LIFO: buf[:n], top last. Priority:
-	// pq.items, a heap ordered by less, n == len(pq.items).
+	// pq.items, a heap ordered by pq.less, n == len(pq.items).
 	buf  []T
 	head int
 	n    int
@@ -95,7 +94,7 @@ func NewPriorityQueue[T any](maxsize int, less func(a, b T) bool) *Queue[T] {
 	if less == nil {
 		panic("primitives: NewPriorityQueue: less must not be nil")
 	}
-	q := &Queue[T]{kind: priorityQueue, maxsize: maxsize, less: less}
+	q := &Queue[T]{kind: priorityQueue, maxsize: maxsize}
 	q.pq.less = less
 	return q
 }

@@ -416,8 +416,8 @@ func thErrBody(e *thEnv) {
 		}),
 		"int": e.Go(func() { panic(42) }),
 		"runtime": e.Go(func() {
-			var m map[string]int
-			m["x"] = 1
+			var s []int
+			_ = s[len(s)] // index out of range: a runtime.Error
 		}),
 		"exit": e.Go(func() {
 			defer deferred.Add(1)
