@@ -187,7 +187,7 @@ func Daemon(w io.Writer, cfg DaemonConfig) (DaemonResult, error) {
 	}
 
 	r.p.printf("main: exit at: %s: waiting for the non-daemon threads", r.p.stamp())
-	if err := shutdown(); err != nil {
+	if err := processExit(); err != nil {
 		return DaemonResult{}, err
 	}
 	res.ExitAt = r.p.elapsed()
@@ -291,9 +291,9 @@ func trySetDaemon(t *primitives.Thread) (err error) {
 	return nil
 }
 
-// shutdown is process exit (primitives.Shutdown), with its misuse (a call
+// processExit is process exit (primitives.Shutdown), with its misuse (a call
 // from a started thread, in real mode) returned instead of panicking.
-func shutdown() (err error) {
+func processExit() (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			e, ok := v.(error)

@@ -1,0 +1,141 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+type pcFunc = func(io.Writer, scenarios.ProducerConsumerConfig) (scenarios.ProducerConsumerResult, error)
+
+func TestProducerConsumerBadParams(t *testing.T) {
+	for _, tc := range []struct {
+		param string
+		mod   func(c *scenarios.ProducerConsumerConfig)
+	}{
+		{"MinItems", func(c *scenarios.ProducerConsumerConfig) { c.MinItems = -1 }},
+		{"MaxItems", func(c *scenarios.ProducerConsumerConfig) { c.MaxItems = c.MinItems - 1 }},
+		{"QueueSize", func(c *scenarios.ProducerConsumerConfig) { c.QueueSize = -1 }},
+		{"Readers", func(c *scenarios.ProducerConsumerConfig) { c.Readers = 0 }},
+		{"WriteSleep", func(c *scenarios.ProducerConsumerConfig) { c.WriteSleep = -1 }},
+		{"MinReadSleep", func(c *scenarios.ProducerConsumerConfig) { c.MinReadSleep = -1 }},
+		{"MaxReadSleep", func(c *scenarios.ProducerConsumerConfig) { c.MaxReadSleep = c.MinReadSleep - 1 }},
+	} {
+		cfg := scenarios.DefaultProducerConsumerConfig()
+		tc.mod(&cfg)
+		for name, f := range map[string]pcFunc{"ProducerConsumer": scenarios.ProducerConsumer, "CheckThenAct": scenarios.CheckThenAct} {
+			_, err := f(nil, cfg)
+			if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.param) {
+				t.Errorf("%s(%+v) error = %v; want ErrBadParam naming %s", name, cfg, err, tc.param)
+			}
+		}
+	}
+}
+
+// checkPC checks S14's invariants: every object got exactly once, each
+// reader in FIFO order, qsize within bounds, nothing left.
+func checkPC(res scenarios.ProducerConsumerResult, cfg scenarios.ProducerConsumerConfig) error {
+	if len(res.Failures) > 0 {
+		return fmt.Errorf("failures %v, %d objects left; want none", res.Failures, res.Left)
+	}
+	var all []int
+	for i, got := range res.Got {
+		if !slices.IsSorted(got) {
+			return fmt.Errorf("reader %d got %v; want FIFO (increasing) order", i, got)
+		}
+		all = append(all, got...)
+	}
+	slices.Sort(all)
+	want := make([]int, res.Items)
+	for i := range want {
+		want[i] = i
+	}
+	if !slices.Equal(res.Put, want) || !slices.Equal(all, want) {
+		return fmt.Errorf("put %v, got %v; want each of 0..%d once", res.Put, all, res.Items-1)
+	}
+	if res.MinQsize < 0 || (cfg.QueueSize > 0 && res.MaxQsize > cfg.QueueSize) || res.Left != 0 {
+		return fmt.Errorf("qsize in [%d, %d], %d left; want within [0, %d], none left",
+			res.MinQsize, res.MaxQsize, res.Left, cfg.QueueSize)
+	}
+	return nil
+}
+
+func runPC(t *testing.T, f pcFunc, cfg scenarios.ProducerConsumerConfig) scenarios.ProducerConsumerResult {
+	t.Helper()
+	var res scenarios.ProducerConsumerResult
+	var err error
+	if _, runErr := failpoints.Run(func() { res, err = f(nil, cfg) }); runErr != nil || err != nil {
+		t.Fatalf("run: %v, %v", runErr, err)
+	}
+	return res
+}
+
+func TestProducerConsumerDefault(t *testing.T) {
+	cfg := scenarios.DefaultProducerConsumerConfig()
+	res := runPC(t, scenarios.ProducerConsumer, cfg)
+	if err := checkPC(res, cfg); err != nil {
+		t.Error(err)
+	}
+	if res.Items != 10 || res.MinQsize != 0 || res.MaxQsize != 7 || res.Elapsed != 35*time.Second {
+		t.Errorf("result = %+v; want 10 items, qsize in [0, 7], done at 35s", res)
+	}
+}
+
+// A small queue (the writer blocks when it is full) and three readers.
+func TestProducerConsumerSmallQueueManyReaders(t *testing.T) {
+	cfg := scenarios.ProducerConsumerConfig{Seed: 7, MinItems: 12, MaxItems: 12, QueueSize: 2, Readers: 3, MinReadSleep: 1, MaxReadSleep: 3}
+	res := runPC(t, scenarios.ProducerConsumer, cfg)
+	if err := checkPC(res, cfg); err != nil {
+		t.Error(err)
+	}
+	if res.MaxQsize != 2 {
+		t.Errorf("MaxQsize = %d; want 2 (the writer outpaces the readers and blocks on a full queue)", res.MaxQsize)
+	}
+	for i, got := range res.Got {
+		if len(got) != 4 {
+			t.Errorf("reader %d got %d objects; want its share, 4", i, len(got))
+		}
+	}
+	// No object at all: the threads start and finish.
+	cfg = scenarios.ProducerConsumerConfig{Readers: 2}
+	if res := runPC(t, scenarios.ProducerConsumer, cfg); res.Items != 0 || checkPC(res, cfg) != nil {
+		t.Errorf("no objects: result = %+v", res)
+	}
+}
+
+// checkPCPanics fails the model run when an S14 invariant breaks.
+func checkPCPanics(f pcFunc, cfg scenarios.ProducerConsumerConfig) func() {
+	return func() {
+		res, err := f(nil, cfg)
+		if err == nil {
+			err = checkPC(res, cfg)
+		}
+		if err != nil {
+			panic(err)
+		}
+	}
+}
+
+// With two readers, the blocking version survives every schedule with one
+// preemption; check-then-act loses objects with one, and not under the
+// all-zero schedule.
+func TestCheckThenActFound(t *testing.T) {
+	cfg := scenarios.ProducerConsumerConfig{MinItems: 2, MaxItems: 2, QueueSize: 1, Readers: 2, WriteSleep: 1, MinReadSleep: 1, MaxReadSleep: 1}
+	if cov, err := failpoints.Exhaustive(checkPCPanics(scenarios.ProducerConsumer, cfg), 1); err != nil {
+		t.Fatalf("ProducerConsumer: after %v: %v", cov, err)
+	}
+	if res := runPC(t, scenarios.CheckThenAct, cfg); checkPC(res, cfg) != nil {
+		t.Errorf("CheckThenAct under the all-zero schedule: %v; want the bug hidden", checkPC(res, cfg))
+	}
+	_, err := failpoints.Exhaustive(checkPCPanics(scenarios.CheckThenAct, cfg), 1)
+	if err == nil || !strings.Contains(err.Error(), "get_nowait raised Empty after empty() returned False") {
+		t.Fatalf("CheckThenAct: exhaustive error = %v; want get_nowait raising Empty", err)
+	}
+}
