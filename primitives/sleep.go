@@ -2,6 +2,7 @@ package primitives
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
@@ -31,6 +32,8 @@ func Sleep(d time.Duration) {
 // it joins the run's other non-daemon threads; the run's daemon threads
 // unwind when the run ends.
 //
+// Concurrent real-mode calls run one after the other.
+//
 // Shutdown ports what Python's interpreter does at exit
 // (threading._shutdown), minus the exit.
 func Shutdown() {
@@ -56,7 +59,12 @@ func Shutdown() {
 	if cur != nil && cur.kind == kindThread {
 		panic(fmt.Errorf("%w: Shutdown called from thread %s, which it would wait for", ErrThreadState, cur.Name()))
 	}
+	shutdownMu.Lock() // failpoints.Shutdown must not overlap itself
+	defer shutdownMu.Unlock()
 	main.setExiting(true)
 	defer main.setExiting(false)
 	failpoints.Shutdown()
 }
+
+// shutdownMu serializes real-mode Shutdowns.
+var shutdownMu sync.Mutex

@@ -907,3 +907,24 @@ func TestExitThread_modelMainWaitsForNonDaemons(t *testing.T) {
 		t.Errorf("output = %s; want [worker done]", got)
 	}
 }
+
+// Concurrent real-mode Shutdowns do not overlap (failpoints.Shutdown alone
+// would close its unwind channel twice).
+func TestShutdown_concurrentCalls(t *testing.T) {
+	for range 2000 {
+		done := make(chan struct{})
+		for range 4 {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				primitives.Shutdown()
+			}()
+		}
+		for range 4 {
+			select {
+			case <-done:
+			case <-time.After(thRealDeadline):
+				t.Fatal("Shutdown did not return")
+			}
+		}
+	}
+}
