@@ -15,6 +15,7 @@ import (
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
+	"pgregory.net/rapid"
 )
 
 // Ports of CPython 3.13's Lib/test/test_threading.py (ThreadTests,
@@ -927,4 +928,53 @@ func TestShutdown_concurrentCalls(t *testing.T) {
 			}
 		}
 	}
+}
+
+// On schedules drawn by rapid: Join returns only after the target ended,
+// an ended thread is neither alive nor listed, and ActiveCount matches
+// Enumerate, whoever joins (the main thread or another thread).
+func TestThread_exploreJoin(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 3).Draw(rt, "threads")
+		order := rapid.Permutation(thRange(n)).Draw(rt, "join order")
+		var bad []string
+		failpoints.Explore(rt, func() {
+			done := make([]bool, n)
+			threads := make([]*primitives.Thread, n)
+			for i := range threads {
+				threads[i] = primitives.NewThread(func() {
+					primitives.Sleep(time.Duration(i) * time.Millisecond)
+					done[i] = true
+				})
+				threads[i].Start()
+			}
+			check := func(who string, i int) {
+				th := threads[i]
+				if !done[i] || th.IsAlive() || slices.Contains(primitives.Enumerate(), th) {
+					bad = append(bad, fmt.Sprintf("%s joined thread %d: done %v, alive %v", who, i, done[i], th.IsAlive()))
+				}
+				if a, l := primitives.ActiveCount(), len(primitives.Enumerate()); a != l {
+					bad = append(bad, fmt.Sprintf("ActiveCount %d != len(Enumerate) %d", a, l))
+				}
+			}
+			other := primitives.NewThread(func() { threads[0].Join(); check("other", 0) })
+			other.Start()
+			for _, i := range order {
+				threads[i].Join()
+				check("main", i)
+			}
+			other.Join()
+		})
+		if len(bad) > 0 {
+			rt.Fatalf("%v", bad)
+		}
+	})
+}
+
+func thRange(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
 }
