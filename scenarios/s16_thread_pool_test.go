@@ -1,0 +1,134 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+type poolFunc = func(io.Writer, scenarios.ThreadPoolConfig) (scenarios.ThreadPoolResult, error)
+
+func TestThreadPoolBadParams(t *testing.T) {
+	for _, tc := range []struct {
+		param string
+		mod   func(c *scenarios.ThreadPoolConfig)
+	}{
+		{"Workers", func(c *scenarios.ThreadPoolConfig) { c.Workers = 0 }},
+		{"Workers", func(c *scenarios.ThreadPoolConfig) { c.Workers = -1 }},
+		{"Items", func(c *scenarios.ThreadPoolConfig) { c.Items = -1 }},
+		{"QueueSize", func(c *scenarios.ThreadPoolConfig) { c.QueueSize = -1 }},
+		{"Work", func(c *scenarios.ThreadPoolConfig) { c.Work = -time.Second }},
+		{"Mode", func(c *scenarios.ThreadPoolConfig) { c.Mode = 7 }},
+	} {
+		cfg := scenarios.DefaultThreadPoolConfig()
+		tc.mod(&cfg)
+		for name, f := range map[string]poolFunc{"ThreadPool": scenarios.ThreadPool, "TooFewSentinels": scenarios.TooFewSentinels} {
+			_, err := f(nil, cfg)
+			if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.param) {
+				t.Errorf("%s(%+v) error = %v; want ErrBadParam naming %s", name, cfg, err, tc.param)
+			}
+		}
+	}
+}
+
+// checkPool checks S16's invariants: every item consumed exactly once (and
+// by the worker that lists it), every worker exited, join() returned only
+// once every item was done.
+func checkPool(res scenarios.ThreadPoolResult, cfg scenarios.ThreadPoolConfig) error {
+	for item, n := range res.Counts {
+		if n != 1 {
+			return fmt.Errorf("item %d consumed %d times; want 1 (counts %v)", item, n, res.Counts)
+		}
+	}
+	var all []int
+	for _, b := range res.ByWorker {
+		all = append(all, b...)
+	}
+	if len(res.Counts) != cfg.Items || len(all) != cfg.Items {
+		return fmt.Errorf("%d counts, %d items by worker; want %d", len(res.Counts), len(all), cfg.Items)
+	}
+	exited := slices.Clone(res.Exited)
+	slices.Sort(exited)
+	if !slices.Equal(exited, res.Workers) {
+		return fmt.Errorf("exited %v; want every worker %v once", res.Exited, res.Workers)
+	}
+	if res.DoneAtJoin != cfg.Items {
+		return fmt.Errorf("join() returned with %d of %d items done", res.DoneAtJoin, cfg.Items)
+	}
+	return nil
+}
+
+func TestThreadPoolDefault(t *testing.T) {
+	for _, mode := range []scenarios.ShutdownMode{scenarios.ShutdownSentinel, scenarios.ShutdownJoin} {
+		cfg := scenarios.DefaultThreadPoolConfig()
+		cfg.Mode = mode
+		var res scenarios.ThreadPoolResult
+		var err error
+		if _, runErr := failpoints.Run(func() { res, err = scenarios.ThreadPool(nil, cfg) }); runErr != nil || err != nil {
+			t.Fatalf("%v: run: %v, %v", mode, runErr, err)
+		}
+		if err := checkPool(res, cfg); err != nil {
+			t.Errorf("%v: %v", mode, err)
+		}
+		if res.JoinedAt != 3*time.Second {
+			t.Errorf("%v: JoinedAt = %v; want 3s", mode, res.JoinedAt)
+		}
+	}
+}
+
+// Both shutdowns, two workers, an unbounded and a bounded queue, over the
+// schedules with one preemption (up to a budget).
+func TestThreadPoolExplored(t *testing.T) {
+	for _, cfg := range []scenarios.ThreadPoolConfig{
+		{Workers: 2, Items: 3, Work: time.Second, Mode: scenarios.ShutdownSentinel},
+		{Workers: 2, Items: 3, QueueSize: 1, Work: time.Second, Mode: scenarios.ShutdownJoin},
+		{Workers: 3, Items: 0, Mode: scenarios.ShutdownJoin},
+	} {
+		cov, err := failpoints.Exhaustive(func() {
+			res, err := scenarios.ThreadPool(nil, cfg)
+			if err == nil {
+				err = checkPool(res, cfg)
+			}
+			if err != nil {
+				panic(err)
+			}
+		}, 1, failpoints.MaxSchedules(400))
+		if err != nil {
+			t.Fatalf("%+v: after %v: %v", cfg, cov, err)
+		}
+	}
+}
+
+// One sentinel too few: the worker left without one waits in Queue.Get
+// forever, and exit waits for it: the explorer reports a deadlock naming
+// it, on the all-zero schedule as on any other.
+func TestTooFewSentinelsDeadlock(t *testing.T) {
+	cfg := scenarios.DefaultThreadPoolConfig()
+	for _, sched := range []string{"", "5:230", "9:256 14:250"} {
+		s, err := failpoints.ParseSchedule(sched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res scenarios.ThreadPoolResult
+		_, runErr := failpoints.Run(func() { res, _ = scenarios.TooFewSentinels(nil, cfg) }, failpoints.Replay(s))
+		if !errors.Is(runErr, failpoints.ErrDeadlock) {
+			t.Fatalf("schedule %q: run error = %v; want a deadlock", sched, runErr)
+		}
+		if len(res.Exited) != cfg.Workers-1 || res.DoneAtJoin != cfg.Items {
+			t.Fatalf("schedule %q: result = %+v; want %d workers exited, every item done", sched, res, cfg.Workers-1)
+		}
+		stuck := slices.DeleteFunc(slices.Clone(res.Workers), func(w string) bool { return slices.Contains(res.Exited, w) })
+		report := errors.Unwrap(runErr).Error() // the failure, without the trace
+		if want := stuck[0] + " waits on Queue.Get"; !strings.Contains(report, want) {
+			t.Errorf("schedule %q: deadlock report:\n%s\nwant it to say %q", sched, report, want)
+		}
+		t.Logf("schedule %q: %s", sched, report)
+	}
+}
