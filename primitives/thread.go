@@ -15,14 +15,17 @@ import (
 // A Thread is a thread of control: a target function run on its own
 // goroutine, which other threads can wait for with Join.
 //
-// Create one with NewThread and run it with Start; a Thread can be started
-// once. CurrentThread and MainThread return the Thread objects of threads
-// not started here (the main thread, and the "dummy" threads of plain
-// goroutines). A Thread must not be copied.
+// Create one with NewThread (the zero value is not a usable Thread) and run
+// it with Start; a Thread can be started once. CurrentThread and MainThread
+// return the Thread objects of threads not started here (the main thread,
+// and the "dummy" threads of plain goroutines). A Thread must not be
+// copied.
 //
-// The end of a thread's target (its return, its ExitThread, or a panic the
-// thread recovered and reported) synchronizes before the return of every
-// Join or JoinTimeout that reports the thread ended.
+// In the terminology of the Go memory model, a call to Start synchronizes
+// before the thread's target begins, and the end of the target (its
+// return, its ExitThread, or a panic the thread recovered and reported)
+// synchronizes before the return of every Join or JoinTimeout that reports
+// the thread ended.
 //
 // Thread ports Python's threading.Thread. The target takes no arguments (a
 // closure carries them); a panic in the target is reported through
@@ -100,8 +103,7 @@ func NewThread(target func(), opts ...ThreadOption) *Thread {
 	for _, o := range opts {
 		o(&c)
 	}
-	t := newThread(target, c, true)
-	return t
+	return newThread(target, c, true)
 }
 
 // newThread is NewThread; withTarget says whether the automatic name shows
