@@ -1,0 +1,112 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// This file holds what the thread-module and Thread scenarios (S02–S06)
+// share: the printer their threads write through, the validation of a
+// tutorial-style list of loop lengths, and the record of one loop thread.
+
+// maxLoops bounds how many loop threads a scenario starts; it keeps a typo
+// from starting a million threads.
+const maxLoops = 1000
+
+// checkLoops refuses a list of loop lengths that is too long or holds a
+// negative length. An empty list is allowed: the scenario then starts no
+// thread, as the tutorial's code would with loops = [].
+func checkLoops(param string, loops []time.Duration) error {
+	if len(loops) > maxLoops {
+		return paramError(param, len(loops), fmt.Sprintf("at most %d loops", maxLoops))
+	}
+	for i, d := range loops {
+		if d < 0 {
+			return paramError(fmt.Sprintf("%s[%d]", param, i), d, "a loop cannot sleep a negative time")
+		}
+	}
+	return nil
+}
+
+// checkDuration refuses a negative duration.
+func checkDuration(param string, d time.Duration) error {
+	if d < 0 {
+		return paramError(param, d, "must not be negative")
+	}
+	return nil
+}
+
+// seconds formats d as a plain number of seconds ("11000s", "10000.1s"),
+// for values too large for time.Duration's "2h46m40.1s".
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
+}
+
+// A linePrinter is a scenario's standard output, shared by its threads. Each
+// call prints one whole line (a Python print of one value is one write, so
+// lines of different threads never mix), and close models process exit:
+// after it, lines are dropped, as a Python 2 thread killed at exit prints
+// nothing more. It also records the first write error.
+//
+// Its mutex is held only while a line is written and while a caller's
+// record function runs, never across a failpoint or a blocking call.
+type linePrinter struct {
+	mu     sync.Mutex
+	w      io.Writer // guarded by mu
+	closed bool      // guarded by mu
+	err    error     // guarded by mu; the first write error
+}
+
+func newLinePrinter(w io.Writer) *linePrinter { return &linePrinter{w: w} }
+
+// println prints a line made of a, separated by spaces (Python 3's print),
+// unless the printer is closed, and reports whether it printed.
+func (p *linePrinter) println(a ...any) bool { return p.printlnAnd(nil, a...) }
+
+// printlnAnd is println that also runs record (if not nil) under the same
+// lock when it prints, so that what a thread records and what it printed
+// agree even with the printer closing concurrently in real mode.
+func (p *linePrinter) printlnAnd(record func(), a ...any) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	if _, err := fmt.Fprintln(p.w, a...); err != nil && p.err == nil {
+		p.err = err
+	}
+	if record != nil {
+		record()
+	}
+	return true
+}
+
+// close stops printing, runs snapshot (if not nil) under the lock so it
+// sees exactly what was printed, and returns the first write error.
+func (p *linePrinter) close(snapshot func()) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	if snapshot != nil {
+		snapshot()
+	}
+	if p.err != nil {
+		return fmt.Errorf("scenarios: writing the printout: %w", p.err)
+	}
+	return nil
+}
+
+// A LoopRun is what one loop thread of S03–S06 did, on the scenario's clock
+// (virtual seconds since it started under the explorer).
+type LoopRun struct {
+	Name       string        // the thread's name (S05: its ThreadFunc's name; S06: its MyThread's)
+	Loop       int           // the loop's number, nloop in the tutorial
+	Sleep      time.Duration // how long the loop sleeps, nsec in the tutorial
+	Returned   bool          // the loop's function returned
+	ReturnedAt time.Duration // when it returned; valid if Returned
+	Joined     bool          // main's Join of the thread returned (S04–S06)
+	JoinedAt   time.Duration // when that Join returned; valid if Joined
+}
