@@ -60,7 +60,8 @@ type linePrinter struct {
 	err    error     // guarded by mu; the first write error
 }
 
-func newLinePrinter(w io.Writer) *linePrinter { return &linePrinter{w: w} }
+// newLinePrinter returns a printer writing to w; a nil w discards the lines.
+func newLinePrinter(w io.Writer) *linePrinter { return &linePrinter{w: orDiscard(w)} }
 
 // println prints a line made of a, separated by spaces (Python 3's print),
 // unless the printer is closed, and reports whether it printed.

@@ -1,0 +1,157 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/primitives"
+	"github.com/interleave-lab/interleave/scenarios"
+)
+
+func TestSleepSyncBadParams(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*scenarios.SleepSyncConfig)
+	}{
+		{"Loop", func(c *scenarios.SleepSyncConfig) { c.Loop = -time.Second }},
+		{"Loop1", func(c *scenarios.SleepSyncConfig) { c.Loop1 = -1 }},
+		{"Main", func(c *scenarios.SleepSyncConfig) { c.Main = -time.Second }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := scenarios.DefaultSleepSyncConfig()
+			tc.edit(&cfg)
+			var out bytes.Buffer
+			_, err := scenarios.SleepSync(&out, cfg)
+			if !errors.Is(err, scenarios.ErrBadParam) || !strings.Contains(err.Error(), tc.name) {
+				t.Errorf("SleepSync(%+v) error = %v; want ErrBadParam naming %s", cfg, err, tc.name)
+			}
+			if out.Len() != 0 {
+				t.Errorf("SleepSync printed %q for a bad parameter; want nothing", out.String())
+			}
+		})
+	}
+}
+
+// runSleepSync runs SleepSync under the all-zero schedule (or opts) and
+// returns its result and printout.
+func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...failpoints.Option) (scenarios.SleepSyncResult, string) {
+	t.Helper()
+	var res scenarios.SleepSyncResult
+	var err error
+	var out bytes.Buffer
+	if _, rerr := failpoints.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }, opts...); rerr != nil {
+		t.Fatalf("SleepSync(%+v) run failed: %v", cfg, rerr)
+	}
+	if err != nil {
+		t.Fatalf("SleepSync(%+v) error = %v", cfg, err)
+	}
+	return res, out.String()
+}
+
+func TestSleepSyncDefault(t *testing.T) {
+	res, _ := runSleepSync(t, scenarios.DefaultSleepSyncConfig())
+	want := scenarios.SleepSyncResult{
+		Started:   [2]bool{true, true},
+		Done:      [2]bool{true, true},
+		DoneAt:    [2]time.Duration{4 * time.Second, 5 * time.Second},
+		AllDoneAt: 6 * time.Second,
+	}
+	if res != want {
+		t.Errorf("SleepSync(default) = %+v; want %+v", res, want)
+	}
+}
+
+func TestSleepSyncLostWork(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  scenarios.SleepSyncConfig
+		done [2]bool
+	}{
+		{"main shorter than both", scenarios.SleepSyncConfig{Loop: 4 * time.Second, Loop1: 5 * time.Second, Main: time.Second}, [2]bool{false, false}},
+		{"main between", scenarios.SleepSyncConfig{Loop: 4 * time.Second, Loop1: 5 * time.Second, Main: 4500 * time.Millisecond}, [2]bool{true, false}},
+		// A tie: main was started first, so under the all-zero schedule it
+		// wakes first and exits before loop1 prints.
+		{"main ties loop1", scenarios.SleepSyncConfig{Loop: 4 * time.Second, Loop1: 5 * time.Second, Main: 5 * time.Second}, [2]bool{true, false}},
+		{"main does not sleep", scenarios.SleepSyncConfig{Main: 0}, [2]bool{false, false}},
+		{"main outlasts both", scenarios.SleepSyncConfig{Loop: 2 * time.Second, Loop1: time.Second, Main: 3 * time.Second}, [2]bool{true, true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, out := runSleepSync(t, tc.cfg)
+			if res.Done != tc.done || res.Lost != (!tc.done[0] || !tc.done[1]) {
+				t.Errorf("Done, Lost = %v, %v; want %v, %v", res.Done, res.Lost, tc.done, !tc.done[0] || !tc.done[1])
+			}
+			if res.AllDoneAt != tc.cfg.Main {
+				t.Errorf("AllDoneAt = %v; want %v", res.AllDoneAt, tc.cfg.Main)
+			}
+			if !strings.HasSuffix(out, "all DONE at: "+tc.cfg.Main.String()+"\n") {
+				t.Errorf("printout does not end with main's line:\n%s", out)
+			}
+			if n := strings.Count(out, "done at"); n != btoi(tc.done[0])+btoi(tc.done[1]) {
+				t.Errorf("printout has %d done lines; want %d:\n%s", n, btoi(tc.done[0])+btoi(tc.done[1]), out)
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestSleepSyncTieEitherWay shows that main's sleep equal to a loop's is a
+// race: every schedule that orders the two wake-ups differently gives a
+// different answer, and the exhaustive explorer sees both.
+func TestSleepSyncTieEitherWay(t *testing.T) {
+	cfg := scenarios.SleepSyncConfig{Loop: 2 * time.Second, Loop1: 2 * time.Second, Main: 2 * time.Second}
+	seen := map[[2]bool]bool{}
+	cov, err := failpoints.Exhaustive(func() {
+		res, err := scenarios.SleepSync(nil, cfg)
+		if err != nil {
+			panic(err)
+		}
+		seen[res.Done] = true
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, done := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		if !seen[done] {
+			t.Errorf("no schedule gave Done = %v (saw %v over %d schedules)", done, seen, cov.Runs())
+		}
+	}
+}
+
+// TestSleepSyncDaemons checks that the loops are daemon threads listed while
+// they run, and that the run's end unwinds a loop still sleeping instead of
+// waiting for it.
+func TestSleepSyncDaemons(t *testing.T) {
+	var during []*primitives.Thread
+	tr, err := failpoints.Run(func() {
+		primitives.NewThread(func() {
+			primitives.Sleep(500 * time.Millisecond) // while both loops sleep
+			during = primitives.Enumerate()
+		}, primitives.WithName("observer"), primitives.WithDaemon(true)).Start()
+		_, _ = scenarios.SleepSync(nil, scenarios.SleepSyncConfig{Loop: time.Second, Loop1: 10 * time.Second, Main: 2 * time.Second})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	daemons := 0
+	for _, th := range during {
+		if th.Daemon() && th.Name() != "observer" {
+			daemons++
+		}
+	}
+	if daemons != 2 {
+		t.Errorf("daemon threads listed while the loops sleep = %d (%v); want 2", daemons, during)
+	}
+	if tr.Duration != 2*time.Second {
+		t.Errorf("run ended at %v; want 2s (main's exit, without waiting for loop1)", tr.Duration)
+	}
+}
