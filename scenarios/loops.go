@@ -85,6 +85,18 @@ func (p *linePrinter) printlnAnd(record func(), a ...any) bool {
 	return true
 }
 
+// record runs f under the lock unless the printer is closed, and reports
+// whether it ran: how a thread records what it did while its process (its
+// main thread) has not exited.
+func (p *linePrinter) record(f func()) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		f()
+	}
+	return !p.closed
+}
+
 // close stops printing, runs snapshot (if not nil) under the lock so it
 // sees exactly what was printed, and returns the first write error.
 func (p *linePrinter) close(snapshot func()) error {
