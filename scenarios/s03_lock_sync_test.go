@@ -26,8 +26,12 @@ func TestLockSyncBadParams(t *testing.T) {
 		cfg := scenarios.DefaultLockSyncConfig()
 		tc.edit(&cfg)
 		for name, f := range map[string]func(*bytes.Buffer, scenarios.LockSyncConfig) (scenarios.LockSyncResult, error){
-			"LockSync":                  func(b *bytes.Buffer, c scenarios.LockSyncConfig) (scenarios.LockSyncResult, error) { return scenarios.LockSync(b, c) },
-			"LockSyncAcquireAfterStart": func(b *bytes.Buffer, c scenarios.LockSyncConfig) (scenarios.LockSyncResult, error) { return scenarios.LockSyncAcquireAfterStart(b, c) },
+			"LockSync": func(b *bytes.Buffer, c scenarios.LockSyncConfig) (scenarios.LockSyncResult, error) {
+				return scenarios.LockSync(b, c)
+			},
+			"LockSyncAcquireAfterStart": func(b *bytes.Buffer, c scenarios.LockSyncConfig) (scenarios.LockSyncResult, error) {
+				return scenarios.LockSyncAcquireAfterStart(b, c)
+			},
 		} {
 			var out bytes.Buffer
 			_, err := f(&out, cfg)
