@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/interleave-lab/interleave/primitives"
 )
 
 // This file holds what the thread-module and Thread scenarios (S02–S06)
@@ -122,4 +124,60 @@ type LoopRun struct {
 	ReturnedAt time.Duration // when it returned; valid if Returned
 	Joined     bool          // main's Join of the thread returned (S04–S06)
 	JoinedAt   time.Duration // when that Join returned; valid if Joined
+}
+
+// LoopsResult is what S04 and S05 (and, within ThreadSubclassResult, S06)
+// did: one LoopRun per thread, in loop order, and when main printed "all
+// DONE". Every Join returns only after its thread's loop returned
+// (Loops[i].JoinedAt >= Loops[i].ReturnedAt), and main joins in order, so
+// AllDoneAt is the longest loop.
+type LoopsResult struct {
+	Loops     []LoopRun
+	AllDoneAt time.Duration
+}
+
+// loopScenario is one run of S04–S06: the tutorial's loop(nloop, nsec)
+// and main's start-all, join-all.
+type loopScenario struct {
+	out  *linePrinter
+	c    clock
+	runs []LoopRun // runs[i] is written by thread i until it ends, then by main after Join
+}
+
+func newLoopScenario(w io.Writer, loops []time.Duration) *loopScenario {
+	s := &loopScenario{out: newLinePrinter(w), c: newClock(), runs: make([]LoopRun, len(loops))}
+	for i, d := range loops {
+		s.runs[i] = LoopRun{Loop: i, Sleep: d}
+	}
+	return s
+}
+
+// loop is the tutorial's loop(nloop, nsec) of S04–S06: it prints when it
+// starts and when it is done, sleeping nsec in between, and records when it
+// returned.
+func (s *loopScenario) loop(nloop int, nsec time.Duration) {
+	s.out.println(fmt.Sprintf("start loop %d at: %s", nloop, s.c.stamp()))
+	primitives.Sleep(nsec)
+	s.out.println(fmt.Sprintf("loop %d done at: %s", nloop, s.c.stamp()))
+	s.runs[nloop].Returned, s.runs[nloop].ReturnedAt = true, s.c.elapsed()
+}
+
+// startAll is main's `for i in nloops: threads[i].start()`.
+func startAll(threads []*primitives.Thread) {
+	for _, t := range threads {
+		t.Start()
+	}
+}
+
+// join is main's threads[i].join() for loop i, recording when it returned.
+func (s *loopScenario) join(i int, t *primitives.Thread) {
+	t.Join()
+	s.runs[i].Joined, s.runs[i].JoinedAt = true, s.c.elapsed()
+}
+
+// done prints main's "all DONE at:" and returns the result.
+func (s *loopScenario) done() (LoopsResult, error) {
+	s.out.println("all DONE at:", s.c.stamp())
+	res := LoopsResult{Loops: s.runs, AllDoneAt: s.c.elapsed()}
+	return res, s.out.close(nil)
 }
