@@ -63,7 +63,12 @@ type linePrinter struct {
 }
 
 // newLinePrinter returns a printer writing to w; a nil w discards the lines.
-func newLinePrinter(w io.Writer) *linePrinter { return &linePrinter{w: orDiscard(w)} }
+func newLinePrinter(w io.Writer) *linePrinter {
+	if w == nil {
+		w = io.Discard
+	}
+	return &linePrinter{w: w}
+}
 
 // println prints a line made of a, separated by spaces (Python 3's print),
 // unless the printer is closed, and reports whether it printed.
