@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/interleave-lab/interleave/failpoints"
@@ -50,4 +51,12 @@ func catchMisuse(fn func()) (err error) {
 	}()
 	fn()
 	return nil
+}
+
+// orDiscard returns w, or io.Discard for a nil w.
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
 }

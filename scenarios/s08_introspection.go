@@ -122,6 +122,7 @@ func Introspection(w io.Writer, cfg IntrospectionConfig) (IntrospectionResult, e
 	if err := cfg.validate(); err != nil {
 		return IntrospectionResult{}, err
 	}
+	w = orDiscard(w)
 	d := &introspectionDemo{
 		w:       w,
 		cond:    primitives.NewCondition(nil),

@@ -181,7 +181,7 @@ func RLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 		return RLockResult{}, err
 	}
 	rl := new(primitives.RLock)
-	d := &rlockDemo{cfg: cfg, w: w, clock: newClock(), lock: rl, rlock: rl}
+	d := &rlockDemo{cfg: cfg, w: orDiscard(w), clock: newClock(), lock: rl, rlock: rl}
 	if err := d.run(); err != nil {
 		return d.res, err
 	}
@@ -207,7 +207,7 @@ func NestedPlainLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 	if err := cfg.validate(); err != nil {
 		return RLockResult{}, err
 	}
-	d := &rlockDemo{cfg: cfg, w: w, clock: newClock(), lock: new(primitives.Lock)}
+	d := &rlockDemo{cfg: cfg, w: orDiscard(w), clock: newClock(), lock: new(primitives.Lock)}
 	err := d.run()
 	return d.res, err
 }

@@ -145,7 +145,7 @@ func Event(w io.Writer, cfg EventConfig) (EventResult, error) {
 	if err := cfg.validate(); err != nil {
 		return EventResult{}, err
 	}
-	d := &eventDemo{cfg: cfg, w: w, clock: newClock()}
+	d := &eventDemo{cfg: cfg, w: orDiscard(w), clock: newClock()}
 	e, t := d.testEvent(d.test)
 	for range cfg.Signals {
 		primitives.Sleep(cfg.Interval)
@@ -182,7 +182,7 @@ func EventAsCounter(w io.Writer, cfg EventConfig) (EventResult, error) {
 	if err := cfg.validate(); err != nil {
 		return EventResult{}, err
 	}
-	d := &eventDemo{cfg: cfg, w: w, clock: newClock()}
+	d := &eventDemo{cfg: cfg, w: orDiscard(w), clock: newClock()}
 	e, t := d.testEvent(d.count)
 	for range cfg.Signals {
 		primitives.Sleep(cfg.Interval)

@@ -198,7 +198,7 @@ func runCondition(w io.Writer, cfg ConditionConfig, v condVariant) (ConditionRes
 	if err := cfg.validate(); err != nil {
 		return ConditionResult{}, err
 	}
-	d := &condDemo{cfg: cfg, variant: v, w: w, clock: newClock(), con: primitives.NewCondition(nil)}
+	d := &condDemo{cfg: cfg, variant: v, w: orDiscard(w), clock: newClock(), con: primitives.NewCondition(nil)}
 	t1 := python2Name(primitives.NewThread(d.tc1))
 	t1.Start()
 	if v == condGuarded {
