@@ -158,11 +158,11 @@ func (c FlagsConfig) validate() error {
 		if !validCode(cc) {
 			return paramError("Codes", cc, "a code is two ASCII letters")
 		}
-		if up := strings.ToUpper(cc); seen[up] {
+		up := strings.ToUpper(cc)
+		if seen[up] {
 			return paramError("Codes", cc, "named twice")
-		} else {
-			seen[up] = true
 		}
+		seen[up] = true
 	}
 	if c.Dir == "" {
 		return paramError("Dir", `""`, "the directory to save the flags into is required")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image/gif"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -190,6 +191,32 @@ func TestFlagsAllModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFlagServerLoopback: the server listens on 127.0.0.1 only, and
+// serves nothing but flags.
+func TestFlagServerLoopback(t *testing.T) {
+	t.Parallel()
+	srv := newFlagServer(t, 0)
+	u, err := url.Parse(srv.URL())
+	if err != nil || u.Hostname() != "127.0.0.1" || u.Path != "/flags" {
+		t.Fatalf("URL() = %q, want http://127.0.0.1:PORT/flags", srv.URL())
+	}
+	for path, want := range map[string]int{
+		"/cn/cn.gif": http.StatusOK, "/CN/CN.gif": http.StatusNotFound, "/cn/br.gif": http.StatusNotFound,
+		"/c1/c1.gif": http.StatusNotFound, "/cn": http.StatusNotFound,
+	} {
+		resp, err := http.Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == http.StatusOK && !bytes.Equal(body, scenarios.FlagGIF("CN"))) {
+			t.Errorf("GET %s: %s, want %d", path, resp.Status, want)
+		}
+	}
+	http.DefaultClient.CloseIdleConnections()
 }
 
 func TestFlagsPoolSizes(t *testing.T) {

@@ -200,12 +200,12 @@ func runCondition(w io.Writer, cfg ConditionConfig, v condVariant) (ConditionRes
 	}
 	d := &condDemo{cfg: cfg, variant: v, w: orDiscard(w), clock: newClock(), con: primitives.NewCondition(nil)}
 	t1 := python2Name(primitives.NewThread(d.tc1))
+	t2 := python2Name(primitives.NewThread(d.tc2))
+	d.res.Tc1, d.res.Tc2 = t1.Name(), t2.Name()
 	t1.Start()
 	if v == condGuarded {
 		d.hasLock.Wait()
 	}
-	t2 := python2Name(primitives.NewThread(d.tc2))
-	d.res.Tc1, d.res.Tc2 = t1.Name(), t2.Name()
 	t2.Start()
 	t1.Join()
 	t2.Join()
