@@ -13,21 +13,24 @@ package scenarios
 //     starts a heartbeat thread that inherits its daemon flag and beats every
 //     Work/2 forever;
 //   - main sends Requests requests, tries to make worker-0 a daemon after it
-//     started (refused: ErrThreadState), and exits with primitives.Shutdown.
+//     started (refused: ErrThreadState), and exits: it waits for every
+//     non-daemon thread (as threading._shutdown does), notes the moment of
+//     exit and what is still alive, then calls primitives.Shutdown.
 //
 // Exit waits for every non-daemon thread (including the helpers, which
 // main never started itself) and for no daemon thread. The daemons are
 // still alive at exit; they are unwound when the process ends, and their
-// deferred clean-up records it.
+// deferred clean-up records it. A daemon that never got to run before exit
+// is neither finished nor unwound: its target never started.
 //
 // "Process exit" is the end of the model run under the explorer, and
 // primitives.Shutdown in real mode. Go cannot kill a goroutine: a daemon
 // unwinds at its next blocking point, failpoint or sleep, running its
 // deferred calls, where Python's daemons die without clean-up. In a model
-// run, Shutdown waits for the non-daemon threads and the daemons unwind
-// when the run ends, after Daemon returned: read DaemonResult.Unwound once
-// failpoints.Run returned. In real mode Shutdown also unwinds the daemons
-// (every daemon of the process, not only S13's) before Daemon returns.
+// run the daemons unwind when the run ends, after Daemon returned: read
+// DaemonResult.Unwound once failpoints.Run returned. In real mode Shutdown
+// unwinds them (every daemon of the process, not only S13's) before Daemon
+// returns.
 
 import (
 	"errors"
@@ -187,9 +190,7 @@ func Daemon(w io.Writer, cfg DaemonConfig) (DaemonResult, error) {
 	}
 
 	r.p.printf("main: exit at: %s: waiting for the non-daemon threads", r.p.stamp())
-	if err := processExit(); err != nil {
-		return DaemonResult{}, err
-	}
+	r.joinNonDaemons()
 	res.ExitAt = r.p.elapsed()
 	r.mu.Lock()
 	for _, t := range primitives.Enumerate() {
@@ -205,7 +206,36 @@ func Daemon(w io.Writer, cfg DaemonConfig) (DaemonResult, error) {
 	res.Threads, res.Served = slices.Clone(r.threads), r.served
 	r.mu.Unlock()
 	r.p.printf("exit at: %s: finished %v; daemons left running %v", r.p.stamp(), res.FinishedBeforeExit, res.AliveAtExit)
+	// The rest of exit: in a model run, Shutdown finds no non-daemon thread
+	// left and the daemons unwind when the run ends; in real mode it
+	// unwinds them now.
+	if err := processExit(); err != nil {
+		return res, err
+	}
 	return res, nil
+}
+
+// joinNonDaemons is the first half of process exit: join every non-daemon
+// thread of S13, including those started meanwhile by the threads joined,
+// until none is alive. It is what Shutdown does first; doing it here lets
+// Daemon see the moment of exit, between that wait and the unwinding of
+// the daemons.
+func (r *daemonRun) joinNonDaemons() {
+	for {
+		var next *primitives.Thread
+		r.mu.Lock()
+		for _, t := range r.objs {
+			if !t.Daemon() && t.IsAlive() {
+				next = t
+				break
+			}
+		}
+		r.mu.Unlock()
+		if next == nil {
+			return
+		}
+		next.Join()
+	}
 }
 
 // newThread creates a thread of S13 (not started) and records its flag:
