@@ -136,3 +136,15 @@ func TestSemaphoreOverReleaseFound(t *testing.T) {
 		t.Errorf("OverReleasedSemaphore (bounded) = %+v; want an ErrOverRelease and final value 2", res)
 	}
 }
+
+// Real mode, with every duration zero: the pool still never overflows and
+// the bounded probe is refused.
+func TestSemaphoreRealMode(t *testing.T) {
+	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 8, Bounded: true, ProbeOverRelease: true,
+		Timers: []scenarios.TimerSpec{{Interval: 0, CancelAfter: -1}}}
+	res, err := scenarios.Semaphore(nil, cfg)
+	if err != nil || res.MaxHolders > 2 || res.Acquired != 8 || res.FinalValue != 2 ||
+		!errors.Is(res.OverRelease, primitives.ErrOverRelease) || res.Timers[0].Fired != 1 {
+		t.Errorf("Semaphore(%+v) = %+v, %v; want at most 2 holders, 8 acquired, value 2, probe refused, timer fired", cfg, res, err)
+	}
+}

@@ -139,3 +139,15 @@ func TestCheckThenActFound(t *testing.T) {
 		t.Fatalf("CheckThenAct: exhaustive error = %v; want get_nowait raising Empty", err)
 	}
 }
+
+// Real mode, no sleeps: three readers, a queue of 2.
+func TestProducerConsumerRealMode(t *testing.T) {
+	cfg := scenarios.ProducerConsumerConfig{Seed: 3, MinItems: 50, MaxItems: 60, QueueSize: 2, Readers: 3}
+	res, err := scenarios.ProducerConsumer(io.Discard, cfg)
+	if err == nil {
+		err = checkPC(res, cfg)
+	}
+	if err != nil {
+		t.Error(err)
+	}
+}

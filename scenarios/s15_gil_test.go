@@ -101,3 +101,14 @@ func TestGILExplored(t *testing.T) {
 		}
 	}
 }
+
+// Real mode: the simulated GIL on real time (bytecodes of 1µs) still lets
+// one thread at a time run bytecodes.
+func TestGILRealMode(t *testing.T) {
+	cfg := scenarios.GILConfig{Workload: scenarios.CPUBound, Threads: 3, Tasks: 6, CPUBytecodes: 20,
+		BytecodeTime: time.Microsecond, SwitchInterval: 5}
+	res, err := scenarios.GIL(nil, cfg)
+	if err != nil || res.MaxRunning != 1 || res.Bytecodes != 120 || res.Switches != 24 {
+		t.Errorf("GIL(%+v) = %+v, %v; want 1 running at most, 120 bytecodes, 24 switches", cfg, res, err)
+	}
+}

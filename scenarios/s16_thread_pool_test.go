@@ -132,3 +132,21 @@ func TestTooFewSentinelsDeadlock(t *testing.T) {
 		t.Logf("schedule %q: %s", sched, report)
 	}
 }
+
+// Real mode, no work time. Only the sentinel shutdown: in real mode a
+// Queue.Get that is spinning before it parks when Queue.Shutdown runs
+// misses Shutdown's wake-up and waits forever (primitives/queue.go's spin
+// loop does not re-check shutdown; reported), so ShutdownJoin would hang
+// here until that is fixed.
+func TestThreadPoolRealMode(t *testing.T) {
+	for _, mode := range []scenarios.ShutdownMode{scenarios.ShutdownSentinel} {
+		cfg := scenarios.ThreadPoolConfig{Workers: 4, Items: 40, QueueSize: 3, Mode: mode}
+		res, err := scenarios.ThreadPool(io.Discard, cfg)
+		if err == nil {
+			err = checkPool(res, cfg)
+		}
+		if err != nil {
+			t.Errorf("%v: %v", mode, err)
+		}
+	}
+}

@@ -79,3 +79,11 @@ func TestRaceExhaustive(t *testing.T) {
 		t.Errorf("ReadThenWriteCounter: preemptions = %d; want 1", re.Trace.Preemptions())
 	}
 }
+
+// Real mode: the locked counter is exact with real goroutines too.
+func TestRaceRealMode(t *testing.T) {
+	cfg := scenarios.RaceConfig{Threads: 4, Increments: 500}
+	if res, err := scenarios.Race(io.Discard, cfg); err != nil || res.Counter != 2000 || res.Lost != 0 {
+		t.Errorf("Race(%+v) = %+v, %v; want counter 2000", cfg, res, err)
+	}
+}
