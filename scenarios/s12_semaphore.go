@@ -146,8 +146,10 @@ func Semaphore(w io.Writer, cfg SemaphoreConfig) (SemaphoreResult, error) {
 // late, takes a slot before a worker already holding one gives it back:
 // with 2 slots and 4 workers, the third and fourth take the two slots the
 // first worker's double release made while the second still works. Under
-// the all-zero schedule the second worker happens to finish first and the
-// bug stays hidden; the explorer finds the order that shows it. With
+// the all-zero schedule the second worker, whose sleep ends at the same
+// instant, gives its slot back before the woken workers run (ties go to the
+// thread started first), and the bug stays hidden; the explorer finds the
+// order that shows it. With
 // cfg.Bounded the extra releases are refused once the value would pass
 // Slots (OverRelease wraps ErrOverRelease), but only then: the pool may
 // already have overflowed before the first refusal.
