@@ -1,0 +1,68 @@
+package broken
+
+import (
+	"sync/atomic"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/primitives"
+)
+
+// RLock is a reentrant lock that forgets its depth: a re-entry does not
+// count, so the first Release of a nested acquire frees the lock while
+// its owner still believes it holds it.
+type RLock struct {
+	lock  primitives.Lock
+	owner atomic.Int64 // goroutine id of the owner, 0 if none
+	depth int          // written by the owner only
+}
+
+// Acquire takes the lock, or re-enters it without counting (the bug).
+func (r *RLock) Acquire() {
+	failpoints.Hit(failpoints.RLockAcquire, nil)
+	me := failpoints.GoID()
+	if r.owner.Load() == me {
+		return // forgets to count the re-entry
+	}
+	r.lock.Acquire()
+	r.owner.Store(me)
+	r.depth = 1
+}
+
+// TryAcquire takes or re-enters the lock if it can without waiting.
+func (r *RLock) TryAcquire() bool {
+	me := failpoints.GoID()
+	if r.owner.Load() == me {
+		return true
+	}
+	if !r.lock.TryAcquire() {
+		return false
+	}
+	r.owner.Store(me)
+	r.depth = 1
+	return true
+}
+
+// Release frees the lock (every level at once, since it counted one).
+func (r *RLock) Release() {
+	if r.owner.Load() != failpoints.GoID() {
+		panic(primitives.ErrNotOwner)
+	}
+	failpoints.Hit(failpoints.RLockRelease, nil)
+	r.depth--
+	if r.depth == 0 {
+		r.owner.Store(0)
+		r.lock.Release()
+	}
+}
+
+// IsOwned reports whether the calling thread holds the lock.
+func (r *RLock) IsOwned() bool { return r.owner.Load() == failpoints.GoID() }
+
+// Depth returns the caller's recursion depth (0 if it does not own the
+// lock).
+func (r *RLock) Depth() int {
+	if !r.IsOwned() {
+		return 0
+	}
+	return r.depth
+}
