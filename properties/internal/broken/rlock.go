@@ -18,7 +18,7 @@ type RLock struct {
 
 // Acquire takes the lock, or re-enters it without counting (the bug).
 func (r *RLock) Acquire() {
-	failpoints.Hit(failpoints.RLockAcquire, nil)
+	failpoints.Hit(failpoints.RLockAcquire, r)
 	me := failpoints.GoID()
 	if r.owner.Load() == me {
 		return // forgets to count the re-entry
@@ -47,7 +47,7 @@ func (r *RLock) Release() {
 	if r.owner.Load() != failpoints.GoID() {
 		panic(primitives.ErrNotOwner)
 	}
-	failpoints.Hit(failpoints.RLockRelease, nil)
+	failpoints.Hit(failpoints.RLockRelease, r)
 	r.depth--
 	if r.depth == 0 {
 		r.owner.Store(0)
@@ -65,4 +65,16 @@ func (r *RLock) Depth() int {
 		return 0
 	}
 	return r.depth
+}
+
+// Observe returns the lock's state for a trace line: Kind "RLock", its
+// owner and (believed) depth.
+func (r *RLock) Observe() failpoints.Snapshot {
+	s := r.lock.Observe()
+	s.Kind = "RLock"
+	s.Owner = r.owner.Load()
+	if s.Owner != 0 {
+		s.Depth = r.depth
+	}
+	return s
 }

@@ -1,0 +1,172 @@
+package properties_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/primitives"
+	"github.com/interleave-lab/interleave/properties"
+	"github.com/interleave-lab/interleave/properties/internal/broken"
+	"pgregory.net/rapid"
+)
+
+// condVar is the method set the Condition properties use, so that the
+// real primitives.Condition and broken.Condition both plug in.
+type condVar interface {
+	Acquire()
+	Release()
+	Wait()
+	WaitForTimeout(pred func() bool, d time.Duration) bool
+	WaitFor(pred func() bool)
+	Notify(n int)
+	NotifyAll()
+	Waiters() int
+}
+
+func realCondition(l primitives.Locker) condVar   { return primitives.NewCondition(l) }
+func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l) }
+
+// conditionWakeups is the wake-up property: k waiters (each appends itself
+// to order under the lock just before Wait, so order is the order they
+// queued) and a notifier running a drawn list of Notify(n) / NotifyAll.
+// Under the lock, the model's count of waiters queued and not yet notified
+// (len(order) - notified) equals Waiters() before and after every notify;
+// a notify raises notified by exactly min(n, waiting); a waiter returning
+// from Wait must be among the oldest `notified` (oldest first), must find
+// the notifier out of its critical section, and returned waiters never
+// outnumber notified ones (no spurious wake-up); the notifier waits until
+// every notified waiter returned (no lost wake-up).
+func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+	k := rapid.IntRange(1, 3).Draw(rt, "waiters")
+	ops := rapid.SliceOfN(rapid.IntRange(-1, 3), 1, 4).Draw(rt, "notify n (-1: NotifyAll)")
+	properties.Explore(rt, cov, func() {
+		lock := new(primitives.Lock)
+		c := mk(lock)
+		var order, returned []int
+		notified := 0
+		notifying := false
+		ths := make([]*primitives.Thread, k)
+		for i := range k {
+			ths[i] = goThread("waiter", func() {
+				c.Acquire()
+				order = append(order, i)
+				c.Wait()
+				pos := slices.Index(order, i)
+				if notifying {
+					rt.Fatalf("Condition.Wait returned in waiter %d while the notifier holds the lock", i)
+				}
+				if len(returned) >= notified {
+					rt.Fatalf("Condition.Wait returned in waiter %d: returned = %d; want <= notified %d (spurious wake-up)", i, len(returned)+1, notified)
+				}
+				if pos >= notified {
+					rt.Fatalf("Condition.Wait woke waiter %d, queued #%d; want one of the %d oldest (order %v)", i, pos, notified, order)
+				}
+				returned = append(returned, i)
+				c.Release()
+			})
+		}
+		notify := func(n int) {
+			c.Acquire()
+			notifying = true
+			waiting := len(order) - notified
+			if got := c.Waiters(); got != waiting {
+				rt.Fatalf("Condition.Waiters() before Notify = %d; want %d", got, waiting)
+			}
+			if n < 0 {
+				c.NotifyAll()
+				notified += waiting
+			} else {
+				c.Notify(n)
+				notified += min(n, waiting)
+			}
+			if got, want := c.Waiters(), len(order)-notified; got != want {
+				rt.Fatalf("Condition.Waiters() after Notify(%d) with %d waiting = %d; want %d", n, waiting, got, want)
+			}
+			failpoints.Sleep(0) // a woken waiter may try to run now
+			notifying = false
+			c.Release()
+			awaitModel(rt, "every notified waiter returned", func() bool { return len(returned) == notified })
+		}
+		for _, n := range ops {
+			notify(n)
+		}
+		for len(returned) < k {
+			awaitModel(rt, "every waiter queued", func() bool {
+				c.Acquire()
+				defer c.Release()
+				return len(order) == k
+			})
+			notify(-1)
+		}
+		joinAll(ths...)
+	})
+}
+
+// conditionWaitFor: a waiter calls WaitFor(x >= target), a timed waiter
+// WaitForTimeout(x >= target, d); a setter raises x one by one under the
+// lock, notifying all and sleeping between steps. WaitFor returns with the
+// predicate true; WaitForTimeout returns true with the predicate true, or
+// false with it false and no earlier than its deadline.
+func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+	target := rapid.IntRange(1, 3).Draw(rt, "target")
+	gaps := rapid.SliceOfN(rapid.IntRange(0, 3), target, target).Draw(rt, "setter sleeps (ms)")
+	d := time.Duration(rapid.IntRange(0, 5).Draw(rt, "WaitForTimeout (ms)")) * time.Millisecond
+	properties.Explore(rt, cov, func() {
+		c := mk(new(primitives.RLock))
+		x := 0
+		pred := func() bool { return x >= target }
+		w := goThread("waitfor", func() {
+			c.Acquire()
+			c.WaitFor(pred)
+			if x < target {
+				rt.Fatalf("Condition.WaitFor returned with x = %d; want >= %d", x, target)
+			}
+			c.Release()
+		})
+		tw := goThread("waitfor-timeout", func() {
+			c.Acquire()
+			start := failpoints.Now()
+			ok := c.WaitForTimeout(pred, d)
+			if ok != pred() {
+				rt.Fatalf("Condition.WaitForTimeout = %v with the predicate %v (x = %d); want equal", ok, pred(), x)
+			}
+			if el := failpoints.Now().Sub(start); !ok && el < d {
+				rt.Fatalf("Condition.WaitForTimeout = false after %v; want no earlier than its timeout %v", el, d)
+			}
+			c.Release()
+		})
+		for _, g := range gaps {
+			failpoints.Sleep(time.Duration(g) * time.Millisecond)
+			c.Acquire()
+			x++
+			c.NotifyAll()
+			c.Release()
+		}
+		joinAll(w, tw)
+	})
+}
+
+func TestPropConditionWakeups(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "ConditionWakeups", func(rt *rapid.T, cov *failpoints.Coverage) {
+		conditionWakeups(rt, cov, realCondition)
+	})
+}
+
+func TestPropConditionWaitFor(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "ConditionWaitFor", func(rt *rapid.T, cov *failpoints.Coverage) {
+		conditionWaitFor(rt, cov, realCondition)
+	})
+}
+
+// TestCatchesBrokenConditionNotify: a Notify(n) that wakes n+1 waiters
+// fails conditionWakeups.
+func TestCatchesBrokenConditionNotify(t *testing.T) {
+	t.Parallel()
+	properties.Demo(t, "CatchesBrokenConditionNotify",
+		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, brokenCondition) },
+		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, realCondition) })
+}
