@@ -1,0 +1,62 @@
+package properties_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/properties"
+	"github.com/interleave-lab/interleave/scenarios"
+	"pgregory.net/rapid"
+)
+
+// TestPropS02SleepSync: on every explored schedule what S02 reports is
+// consistent (a loop done was started, finished no earlier than its sleep
+// and before main's exit; Lost is exactly "some loop not done"; main exits
+// no earlier than its sleep), and under the all-zero schedule the work is
+// lost exactly when main's sleep is not strictly longer than both loops,
+// with every time exact.
+func TestPropS02SleepSync(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "S02SleepSync", func(rt *rapid.T, cov *failpoints.Coverage) {
+		cfg := scenarios.SleepSyncConfig{
+			Loop:  drawMs(rt, "loop", 0, 6000, 1000),
+			Loop1: drawMs(rt, "loop1", 0, 6000, 1000),
+			Main:  drawMs(rt, "main", 0, 7000, 1000),
+		}
+		run := func() (scenarios.SleepSyncResult, error) { return scenarios.SleepSync(nil, cfg) }
+		res := exploreScenario(rt, cov, run)
+		checkSleepSync(rt, cfg, res)
+
+		zero := runZero(rt, run)
+		checkSleepSync(rt, cfg, zero)
+		if want := cfg.Main <= max(cfg.Loop, cfg.Loop1); zero.Lost != want {
+			rt.Fatalf("SleepSync(%+v).Lost (all-zero schedule) = %v; want %v", cfg, zero.Lost, want)
+		}
+		if zero.AllDoneAt != cfg.Main {
+			rt.Fatalf("SleepSync(%+v).AllDoneAt (all-zero schedule) = %v; want %v", cfg, zero.AllDoneAt, cfg.Main)
+		}
+		for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
+			if zero.Done[i] != (d < cfg.Main) || (zero.Done[i] && zero.DoneAt[i] != d) {
+				rt.Fatalf("SleepSync(%+v) loop %d (all-zero schedule): done %v at %v; want done %v at %v",
+					cfg, i, zero.Done[i], zero.DoneAt[i], d < cfg.Main, d)
+			}
+		}
+	})
+}
+
+func checkSleepSync(rt *rapid.T, cfg scenarios.SleepSyncConfig, res scenarios.SleepSyncResult) {
+	rt.Helper()
+	if res.AllDoneAt < cfg.Main {
+		rt.Fatalf("SleepSync(%+v).AllDoneAt = %v; want >= main's sleep %v", cfg, res.AllDoneAt, cfg.Main)
+	}
+	if want := !res.Done[0] || !res.Done[1]; res.Lost != want {
+		rt.Fatalf("SleepSync(%+v).Lost = %v; want %v (done %v)", cfg, res.Lost, want, res.Done)
+	}
+	for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
+		if res.Done[i] && (!res.Started[i] || res.DoneAt[i] < d || res.DoneAt[i] > res.AllDoneAt) {
+			rt.Fatalf("SleepSync(%+v) loop %d: started %v, done at %v; want started, done in [%v, %v]",
+				cfg, i, res.Started[i], res.DoneAt[i], d, res.AllDoneAt)
+		}
+	}
+}
