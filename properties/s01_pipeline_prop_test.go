@@ -2,8 +2,8 @@ package properties_test
 
 import (
 	"io"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/properties"
