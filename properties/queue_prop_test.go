@@ -1,0 +1,273 @@
+package properties_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/primitives"
+	"github.com/interleave-lab/interleave/properties"
+	"github.com/interleave-lab/interleave/properties/internal/broken"
+	"pgregory.net/rapid"
+)
+
+// queueAPI is the method set the Queue properties use, so that the real
+// primitives.Queue and broken.Queue both plug in.
+type queueAPI interface {
+	Put(v int) error
+	TryPut(v int) error
+	Get() (int, error)
+	TryGet() (int, error)
+	TaskDone()
+	Join()
+	UnfinishedTasks() int
+	Shutdown(immediate bool)
+	IsShutdown() bool
+	Qsize() int
+	Empty() bool
+	Full() bool
+}
+
+// queueKind names a queue discipline and its sequential model's Get.
+type queueKind struct {
+	name string
+	mk   func(maxsize int) queueAPI
+	// take removes from items the one a Get returns, and returns it.
+	take func(items []int) (int, []int)
+}
+
+var queueKinds = []queueKind{
+	{"FIFO", func(m int) queueAPI { return primitives.NewQueue[int](m) },
+		func(it []int) (int, []int) { return it[0], it[1:] }},
+	{"LIFO", func(m int) queueAPI { return primitives.NewLifoQueue[int](m) },
+		func(it []int) (int, []int) { return it[len(it)-1], it[:len(it)-1] }},
+	{"Priority", func(m int) queueAPI { return primitives.NewPriorityQueue[int](m, func(a, b int) bool { return a < b }) },
+		func(it []int) (int, []int) {
+			i := slices.Index(it, slices.Min(it))
+			return it[i], slices.Delete(slices.Clone(it), i, i+1)
+		}},
+}
+
+// Queue state machine operations.
+const (
+	qPut = iota
+	qGet
+	qTaskDone
+	qShutdown
+	qShutdownNow
+	qOps
+)
+
+// queueStateMachine runs a drawn list of operations on a queue of a drawn
+// kind and maxsize from the main thread (the non-blocking TryPut and
+// TryGet, TaskDone, Shutdown) against a sequential model, while a joiner
+// thread, started at the first successful put, waits in Join. After every
+// step: Qsize = len(model) and 0 <= Qsize <= maxsize, Empty and Full agree,
+// UnfinishedTasks = puts - TaskDones (less what an immediate shutdown
+// discarded), IsShutdown; every Get returns the model's item (FIFO: the
+// oldest, LIFO: the newest, priority: the least); a TaskDone too many
+// panics with ErrTaskDone and changes nothing; after Shutdown puts fail
+// with ErrShutDown and gets drain what is left (immediate: nothing is
+// left), then fail with ErrShutDown. The joiner must return only once the
+// count of unfinished tasks has reached zero, and at the end (every task
+// done) it must return.
+func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
+	maxsize := rapid.IntRange(0, 3).Draw(rt, "maxsize")
+	ops := rapid.SliceOfN(rapid.IntRange(0, 9), 1, 12).Draw(rt, "ops")
+	vals := rapid.SliceOfN(rapid.IntRange(0, 5), len(ops), len(ops)).Draw(rt, "values")
+	properties.Explore(rt, cov, func() {
+		q := kind.mk(maxsize)
+		var items []int
+		unfinished, shut := 0, false
+		zeroSeen := true
+		var joiner *primitives.Thread
+		check := func(step string) {
+			n := len(items)
+			if got := q.Qsize(); got != n || got < 0 || (maxsize > 0 && got > maxsize) {
+				rt.Fatalf("after %s: Queue.Qsize() = %d; want %d (maxsize %d)", step, got, n, maxsize)
+			}
+			if got := q.Empty(); got != (n == 0) {
+				rt.Fatalf("after %s: Queue.Empty() = %v; want %v", step, got, n == 0)
+			}
+			if got, want := q.Full(), maxsize > 0 && n >= maxsize; got != want {
+				rt.Fatalf("after %s: Queue.Full() = %v; want %v", step, got, want)
+			}
+			if got := q.UnfinishedTasks(); got != unfinished {
+				rt.Fatalf("after %s: Queue.UnfinishedTasks() = %d; want %d", step, got, unfinished)
+			}
+			if got := q.IsShutdown(); got != shut {
+				rt.Fatalf("after %s: Queue.IsShutdown() = %v; want %v", step, got, shut)
+			}
+			if unfinished == 0 {
+				zeroSeen = true
+			}
+		}
+		for i, op := range ops {
+			switch op = op * qOps / 10; op { // puts and gets are likelier than shutdowns
+			case qPut:
+				v := vals[i]
+				err := q.TryPut(v)
+				var want error
+				switch {
+				case shut:
+					want = primitives.ErrShutDown
+				case maxsize > 0 && len(items) >= maxsize:
+					want = primitives.ErrFull
+				default:
+					items = append(items, v)
+					unfinished++
+				}
+				if !errors.Is(err, want) || (want == nil && err != nil) {
+					rt.Fatalf("Queue.TryPut(%d) = %v; want %v", v, err, want)
+				}
+				if want == nil && joiner == nil {
+					zeroSeen = false
+					joiner = goThread("joiner", func() {
+						q.Join()
+						if !zeroSeen {
+							rt.Fatalf("Queue.Join returned with %d unfinished tasks; want 0", unfinished)
+						}
+					})
+				}
+				check(fmt.Sprintf("TryPut(%d)", v))
+			case qGet:
+				got, err := q.TryGet()
+				switch {
+				case len(items) > 0:
+					var want int
+					want, items = kind.take(items)
+					if err != nil || got != want {
+						rt.Fatalf("%s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
+					}
+				case shut:
+					if !errors.Is(err, primitives.ErrShutDown) {
+						rt.Fatalf("Queue.TryGet() of an empty shut-down queue = %d, %v; want ErrShutDown", got, err)
+					}
+				default:
+					if !errors.Is(err, primitives.ErrEmpty) {
+						rt.Fatalf("Queue.TryGet() of an empty queue = %d, %v; want ErrEmpty", got, err)
+					}
+				}
+				check("TryGet()")
+			case qTaskDone:
+				err := errOf(catchPanic(q.TaskDone))
+				if unfinished == 0 {
+					if !errors.Is(err, primitives.ErrTaskDone) {
+						rt.Fatalf("Queue.TaskDone() with no unfinished task panicked with %v; want ErrTaskDone", err)
+					}
+				} else {
+					if err != nil {
+						rt.Fatalf("Queue.TaskDone() panicked with %v; want no panic", err)
+					}
+					unfinished--
+				}
+				check("TaskDone()")
+			case qShutdown, qShutdownNow:
+				now := op == qShutdownNow
+				q.Shutdown(now)
+				shut = true
+				if now {
+					unfinished = max(0, unfinished-len(items))
+					items = nil
+				}
+				check(fmt.Sprintf("Shutdown(%v)", now))
+			}
+		}
+		// Finish every task, so that the joiner returns.
+		for len(items) > 0 {
+			var want int
+			want, items = kind.take(items)
+			if got, err := q.TryGet(); err != nil || got != want {
+				rt.Fatalf("draining: %s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
+			}
+		}
+		for unfinished > 0 {
+			q.TaskDone()
+			unfinished--
+		}
+		check("draining")
+		if joiner != nil {
+			joinAll(joiner)
+		}
+	})
+}
+
+func TestPropQueueStateMachine(t *testing.T) {
+	t.Parallel()
+	for _, kind := range queueKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			t.Parallel()
+			properties.Check(t, "Queue"+kind.name, func(rt *rapid.T, cov *failpoints.Coverage) {
+				queueStateMachine(rt, cov, kind)
+			})
+		})
+	}
+}
+
+// queueLinearizable: 2 or 3 threads each run a drawn list of Put (distinct
+// values) and TryGet on one unbounded FIFO queue; then the main thread
+// drains it with TryGet until ErrEmpty. Every call is stamped before and
+// after (properties.History), and porcupine checks the whole history
+// against the sequential FIFO model: no item lost or duplicated, FIFO
+// order kept, an ErrEmpty only when the queue could be empty.
+func queueLinearizable(rt *rapid.T, cov *failpoints.Coverage, mk func() queueAPI) {
+	threads := rapid.IntRange(2, 3).Draw(rt, "threads")
+	plans := make([][]bool, threads)
+	for i := range plans {
+		plans[i] = rapid.SliceOfN(rapid.Bool(), 1, 3).Draw(rt, fmt.Sprintf("thread %d puts (true) and gets", i))
+	}
+	var h properties.History
+	properties.Explore(rt, cov, func() {
+		q := mk()
+		get := func() properties.QueueOutput {
+			v, err := q.TryGet()
+			if err != nil && !errors.Is(err, primitives.ErrEmpty) {
+				rt.Fatalf("Queue.TryGet() = %d, %v; want an item or ErrEmpty", v, err)
+			}
+			return properties.QueueOutput{Value: v, OK: err == nil}
+		}
+		ths := make([]*primitives.Thread, threads)
+		for i, plan := range plans {
+			ths[i] = goThread(fmt.Sprintf("client%d", i), func() {
+				for j, put := range plan {
+					if put {
+						v := 10*(i+1) + j
+						h.Record(i, properties.QueueInput{Put: true, Value: v}, func() properties.QueueOutput {
+							return properties.QueueOutput{OK: q.Put(v) == nil}
+						})
+					} else {
+						h.Record(i, properties.QueueInput{}, get)
+					}
+				}
+			})
+		}
+		joinAll(ths...)
+		for h.Record(threads, properties.QueueInput{}, get).OK {
+		}
+	})
+	if ok, desc := properties.CheckQueueHistory(&h); !ok {
+		rt.Fatalf("queue history not linearizable against a FIFO queue: %s", desc)
+	}
+}
+
+func realQueue() queueAPI   { return primitives.NewQueue[int](0) }
+func brokenQueue() queueAPI { return broken.NewQueue[int](0) }
+
+func TestPropQueueLinearizable(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "QueueLinearizable", func(rt *rapid.T, cov *failpoints.Coverage) {
+		queueLinearizable(rt, cov, realQueue)
+	})
+}
+
+// TestCatchesBrokenQueueDrop: a queue whose Put drops its item when
+// another Put runs at the same time fails queueLinearizable (the lost item
+// is never got, while a later Get found the queue empty).
+func TestCatchesBrokenQueueDrop(t *testing.T) {
+	t.Parallel()
+	properties.Demo(t, "CatchesBrokenQueueDrop",
+		func(rt *rapid.T) { queueLinearizable(rt, &failpoints.Coverage{}, brokenQueue) },
+		func(rt *rapid.T) { queueLinearizable(rt, &failpoints.Coverage{}, realQueue) })
+}
