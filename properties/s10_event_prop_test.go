@@ -46,4 +46,3 @@ func checkEvent(rt *rapid.T, cfg scenarios.EventConfig, res scenarios.EventResul
 			cfg, res.TimedOut, res.Waited, res.Lines[len(res.Lines)-1], cfg.Timeout)
 	}
 }
-
