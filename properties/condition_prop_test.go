@@ -41,7 +41,7 @@ func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l
 func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
 	k := rapid.IntRange(1, 3).Draw(rt, "waiters")
 	ops := rapid.SliceOfN(rapid.IntRange(-1, 3), 1, 4).Draw(rt, "notify n (-1: NotifyAll)")
-	properties.Explore(rt, cov, func() {
+	explore(rt, cov, func(v *violations) {
 		lock := new(primitives.Lock)
 		c := mk(lock)
 		var order, returned []int
@@ -55,13 +55,13 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 				c.Wait()
 				pos := slices.Index(order, i)
 				if notifying {
-					rt.Fatalf("Condition.Wait returned in waiter %d while the notifier holds the lock", i)
+					v.Fatalf("Condition.Wait returned in waiter %d while the notifier holds the lock", i)
 				}
 				if len(returned) >= notified {
-					rt.Fatalf("Condition.Wait returned in waiter %d: returned = %d; want <= notified %d (spurious wake-up)", i, len(returned)+1, notified)
+					v.Fatalf("Condition.Wait returned in waiter %d: returned = %d; want <= notified %d (spurious wake-up)", i, len(returned)+1, notified)
 				}
 				if pos >= notified {
-					rt.Fatalf("Condition.Wait woke waiter %d, queued #%d; want one of the %d oldest (order %v)", i, pos, notified, order)
+					v.Fatalf("Condition.Wait woke waiter %d, queued #%d; want one of the %d oldest (order %v)", i, pos, notified, order)
 				}
 				returned = append(returned, i)
 				c.Release()
@@ -72,7 +72,7 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			notifying = true
 			waiting := len(order) - notified
 			if got := c.Waiters(); got != waiting {
-				rt.Fatalf("Condition.Waiters() before Notify = %d; want %d", got, waiting)
+				v.Fatalf("Condition.Waiters() before Notify = %d; want %d", got, waiting)
 			}
 			if n < 0 {
 				c.NotifyAll()
@@ -82,18 +82,18 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 				notified += min(n, waiting)
 			}
 			if got, want := c.Waiters(), len(order)-notified; got != want {
-				rt.Fatalf("Condition.Waiters() after Notify(%d) with %d waiting = %d; want %d", n, waiting, got, want)
+				v.Fatalf("Condition.Waiters() after Notify(%d) with %d waiting = %d; want %d", n, waiting, got, want)
 			}
 			failpoints.Sleep(0) // a woken waiter may try to run now
 			notifying = false
 			c.Release()
-			awaitModel(rt, "every notified waiter returned", func() bool { return len(returned) == notified })
+			awaitModel(v, "every notified waiter returned", func() bool { return len(returned) == notified })
 		}
 		for _, n := range ops {
 			notify(n)
 		}
 		for len(returned) < k {
-			awaitModel(rt, "every waiter queued", func() bool {
+			awaitModel(v, "every waiter queued", func() bool {
 				c.Acquire()
 				defer c.Release()
 				return len(order) == k
@@ -113,7 +113,7 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 	target := rapid.IntRange(1, 3).Draw(rt, "target")
 	gaps := rapid.SliceOfN(rapid.IntRange(0, 3), target, target).Draw(rt, "setter sleeps (ms)")
 	d := time.Duration(rapid.IntRange(0, 5).Draw(rt, "WaitForTimeout (ms)")) * time.Millisecond
-	properties.Explore(rt, cov, func() {
+	explore(rt, cov, func(v *violations) {
 		c := mk(new(primitives.RLock))
 		x := 0
 		pred := func() bool { return x >= target }
@@ -121,7 +121,7 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			c.Acquire()
 			c.WaitFor(pred)
 			if x < target {
-				rt.Fatalf("Condition.WaitFor returned with x = %d; want >= %d", x, target)
+				v.Fatalf("Condition.WaitFor returned with x = %d; want >= %d", x, target)
 			}
 			c.Release()
 		})
@@ -130,10 +130,10 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			start := failpoints.Now()
 			ok := c.WaitForTimeout(pred, d)
 			if ok != pred() {
-				rt.Fatalf("Condition.WaitForTimeout = %v with the predicate %v (x = %d); want equal", ok, pred(), x)
+				v.Fatalf("Condition.WaitForTimeout = %v with the predicate %v (x = %d); want equal", ok, pred(), x)
 			}
 			if el := failpoints.Now().Sub(start); !ok && el < d {
-				rt.Fatalf("Condition.WaitForTimeout = false after %v; want no earlier than its timeout %v", el, d)
+				v.Fatalf("Condition.WaitForTimeout = false after %v; want no earlier than its timeout %v", el, d)
 			}
 			c.Release()
 		})

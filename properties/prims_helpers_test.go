@@ -6,6 +6,7 @@ import (
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
+	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
 )
 
@@ -18,17 +19,16 @@ const (
 	pollBudget = 1000
 )
 
-// awaitModel sleeps (virtual time) until cond holds, failing rt with what
+// awaitModel sleeps (virtual time) until cond holds, recording a violation
 // after pollBudget steps.
-func awaitModel(rt *rapid.T, what string, cond func() bool) {
-	rt.Helper()
+func awaitModel(v *violations, what string, cond func() bool) {
 	for range pollBudget {
 		if cond() {
 			return
 		}
 		failpoints.Sleep(pollStep)
 	}
-	rt.Fatalf("%s: still false after %v of virtual time", what, pollStep*pollBudget)
+	v.Fatalf("%s: still false after %v of virtual time", what, pollStep*pollBudget)
 }
 
 // goThread starts fn in a new primitives.Thread named name.
@@ -63,4 +63,41 @@ func errOf(v any) error {
 		return fmt.Errorf("%v", v)
 	}
 	return nil
+}
+
+// violations collects the first property violation seen inside a model
+// run. Properties record violations here rather than failing the rapid.T
+// from a model thread: the run then ends normally, and report fails the
+// rapid.T from rapid's own goroutine, with the interleaving, which keeps
+// rapid's shrinking and replay exact.
+type violations struct {
+	msg string
+}
+
+// Fatalf records a violation (the first one is kept).
+func (v *violations) Fatalf(format string, args ...any) {
+	if v.msg == "" {
+		v.msg = fmt.Sprintf(format, args...)
+	}
+}
+
+// Failed reports whether a violation was recorded.
+func (v *violations) Failed() bool { return v.msg != "" }
+
+// report fails rt with the first violation, if any, logging tr.
+func (v *violations) report(rt *rapid.T, tr *failpoints.Trace) {
+	rt.Helper()
+	if v.msg != "" {
+		rt.Logf("%s", tr)
+		rt.Fatalf("%s", v.msg)
+	}
+}
+
+// explore is properties.Explore for a body that records its violations
+// in the given violations, reported once the run is over.
+func explore(rt *rapid.T, cov *failpoints.Coverage, body func(v *violations), opts ...failpoints.Option) {
+	rt.Helper()
+	v := &violations{}
+	tr := properties.Explore(rt, cov, func() { body(v) }, opts...)
+	v.report(rt, tr)
 }

@@ -77,7 +77,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 	maxsize := rapid.IntRange(0, 3).Draw(rt, "maxsize")
 	ops := rapid.SliceOfN(rapid.IntRange(0, 9), 1, 12).Draw(rt, "ops")
 	vals := rapid.SliceOfN(rapid.IntRange(0, 5), len(ops), len(ops)).Draw(rt, "values")
-	properties.Explore(rt, cov, func() {
+	explore(rt, cov, func(v *violations) {
 		q := kind.mk(maxsize)
 		var items []int
 		unfinished, shut := 0, false
@@ -86,19 +86,19 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 		check := func(step string) {
 			n := len(items)
 			if got := q.Qsize(); got != n || got < 0 || (maxsize > 0 && got > maxsize) {
-				rt.Fatalf("after %s: Queue.Qsize() = %d; want %d (maxsize %d)", step, got, n, maxsize)
+				v.Fatalf("after %s: Queue.Qsize() = %d; want %d (maxsize %d)", step, got, n, maxsize)
 			}
 			if got := q.Empty(); got != (n == 0) {
-				rt.Fatalf("after %s: Queue.Empty() = %v; want %v", step, got, n == 0)
+				v.Fatalf("after %s: Queue.Empty() = %v; want %v", step, got, n == 0)
 			}
 			if got, want := q.Full(), maxsize > 0 && n >= maxsize; got != want {
-				rt.Fatalf("after %s: Queue.Full() = %v; want %v", step, got, want)
+				v.Fatalf("after %s: Queue.Full() = %v; want %v", step, got, want)
 			}
 			if got := q.UnfinishedTasks(); got != unfinished {
-				rt.Fatalf("after %s: Queue.UnfinishedTasks() = %d; want %d", step, got, unfinished)
+				v.Fatalf("after %s: Queue.UnfinishedTasks() = %d; want %d", step, got, unfinished)
 			}
 			if got := q.IsShutdown(); got != shut {
-				rt.Fatalf("after %s: Queue.IsShutdown() = %v; want %v", step, got, shut)
+				v.Fatalf("after %s: Queue.IsShutdown() = %v; want %v", step, got, shut)
 			}
 			if unfinished == 0 {
 				zeroSeen = true
@@ -107,8 +107,8 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 		for i, op := range ops {
 			switch op = op * qOps / 10; op { // puts and gets are likelier than shutdowns
 			case qPut:
-				v := vals[i]
-				err := q.TryPut(v)
+				x := vals[i]
+				err := q.TryPut(x)
 				var want error
 				switch {
 				case shut:
@@ -116,22 +116,22 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 				case maxsize > 0 && len(items) >= maxsize:
 					want = primitives.ErrFull
 				default:
-					items = append(items, v)
+					items = append(items, x)
 					unfinished++
 				}
 				if !errors.Is(err, want) || (want == nil && err != nil) {
-					rt.Fatalf("Queue.TryPut(%d) = %v; want %v", v, err, want)
+					v.Fatalf("Queue.TryPut(%d) = %v; want %v", x, err, want)
 				}
 				if want == nil && joiner == nil {
 					zeroSeen = false
 					joiner = goThread("joiner", func() {
 						q.Join()
 						if !zeroSeen {
-							rt.Fatalf("Queue.Join returned with %d unfinished tasks; want 0", unfinished)
+							v.Fatalf("Queue.Join returned with %d unfinished tasks; want 0", unfinished)
 						}
 					})
 				}
-				check(fmt.Sprintf("TryPut(%d)", v))
+				check(fmt.Sprintf("TryPut(%d)", x))
 			case qGet:
 				got, err := q.TryGet()
 				switch {
@@ -139,15 +139,15 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 					var want int
 					want, items = kind.take(items)
 					if err != nil || got != want {
-						rt.Fatalf("%s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
+						v.Fatalf("%s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
 					}
 				case shut:
 					if !errors.Is(err, primitives.ErrShutDown) {
-						rt.Fatalf("Queue.TryGet() of an empty shut-down queue = %d, %v; want ErrShutDown", got, err)
+						v.Fatalf("Queue.TryGet() of an empty shut-down queue = %d, %v; want ErrShutDown", got, err)
 					}
 				default:
 					if !errors.Is(err, primitives.ErrEmpty) {
-						rt.Fatalf("Queue.TryGet() of an empty queue = %d, %v; want ErrEmpty", got, err)
+						v.Fatalf("Queue.TryGet() of an empty queue = %d, %v; want ErrEmpty", got, err)
 					}
 				}
 				check("TryGet()")
@@ -155,11 +155,11 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 				err := errOf(catchPanic(q.TaskDone))
 				if unfinished == 0 {
 					if !errors.Is(err, primitives.ErrTaskDone) {
-						rt.Fatalf("Queue.TaskDone() with no unfinished task panicked with %v; want ErrTaskDone", err)
+						v.Fatalf("Queue.TaskDone() with no unfinished task panicked with %v; want ErrTaskDone", err)
 					}
 				} else {
 					if err != nil {
-						rt.Fatalf("Queue.TaskDone() panicked with %v; want no panic", err)
+						v.Fatalf("Queue.TaskDone() panicked with %v; want no panic", err)
 					}
 					unfinished--
 				}
@@ -180,7 +180,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 			var want int
 			want, items = kind.take(items)
 			if got, err := q.TryGet(); err != nil || got != want {
-				rt.Fatalf("draining: %s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
+				v.Fatalf("draining: %s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
 			}
 		}
 		for unfinished > 0 {
@@ -219,23 +219,23 @@ func queueLinearizable(rt *rapid.T, cov *failpoints.Coverage, mk func() queueAPI
 		plans[i] = rapid.SliceOfN(rapid.Bool(), 1, 3).Draw(rt, fmt.Sprintf("thread %d puts (true) and gets", i))
 	}
 	var h properties.History
-	properties.Explore(rt, cov, func() {
+	explore(rt, cov, func(v *violations) {
 		q := mk()
 		get := func() properties.QueueOutput {
-			v, err := q.TryGet()
+			x, err := q.TryGet()
 			if err != nil && !errors.Is(err, primitives.ErrEmpty) {
-				rt.Fatalf("Queue.TryGet() = %d, %v; want an item or ErrEmpty", v, err)
+				v.Fatalf("Queue.TryGet() = %d, %v; want an item or ErrEmpty", x, err)
 			}
-			return properties.QueueOutput{Value: v, OK: err == nil}
+			return properties.QueueOutput{Value: x, OK: err == nil}
 		}
 		ths := make([]*primitives.Thread, threads)
 		for i, plan := range plans {
 			ths[i] = goThread(fmt.Sprintf("client%d", i), func() {
 				for j, put := range plan {
 					if put {
-						v := 10*(i+1) + j
-						h.Record(i, properties.QueueInput{Put: true, Value: v}, func() properties.QueueOutput {
-							return properties.QueueOutput{OK: q.Put(v) == nil}
+						x := 10*(i+1) + j
+						h.Record(i, properties.QueueInput{Put: true, Value: x}, func() properties.QueueOutput {
+							return properties.QueueOutput{OK: q.Put(x) == nil}
 						})
 					} else {
 						h.Record(i, properties.QueueInput{}, get)

@@ -70,11 +70,9 @@ func (r *RLock) Depth() int {
 // Observe returns the lock's state for a trace line: Kind "RLock", its
 // owner and (believed) depth.
 func (r *RLock) Observe() failpoints.Snapshot {
-	s := r.lock.Observe()
-	s.Kind = "RLock"
-	s.Owner = r.owner.Load()
+	s := failpoints.Snapshot{Kind: "RLock", Owner: r.owner.Load()}
 	if s.Owner != 0 {
-		s.Depth = r.depth
+		s.Locked, s.Depth = true, r.depth
 	}
 	return s
 }
