@@ -51,12 +51,14 @@ func (e *Event) WaitTimeout(d time.Duration) bool {
 	failpoints.Hit(failpoints.EventWait, e)
 	deadline := failpoints.Deadline(d)
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	for !e.flag {
-		if !e.q.Wait(&e.mu, "Event.Wait", deadline) {
-			return e.flag
+		if !e.q.Wait(&e.mu, "Event.Wait", deadline) { // unwinds with mu released
+			flag := e.flag
+			e.mu.Unlock()
+			return flag
 		}
 	}
+	e.mu.Unlock()
 	return true
 }
 
