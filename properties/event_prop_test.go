@@ -112,6 +112,10 @@ func TestPropEventWakeups(t *testing.T) {
 func TestCatchesBrokenEventClear(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenEventClear",
-		func(rt *rapid.T) { eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(broken.Event) }) },
-		func(rt *rapid.T) { eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(primitives.Event) }) })
+		func(rt *rapid.T) {
+			eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(broken.Event) })
+		},
+		func(rt *rapid.T) {
+			eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(primitives.Event) })
+		})
 }
