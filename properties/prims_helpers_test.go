@@ -95,9 +95,10 @@ func (v *violations) report(rt *rapid.T, tr *failpoints.Trace) {
 
 // explore is properties.Explore for a body that records its violations
 // in the given violations, reported once the run is over.
-func explore(rt *rapid.T, cov *failpoints.Coverage, body func(v *violations), opts ...failpoints.Option) {
+func explore(rt *rapid.T, cov *failpoints.Coverage, body func(v *violations), opts ...failpoints.Option) *failpoints.Trace {
 	rt.Helper()
 	v := &violations{}
 	tr := properties.Explore(rt, cov, func() { body(v) }, opts...)
 	v.report(rt, tr)
+	return tr
 }
