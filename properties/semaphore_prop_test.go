@@ -173,3 +173,70 @@ func TestCatchesBrokenSemaphoreOverGrant(t *testing.T) {
 			semHolders(rt, &failpoints.Coverage{}, func(n int) semAPI { return primitives.NewSemaphore(n) }, false)
 		})
 }
+
+// semReleaseN: k threads (1 to 3) block in Acquire on a semaphore at 0;
+// once all are parked, the main thread calls ReleaseN(n), n 1 to 3 (for a
+// BoundedSemaphore of bound 3, taken to 0 first). Exactly min(n, k) of
+// them get through: right after ReleaseN, k - min(n, k) are still parked;
+// the woken ones all pass; once they have, the rest are still parked and
+// the value is exactly max(0, n-k). Then Releases let the rest through
+// one by one.
+func semReleaseN(rt *rapid.T, cov *failpoints.Coverage, bounded bool) {
+	k := rapid.IntRange(1, 3).Draw(rt, "blocked acquirers")
+	n := rapid.IntRange(1, 3).Draw(rt, "ReleaseN n")
+	explore(rt, cov, func(v *violations) {
+		var s interface {
+			semAPI
+			ReleaseN(int)
+			Observe() failpoints.Snapshot
+		}
+		if bounded {
+			b := primitives.NewBoundedSemaphore(3)
+			for range 3 {
+				b.Acquire()
+			}
+			s = b
+		} else {
+			s = primitives.NewSemaphore(0)
+		}
+		passed := 0
+		ths := make([]*primitives.Thread, k)
+		for i := range k {
+			ths[i] = goThread(fmt.Sprintf("acquirer%d", i), func() {
+				s.Acquire()
+				passed++
+			})
+		}
+		awaitModel(v, "every acquirer parked", func() bool { return s.Observe().Waiters == k })
+		s.ReleaseN(n)
+		woken := min(n, k)
+		if got := s.Observe().Waiters; got != k-woken {
+			v.Fatalf("right after ReleaseN(%d) with %d parked: %d still parked; want %d", n, k, got, k-woken)
+		}
+		awaitModel(v, "the woken acquirers passed", func() bool { return passed >= woken })
+		failpoints.Sleep(pollStep) // any extra (wrongly woken) acquirer passes now
+		if passed != woken || s.Observe().Waiters != k-woken {
+			v.Fatalf("after ReleaseN(%d) with %d blocked: %d passed, %d parked; want %d, %d", n, k, passed, s.Observe().Waiters, woken, k-woken)
+		}
+		if got := s.Value(); got != max(0, n-k) {
+			v.Fatalf("after ReleaseN(%d) with %d blocked: Value() = %d; want %d", n, k, got, max(0, n-k))
+		}
+		for range k - woken {
+			s.Release()
+		}
+		joinAll(ths...)
+		if got := s.Value(); passed != k || got != max(0, n-k) {
+			v.Fatalf("at the end: %d passed, Value() = %d; want %d, %d", passed, got, k, max(0, n-k))
+		}
+	})
+}
+
+func TestPropSemaphoreReleaseN(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "SemaphoreReleaseN", func(rt *rapid.T, cov *failpoints.Coverage) { semReleaseN(rt, cov, false) })
+}
+
+func TestPropBoundedSemaphoreReleaseN(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "BoundedSemaphoreReleaseN", func(rt *rapid.T, cov *failpoints.Coverage) { semReleaseN(rt, cov, true) })
+}
