@@ -1,6 +1,7 @@
 package properties_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l
 // conditionWakeups is the wake-up property: k waiters (each appends itself
 // to order under the lock just before Wait, so order is the order they
 // queued) and a notifier running a drawn list of Notify(n) / NotifyAll.
+// Notify, NotifyAll and Wait without the lock panic with ErrNotOwner.
 // Under the lock, the model's count of waiters queued and not yet notified
 // (len(order) - notified) equals Waiters() before and after every notify;
 // a notify raises notified by exactly min(n, waiting); a waiter returning
@@ -44,6 +46,12 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 	explore(rt, cov, func(v *violations) {
 		lock := new(primitives.Lock)
 		c := mk(lock)
+		for i, op := range []func(){func() { c.Notify(1) }, c.NotifyAll, c.Wait} {
+			if err := errOf(catchPanic(op)); !errors.Is(err, primitives.ErrNotOwner) {
+				v.Fatalf("Condition.%s without the lock panicked with %v; want ErrNotOwner",
+					[]string{"Notify(1)", "NotifyAll()", "Wait()"}[i], err)
+			}
+		}
 		var order, returned []int
 		notified := 0
 		notifying := false
@@ -107,22 +115,29 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 // conditionWaitFor: a waiter calls WaitFor(x >= target), a timed waiter
 // WaitForTimeout(x >= target, d); a setter raises x one by one under the
 // lock, notifying all and sleeping between steps. WaitFor returns with the
-// predicate true; WaitForTimeout returns true with the predicate true, or
-// false with it false and no earlier than its deadline.
+// predicate true, and the RLock at the depth it had (2); WaitForTimeout
+// returns true with the predicate true, or false with it false and no
+// earlier than its deadline.
 func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
 	target := rapid.IntRange(1, 3).Draw(rt, "target")
 	gaps := rapid.SliceOfN(rapid.IntRange(0, 3), target, target).Draw(rt, "setter sleeps (ms)")
 	d := time.Duration(rapid.IntRange(0, 5).Draw(rt, "WaitForTimeout (ms)")) * time.Millisecond
 	explore(rt, cov, func(v *violations) {
-		c := mk(new(primitives.RLock))
+		rl := new(primitives.RLock)
+		c := mk(rl)
 		x := 0
 		pred := func() bool { return x >= target }
 		w := goThread("waitfor", func() {
 			c.Acquire()
+			c.Acquire() // WaitFor releases both levels, and takes both back
 			c.WaitFor(pred)
 			if x < target {
 				v.Fatalf("Condition.WaitFor returned with x = %d; want >= %d", x, target)
 			}
+			if rl.Depth() != 2 {
+				v.Fatalf("after Condition.WaitFor at RLock depth 2: RLock.Depth() = %d; want 2", rl.Depth())
+			}
+			c.Release()
 			c.Release()
 		})
 		tw := goThread("waitfor-timeout", func() {
