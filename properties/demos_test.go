@@ -84,13 +84,14 @@ func TestDemoS03AcquireAfterStart(t *testing.T) {
 
 // TestDemoS06ResultBeforeJoin: reading a MyThread's result before Join
 // (model mode; the real-mode data race is TestRaceS06ResultBeforeJoin).
-// With loops of 1 s and 0 s and main reading after 2 s, the all-zero
-// schedule finds both results there; the explorer delays a thread before
-// its sleep past main's read, and the result is missing. The correct twin
-// reads after Join.
+// Three threads have nothing to do (loops of 0 s) and main gives them a
+// millisecond before it reads their results: "they should be done by now".
+// The all-zero schedule finds every result there; the explorer delays a
+// thread at its scheduling point past main's wake-up, and its result is
+// missing when main reads it. The correct twin reads after Join.
 func TestDemoS06ResultBeforeJoin(t *testing.T) {
 	t.Parallel()
-	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{time.Second, 0}, ReadAfter: 2 * time.Second}
+	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0}, ReadAfter: time.Millisecond}
 	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkResults(rt, cfg.Loops, res) }
 	properties.Demo(t, "S06ResultBeforeJoin",
 		scenarioProp(func() (scenarios.ThreadSubclassResult, error) { return scenarios.ResultBeforeJoin(nil, cfg) }, check),
