@@ -20,26 +20,12 @@ import (
 // variant as a plain failing property.
 
 // scenarioProp turns a scenario and a check of its result into a rapid
-// property that explores one schedule per call. When the check fails it
-// logs the interleaving first, so that a plain failing run
+// property that explores one schedule per call. When the check fails,
+// exploreScenario logs the interleaving, so that a plain failing run
 // (INTERLEAVE_DEMO_FAIL=1) shows it with rapid's report.
 func scenarioProp[R any](run func() (R, error), check func(rt *rapid.T, res R), opts ...failpoints.Option) func(*rapid.T) {
 	return func(rt *rapid.T) {
-		var (
-			res R
-			err error
-		)
-		tr := properties.Explore(rt, &failpoints.Coverage{}, func() { res, err = run() }, opts...)
-		defer func() {
-			if v := recover(); v != nil {
-				rt.Logf("the interleaving that broke it:\n%s", tr)
-				panic(v)
-			}
-		}()
-		if err != nil {
-			rt.Fatalf("scenario = %v; want no error", err)
-		}
-		check(rt, res)
+		check(rt, exploreScenario(rt, &failpoints.Coverage{}, run, opts...))
 	}
 }
 

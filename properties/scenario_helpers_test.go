@@ -16,14 +16,20 @@ import (
 
 // exploreScenario runs run as the main thread of one explored model run,
 // counts the run in cov, and returns what the scenario returned. A
-// scenario error fails rt.
+// scenario error fails rt. If the check that follows fails rt, the
+// interleaving is logged with rapid's report.
 func exploreScenario[R any](rt *rapid.T, cov *failpoints.Coverage, run func() (R, error), opts ...failpoints.Option) R {
 	rt.Helper()
 	var (
 		res R
 		err error
 	)
-	properties.Explore(rt, cov, func() { res, err = run() }, opts...)
+	tr := properties.Explore(rt, cov, func() { res, err = run() }, opts...)
+	rt.Cleanup(func() {
+		if rt.Failed() {
+			rt.Logf("the interleaving that broke it:\n%s", tr)
+		}
+	})
 	if err != nil {
 		rt.Fatalf("scenario = %v; want no error", err)
 	}
