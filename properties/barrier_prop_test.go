@@ -33,8 +33,8 @@ func brokenBarrier(parties int, action func()) barrierAPI {
 }
 
 // barrierGenerations: 2 or 3 parties pass a barrier with an action once
-// or twice (generations). The action runs exactly once per generation, by
-// the last party, before any party leaves that generation; a party
+// or twice (generations). The action runs exactly once per generation,
+// once every party arrived and before any party leaves that generation; a party
 // leaving generation j finds exactly j+1 actions run; the indices of each
 // generation are exactly 0..parties-1 (distinct); nobody gets an error.
 func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func()) barrierAPI) {
@@ -42,11 +42,15 @@ func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func
 	gens := rapid.IntRange(1, 2).Draw(rt, "generations")
 	explore(rt, cov, func(v *violations) {
 		actions := 0
+		arrived := make([]int, gens+1)
 		left := make([]int, gens+1)
 		indices := make([][]int, gens)
 		b := mk(parties, func() {
 			if actions < len(left) && left[actions] != 0 {
 				v.Fatalf("Barrier action of generation %d ran after %d parties left it", actions, left[actions])
+			}
+			if actions < len(arrived) && arrived[actions] != parties {
+				v.Fatalf("Barrier action of generation %d ran when %d of %d parties had arrived", actions, arrived[actions], parties)
 			}
 			actions++
 		})
@@ -57,6 +61,7 @@ func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func
 		for i := range parties {
 			ths[i] = goThread(fmt.Sprintf("party%d", i), func() {
 				for j := range gens {
+					arrived[j]++
 					idx, err := b.Wait()
 					if err != nil {
 						v.Fatalf("party %d, generation %d: Barrier.Wait() = %d, %v; want no error", i, j, idx, err)

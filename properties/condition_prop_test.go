@@ -19,6 +19,7 @@ type condVar interface {
 	Acquire()
 	Release()
 	Wait()
+	WaitTimeout(d time.Duration) bool
 	WaitForTimeout(pred func() bool, d time.Duration) bool
 	WaitFor(pred func() bool)
 	Notify(n int)
@@ -160,6 +161,69 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			c.Release()
 		}
 		joinAll(w, tw)
+	})
+}
+
+// conditionWaitTimeout: a waiter holding an RLock at depth 1 or 2 calls
+// WaitTimeout(d); the main thread, after a drawn sleep (or never),
+// notifies. If the waiter was queued when Notify began (Waiters() = 1) and
+// Notify was over before the waiter's deadline, it returns true; with no
+// Notify while it was queued, it returns false, no earlier than its deadline
+// (exactly at it if the schedule injected no delay). Either way it holds
+// the lock again, at its depth.
+func conditionWaitTimeout(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+	d := time.Duration(rapid.IntRange(0, 3).Draw(rt, "WaitTimeout (ms)")) * time.Millisecond
+	notifyAt := time.Duration(rapid.IntRange(-1, 4).Draw(rt, "notify after (ms), -1: never")) * time.Millisecond
+	depth := rapid.IntRange(1, 2).Draw(rt, "RLock depth")
+	var elapsed time.Duration
+	var ok bool
+	tr := explore(rt, cov, func(v *violations) {
+		rl := new(primitives.RLock)
+		c := mk(rl)
+		queued := -1           // Waiters() just before Notify; -1: no Notify
+		var notified time.Time // when Notify returned
+		w := goThread("waiter", func() {
+			for range depth {
+				c.Acquire()
+			}
+			start := failpoints.Now()
+			deadline := start.Add(d)
+			ok = c.WaitTimeout(d)
+			elapsed = failpoints.Now().Sub(start)
+			if rl.Depth() != depth {
+				v.Fatalf("after Condition.WaitTimeout at RLock depth %d: Depth() = %d; want %d", depth, rl.Depth(), depth)
+			}
+			switch {
+			case queued == 1 && notified.Before(deadline) && !ok:
+				v.Fatalf("Condition.WaitTimeout(%v) = false after %v; want true (notified while queued, before its deadline)", d, elapsed)
+			case queued < 1 && ok:
+				v.Fatalf("Condition.WaitTimeout(%v) = true after %v, with no Notify while it was queued; want false", d, elapsed)
+			case !ok && elapsed < d:
+				v.Fatalf("Condition.WaitTimeout(%v) = false after %v; want no earlier than its timeout", d, elapsed)
+			}
+			for range depth {
+				c.Release()
+			}
+		})
+		if notifyAt >= 0 {
+			failpoints.Sleep(notifyAt)
+			c.Acquire()
+			queued = c.Waiters()
+			c.Notify(1)
+			notified = failpoints.Now()
+			c.Release()
+		}
+		joinAll(w)
+	})
+	if tr.Preemptions() == 0 && !ok && elapsed != d {
+		rt.Fatalf("Condition.WaitTimeout(%v) = false after %v with no injected delay; want exactly %v", d, elapsed, d)
+	}
+}
+
+func TestPropConditionWaitTimeout(t *testing.T) {
+	t.Parallel()
+	properties.Check(t, "ConditionWaitTimeout", func(rt *rapid.T, cov *failpoints.Coverage) {
+		conditionWaitTimeout(rt, cov, realCondition)
 	})
 }
 
