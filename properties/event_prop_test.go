@@ -49,10 +49,12 @@ func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
 		e := mk()
 		for r, rd := range plan {
 			set := false
+			returned := 0         // waiters that returned
 			var setDone time.Time // when the Set returned (it stored the flag before)
 			ths := make([]*primitives.Thread, len(rd.timed))
 			for i, timed := range rd.timed {
 				ths[i] = goThread(fmt.Sprintf("r%dw%d", r, i), func() {
+					defer func() { returned++ }()
 					if !timed {
 						e.Wait()
 						if !set {
@@ -74,7 +76,9 @@ func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
 					}
 				})
 			}
-			awaitModel(v, "every waiter parked", func() bool { return e.Observe().Waiters == len(rd.timed) || v.Failed() })
+			awaitModel(v, "every waiter parked (or timed out)", func() bool {
+				return e.Observe().Waiters+returned == len(rd.timed) || v.Failed()
+			})
 			e.Set()
 			set, setDone = true, failpoints.Now()
 			if !e.IsSet() {
