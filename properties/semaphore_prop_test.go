@@ -22,9 +22,9 @@ type semAPI interface {
 	Value() int
 }
 
-// semHolders: 2 or 3 threads each take a unit of a semaphore of value 1
-// or 2 (Acquire or TryAcquire, drawn), hold it across a scheduling point
-// and give it back, once or twice. The threads holding a unit never
+// semHolders: 3 (or 2) threads each take a unit of a semaphore of value 1
+// or 2 (Acquire, or TryAcquire one time in four), hold it for 30 ticks of
+// virtual time and give it back, one to three times. The threads holding a unit never
 // outnumber the initial value, the value is never negative (nor above the
 // initial value: the semaphore starts full), and once every thread is done
 // the value is exactly the initial value. Then, sequentially: k Releases
@@ -33,10 +33,10 @@ type semAPI interface {
 // leaving 0.
 func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, bounded bool) {
 	value := rapid.IntRange(1, 2).Draw(rt, "value")
-	threads := rapid.IntRange(2, 3).Draw(rt, "threads")
-	plans := make([][]bool, threads)
+	threads := 3 - rapid.IntRange(0, 1).Draw(rt, "fewer threads") // 3 unless shrunk to 2
+	plans := make([][]int, threads)
 	for i := range plans {
-		plans[i] = rapid.SliceOfN(rapid.Bool(), 1, 2).Draw(rt, fmt.Sprintf("thread %d: TryAcquire (true) or Acquire", i))
+		plans[i] = rapid.SliceOfN(rapid.IntRange(0, 3), 1, 3).Draw(rt, fmt.Sprintf("thread %d: TryAcquire (0) or Acquire", i))
 	}
 	extra := 0
 	if !bounded {
@@ -53,8 +53,8 @@ func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, boun
 		ths := make([]*primitives.Thread, threads)
 		for i, plan := range plans {
 			ths[i] = goThread(fmt.Sprintf("t%d", i), func() {
-				for _, try := range plan {
-					if try {
+				for _, op := range plan {
+					if op == 0 {
 						if !s.TryAcquire() {
 							checkValue("a failed TryAcquire")
 							continue
@@ -67,7 +67,10 @@ func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, boun
 						v.Fatalf("%d threads hold a unit of a semaphore of value %d", holders, value)
 					}
 					checkValue("Acquire")
-					failpoints.Hit(failpoints.ScenarioStep, nil)
+					// Hold the unit a while: longer than a preemption (at most
+					// 24 ticks), so that a thread preempted in Acquire resumes
+					// while it is held.
+					failpoints.Sleep(30 * failpoints.Tick)
 					holders--
 					s.Release()
 					checkValue("Release")
