@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
@@ -17,22 +18,28 @@ import (
 type rlockAPI interface {
 	Acquire()
 	TryAcquire() bool
+	AcquireTimeout(d time.Duration) bool
 	Release()
 	IsOwned() bool
 	Depth() int
 	Observe() failpoints.Snapshot
 }
 
+// rlockTimeout is the timeout of the RLock property's AcquireTimeout.
+const rlockTimeout = 20 * time.Microsecond
+
 // RLock operations.
 const (
 	rlAcquire = iota
 	rlTryAcquire
+	rlAcquireTimeout
 	rlRelease
 	rlOps
 )
 
 // rlockBalance: 2 or 3 threads each run a drawn list of Acquire,
-// TryAcquire and Release (a Release at depth 0 is a non-owner release)
+// TryAcquire, AcquireTimeout (false only for a non-owner, and no earlier
+// than its timeout) and Release (a Release at depth 0 is a non-owner release)
 // against a per-thread model depth. After every step of a thread: Depth()
 // is its model depth, IsOwned() is depth > 0, at most one thread has a
 // positive depth (holder: a thread taking the lock at depth 0 must find
@@ -88,6 +95,19 @@ func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
 						r.Acquire()
 						took(i)
 						check(i, "Acquire")
+					case op == rlAcquireTimeout:
+						start := failpoints.Now()
+						ok := r.AcquireTimeout(rlockTimeout)
+						el := failpoints.Now().Sub(start)
+						switch {
+						case ok:
+							took(i)
+						case depth[i] > 0:
+							v.Fatalf("thread %d at depth %d: RLock.AcquireTimeout = false; want true (re-entry)", i, depth[i])
+						case el < rlockTimeout:
+							v.Fatalf("thread %d: RLock.AcquireTimeout(%v) = false after %v; want no earlier than the timeout", i, rlockTimeout, el)
+						}
+						check(i, "AcquireTimeout")
 					case op == rlTryAcquire:
 						ok := r.TryAcquire()
 						if depth[i] > 0 && !ok {

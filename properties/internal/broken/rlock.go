@@ -2,6 +2,7 @@ package broken
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
@@ -35,6 +36,21 @@ func (r *RLock) TryAcquire() bool {
 		return true
 	}
 	if !r.lock.TryAcquire() {
+		return false
+	}
+	r.owner.Store(me)
+	r.depth = 1
+	return true
+}
+
+// AcquireTimeout takes the lock waiting at most d, or re-enters it
+// without counting.
+func (r *RLock) AcquireTimeout(d time.Duration) bool {
+	me := failpoints.GoID()
+	if r.owner.Load() == me {
+		return true
+	}
+	if !r.lock.AcquireTimeout(d) {
 		return false
 	}
 	r.owner.Store(me)
