@@ -1,6 +1,7 @@
 package properties_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -26,7 +27,8 @@ const (
 // are as the model says (a child's Daemon is its parent's), and
 // JoinTimeout(0) of a waiting thread is false. Once the gate opens, each
 // parent joins its child, the main thread joins the parents, and then
-// only the main thread is left.
+// only the main thread is left. Joining a thread before Start, or from
+// itself, and starting it twice panic with ErrThreadState.
 func TestPropThreadRegistry(t *testing.T) {
 	t.Parallel()
 	properties.Check(t, "ThreadRegistry", func(rt *rapid.T, cov *failpoints.Coverage) {
@@ -68,6 +70,9 @@ func TestPropThreadRegistry(t *testing.T) {
 					if me != parents[i] {
 						v.Fatalf("CurrentThread() in thread %d = %v; want %v", i, me, parents[i])
 					}
+					if err := errOf(catchPanic(me.Join)); !errors.Is(err, primitives.ErrThreadState) {
+						v.Fatalf("thread %d joining itself panicked with %v; want ErrThreadState", i, err)
+					}
 					if child[i] {
 						c := primitives.NewThread(func() { gate.Wait(); running-- }, primitives.WithName(fmt.Sprintf("child%d", i)))
 						if c.Daemon() != me.Daemon() {
@@ -93,9 +98,15 @@ func TestPropThreadRegistry(t *testing.T) {
 				if got := parents[i].Daemon(); got != want {
 					v.Fatalf("thread %d (daemon choice %d): Daemon() = %v; want %v", i, daemon[i], got, want)
 				}
+				if err := errOf(catchPanic(parents[i].Join)); !errors.Is(err, primitives.ErrThreadState) || parents[i].IsAlive() {
+					v.Fatalf("thread %d: Join before Start panicked with %v (IsAlive %v); want ErrThreadState, not alive", i, err, parents[i].IsAlive())
+				}
 				alive++
 				parents[i].Start()
 				running++
+				if err := errOf(catchPanic(parents[i].Start)); !errors.Is(err, primitives.ErrThreadState) {
+					v.Fatalf("thread %d: second Start panicked with %v; want ErrThreadState", i, err)
+				}
 				check(fmt.Sprintf("starting thread %d", i))
 			}
 			wantChildren := 0
