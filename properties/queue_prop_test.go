@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
@@ -28,6 +29,10 @@ type queueAPI interface {
 	Qsize() int
 	Empty() bool
 	Full() bool
+	Maxsize() int
+	SetMaxsize(n int)
+	PutTimeout(v int, d time.Duration) error
+	GetTimeout(d time.Duration) (int, error)
 }
 
 // queueKind names a queue discipline and its sequential model's Get.
@@ -57,17 +62,31 @@ const (
 	qTaskDone
 	qShutdown
 	qShutdownNow
-	qOps
+	qPutTimeout
+	qGetTimeout
+	qSetMaxsize
 )
 
+// queueOpTable maps a drawn number to an operation: puts and gets are
+// likelier than the rest, shutdowns rarest.
+var queueOpTable = []int{qPut, qPut, qPut, qGet, qGet, qGet, qTaskDone, qTaskDone,
+	qPutTimeout, qGetTimeout, qSetMaxsize, qShutdown, qShutdownNow}
+
+// queueTimeout is the timeout of the state machine's PutTimeout and
+// GetTimeout.
+const queueTimeout = time.Millisecond
+
 // queueStateMachine runs a drawn list of operations on a queue of a drawn
-// kind and maxsize from the main thread (the non-blocking TryPut and
-// TryGet, TaskDone, Shutdown) against a sequential model, while a joiner
-// thread, started at the first successful put, waits in Join. After every
-// step: Qsize = len(model) and 0 <= Qsize <= maxsize, Empty and Full agree,
+// kind and maxsize from the main thread (TryPut, TryGet, PutTimeout and
+// GetTimeout, TaskDone, SetMaxsize, Shutdown) against a sequential model,
+// while a joiner thread, started at the first successful put, waits in
+// Join. After every step: Qsize = len(model) and 0 <= Qsize <= maxsize
+// (unless SetMaxsize lowered it), Maxsize, Empty and Full agree,
 // UnfinishedTasks = puts - TaskDones (less what an immediate shutdown
 // discarded), IsShutdown; every Get returns the model's item (FIFO: the
-// oldest, LIFO: the newest, priority: the least); a TaskDone too many
+// oldest, LIFO: the newest, priority: the least); a PutTimeout on a full
+// queue fails with ErrFull and a GetTimeout on an empty one with ErrEmpty,
+// each no earlier than its timeout; a TaskDone too many
 // panics with ErrTaskDone and changes nothing; after Shutdown puts fail
 // with ErrShutDown and gets drain what is left (immediate: nothing is
 // left), then fail with ErrShutDown. The joiner must return only once the
@@ -75,18 +94,22 @@ const (
 // done) it must return.
 func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 	maxsize := rapid.IntRange(0, 3).Draw(rt, "maxsize")
-	ops := rapid.SliceOfN(rapid.IntRange(0, 9), 1, 12).Draw(rt, "ops")
-	vals := rapid.SliceOfN(rapid.IntRange(0, 5), len(ops), len(ops)).Draw(rt, "values")
+	ops := rapid.SliceOfN(rapid.IntRange(0, len(queueOpTable)-1), 1, 12).Draw(rt, "ops")
+	vals := rapid.SliceOfN(rapid.IntRange(0, 5), len(ops), len(ops)).Draw(rt, "values (and SetMaxsize sizes)")
 	explore(rt, cov, func(v *violations) {
 		q := kind.mk(maxsize)
+		lowered := false
 		var items []int
 		unfinished, shut := 0, false
 		zeroSeen := true
 		var joiner *primitives.Thread
 		check := func(step string) {
 			n := len(items)
-			if got := q.Qsize(); got != n || got < 0 || (maxsize > 0 && got > maxsize) {
+			if got := q.Qsize(); got != n || got < 0 || (maxsize > 0 && got > maxsize && !lowered) {
 				v.Fatalf("after %s: Queue.Qsize() = %d; want %d (maxsize %d)", step, got, n, maxsize)
+			}
+			if got := q.Maxsize(); got != maxsize {
+				v.Fatalf("after %s: Queue.Maxsize() = %d; want %d", step, got, maxsize)
 			}
 			if got := q.Empty(); got != (n == 0) {
 				v.Fatalf("after %s: Queue.Empty() = %v; want %v", step, got, n == 0)
@@ -105,10 +128,19 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 			}
 		}
 		for i, op := range ops {
-			switch op = op * qOps / 10; op { // puts and gets are likelier than shutdowns
-			case qPut:
+			switch op = queueOpTable[op]; op {
+			case qPut, qPutTimeout:
 				x := vals[i]
-				err := q.TryPut(x)
+				name := fmt.Sprintf("TryPut(%d)", x)
+				start := failpoints.Now()
+				var err error
+				if op == qPut {
+					err = q.TryPut(x)
+				} else {
+					name = fmt.Sprintf("PutTimeout(%d, %v)", x, queueTimeout)
+					err = q.PutTimeout(x, queueTimeout)
+				}
+				el := failpoints.Now().Sub(start)
 				var want error
 				switch {
 				case shut:
@@ -120,7 +152,10 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 					unfinished++
 				}
 				if !errors.Is(err, want) || (want == nil && err != nil) {
-					v.Fatalf("Queue.TryPut(%d) = %v; want %v", x, err, want)
+					v.Fatalf("Queue.%s = %v; want %v", name, err, want)
+				}
+				if op == qPutTimeout && want == primitives.ErrFull && el < queueTimeout {
+					v.Fatalf("Queue.%s = ErrFull after %v; want no earlier than its timeout", name, el)
 				}
 				if want == nil && joiner == nil {
 					zeroSeen = false
@@ -131,26 +166,47 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 						}
 					})
 				}
-				check(fmt.Sprintf("TryPut(%d)", x))
-			case qGet:
-				got, err := q.TryGet()
+				check(name)
+			case qGet, qGetTimeout:
+				name := "TryGet()"
+				start := failpoints.Now()
+				var got int
+				var err error
+				if op == qGet {
+					got, err = q.TryGet()
+				} else {
+					name = fmt.Sprintf("GetTimeout(%v)", queueTimeout)
+					got, err = q.GetTimeout(queueTimeout)
+				}
+				el := failpoints.Now().Sub(start)
 				switch {
 				case len(items) > 0:
 					var want int
 					want, items = kind.take(items)
 					if err != nil || got != want {
-						v.Fatalf("%s Queue.TryGet() = %d, %v; want %d, nil", kind.name, got, err, want)
+						v.Fatalf("%s Queue.%s = %d, %v; want %d, nil", kind.name, name, got, err, want)
 					}
 				case shut:
 					if !errors.Is(err, primitives.ErrShutDown) {
-						v.Fatalf("Queue.TryGet() of an empty shut-down queue = %d, %v; want ErrShutDown", got, err)
+						v.Fatalf("Queue.%s of an empty shut-down queue = %d, %v; want ErrShutDown", name, got, err)
 					}
 				default:
 					if !errors.Is(err, primitives.ErrEmpty) {
-						v.Fatalf("Queue.TryGet() of an empty queue = %d, %v; want ErrEmpty", got, err)
+						v.Fatalf("Queue.%s of an empty queue = %d, %v; want ErrEmpty", name, got, err)
+					}
+					if op == qGetTimeout && el < queueTimeout {
+						v.Fatalf("Queue.%s = ErrEmpty after %v; want no earlier than its timeout", name, el)
 					}
 				}
-				check("TryGet()")
+				check(name)
+			case qSetMaxsize:
+				m := vals[i] % 4
+				if maxsize <= 0 || (m > 0 && m < maxsize) {
+					lowered = lowered || m > 0
+				}
+				maxsize = m
+				q.SetMaxsize(m)
+				check(fmt.Sprintf("SetMaxsize(%d)", m))
 			case qTaskDone:
 				err := errOf(catchPanic(q.TaskDone))
 				if unfinished == 0 {
