@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/primitives"
@@ -24,20 +25,24 @@ type barrierAPI interface {
 	Parties() int
 }
 
-func realBarrier(parties int, action func()) barrierAPI {
-	return primitives.NewBarrier(parties, action, 0)
+func realBarrier(parties int, action func(), timeout time.Duration) barrierAPI {
+	return primitives.NewBarrier(parties, action, timeout)
 }
 
-func brokenBarrier(parties int, action func()) barrierAPI {
-	return broken.NewBarrier(parties, action, 0)
+func brokenBarrier(parties int, action func(), timeout time.Duration) barrierAPI {
+	return broken.NewBarrier(parties, action, timeout)
 }
+
+// barrierTimeout is the default timeout of the barrier that barrierBreak
+// lets time out.
+const barrierTimeout = time.Millisecond
 
 // barrierGenerations: 2 or 3 parties pass a barrier with an action once
 // or twice (generations). The action runs exactly once per generation,
 // once every party arrived and before any party leaves that generation; a party
 // leaving generation j finds exactly j+1 actions run; the indices of each
 // generation are exactly 0..parties-1 (distinct); nobody gets an error.
-func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func()) barrierAPI) {
+func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
 	parties := rapid.IntRange(2, 3).Draw(rt, "parties")
 	gens := rapid.IntRange(1, 2).Draw(rt, "generations")
 	explore(rt, cov, func(v *violations) {
@@ -53,7 +58,7 @@ func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func
 				v.Fatalf("Barrier action of generation %d ran when %d of %d parties had arrived", actions, arrived[actions], parties)
 			}
 			actions++
-		})
+		}, 0)
 		if b.Parties() != parties {
 			v.Fatalf("Barrier.Parties() = %d; want %d", b.Parties(), parties)
 		}
@@ -97,35 +102,55 @@ func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func
 
 // barrierBreak: of a barrier for 2 or 3 parties, 1 to parties-1 waiters
 // wait; once NWaiting shows them all, the main thread calls Reset or Abort
-// (drawn). Exactly those waiters fail with ErrBrokenBarrier. After Abort
+// (drawn) — or nobody does, and the barrier's default timeout breaks it,
+// not before the first waiter waited that long. Exactly those waiters fail
+// with ErrBrokenBarrier. After Abort
 // the barrier is broken and a new Wait fails at once; after Reset (or a
 // Reset following the Abort) it is not, and a full generation passes with
 // indices 0..parties-1 and one action.
-func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func()) barrierAPI) {
+func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
 	parties := rapid.IntRange(2, 3).Draw(rt, "parties")
 	waiters := rapid.IntRange(1, parties-1).Draw(rt, "waiters")
-	abort := rapid.Bool().Draw(rt, "Abort (true) or Reset")
+	how := rapid.IntRange(0, 2).Draw(rt, "Reset, Abort or the barrier's timeout")
+	abort, timeout := how == 1, how == 2
 	explore(rt, cov, func(v *violations) {
 		actions := 0
-		b := mk(parties, func() { actions++ })
+		var b barrierAPI
+		if timeout {
+			b = mk(parties, func() { actions++ }, barrierTimeout)
+		} else {
+			b = mk(parties, func() { actions++ }, 0)
+		}
 		broke := 0
+		var longest time.Duration // the longest a waiter waited
 		ths := make([]*primitives.Thread, waiters)
 		for i := range waiters {
 			ths[i] = goThread(fmt.Sprintf("waiter%d", i), func() {
+				start := failpoints.Now()
 				idx, err := b.Wait()
 				if !errors.Is(err, primitives.ErrBrokenBarrier) {
 					v.Fatalf("waiter %d: Barrier.Wait() = %d, %v; want ErrBrokenBarrier", i, idx, err)
 					return
 				}
+				longest = max(longest, failpoints.Now().Sub(start))
 				broke++
 			})
 		}
-		awaitModel(v, "every waiter in Barrier.Wait", func() bool { return b.NWaiting() == waiters })
 		op := "Reset"
-		if abort {
+		switch {
+		case timeout:
+			op = "timeout"
+			abort = true // a barrier that timed out is broken
+			joinAll(ths...)
+			if longest < barrierTimeout {
+				v.Fatalf("Barrier.Wait() broke by its timeout after %v at most; want the first waiter to wait %v", longest, barrierTimeout)
+			}
+		case abort:
+			awaitModel(v, "every waiter in Barrier.Wait", func() bool { return b.NWaiting() == waiters })
 			op = "Abort"
 			b.Abort()
-		} else {
+		default:
+			awaitModel(v, "every waiter in Barrier.Wait", func() bool { return b.NWaiting() == waiters })
 			b.Reset()
 		}
 		joinAll(ths...)
@@ -146,6 +171,9 @@ func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func()) ba
 			if b.Broken() {
 				v.Fatalf("after Abort and Reset: Barrier.Broken() = true; want false")
 			}
+		}
+		if timeout {
+			return // a new generation could time out too
 		}
 		var got []int
 		pass := make([]*primitives.Thread, parties)
