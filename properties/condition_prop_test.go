@@ -32,7 +32,8 @@ func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l
 
 // conditionWakeups is the wake-up property: k waiters (each appends itself
 // to order under the lock just before Wait, so order is the order they
-// queued) and a notifier running a drawn list of Notify(n) / NotifyAll.
+// queued) and a notifier running a drawn list of Notify(n) / NotifyAll,
+// right away or once every waiter queued (drawn).
 // Notify, NotifyAll and Wait without the lock panic with ErrNotOwner.
 // Under the lock, the model's count of waiters queued and not yet notified
 // (len(order) - notified) equals Waiters() before and after every notify;
@@ -44,6 +45,7 @@ func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l
 func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
 	k := rapid.IntRange(1, 3).Draw(rt, "waiters")
 	ops := rapid.SliceOfN(rapid.IntRange(-1, 3), 1, 4).Draw(rt, "notify n (-1: NotifyAll)")
+	queueFirst := rapid.Bool().Draw(rt, "let every waiter queue before the first notify")
 	explore(rt, cov, func(v *violations) {
 		lock := new(primitives.Lock)
 		c := mk(lock)
@@ -97,6 +99,9 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			notifying = false
 			c.Release()
 			awaitModel(v, "every notified waiter returned", func() bool { return len(returned) == notified })
+		}
+		if queueFirst {
+			awaitModel(v, "every waiter queued", func() bool { return c.Waiters() == k })
 		}
 		for _, n := range ops {
 			notify(n)
@@ -247,5 +252,15 @@ func TestCatchesBrokenConditionNotify(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenConditionNotify",
 		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, brokenCondition) },
+		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, realCondition) })
+}
+
+// TestCatchesBrokenConditionLIFO: a condition whose Notify wakes the
+// newest waiters first fails conditionWakeups (oldest first).
+func TestCatchesBrokenConditionLIFO(t *testing.T) {
+	t.Parallel()
+	lifo := func(l primitives.Locker) condVar { return broken.NewLIFOCondition(l.(*primitives.Lock)) }
+	properties.Demo(t, "CatchesBrokenConditionLIFO",
+		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, lifo) },
 		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, realCondition) })
 }
