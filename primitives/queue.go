@@ -145,10 +145,14 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 			}
 		case !hasTimeout:
 			for spins := 0; q.fullLocked(); spins++ {
-				if q.spin(spins) {
+				// spin releases q.mu: a Shutdown may have run meanwhile
+				// (and woken nobody, since this thread was not parked).
+				if q.spin(spins) && !q.shutdown {
 					continue
 				}
-				q.notFull.Wait(&q.mu, "Queue.Put", time.Time{})
+				if !q.shutdown {
+					q.notFull.Wait(&q.mu, "Queue.Put", time.Time{})
+				}
 				if q.shutdown {
 					q.mu.Unlock()
 					return ErrShutDown
@@ -232,10 +236,14 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 		}
 	case !hasTimeout:
 		for spins := 0; q.n == 0; spins++ {
-			if q.spin(spins) {
+			// spin releases q.mu: a Shutdown may have run meanwhile (and
+			// woken nobody, since this thread was not parked).
+			if q.spin(spins) && !q.shutdown {
 				continue
 			}
-			q.notEmpty.Wait(&q.mu, "Queue.Get", time.Time{})
+			if !q.shutdown {
+				q.notEmpty.Wait(&q.mu, "Queue.Get", time.Time{})
+			}
 			if q.shutdown && q.n == 0 {
 				q.mu.Unlock()
 				return zero, ErrShutDown
