@@ -84,7 +84,9 @@ func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
 				holder = -1
 			}
 			depth[i]--
-			r.Release()
+			if err := errOf(catchPanic(r.Release)); err != nil {
+				v.Fatalf("thread %d: RLock.Release() by the owner (depth %d) panicked with %v; want no panic", i, depth[i]+1, err)
+			}
 		}
 		ths := make([]*primitives.Thread, threads)
 		for i, plan := range plans {
