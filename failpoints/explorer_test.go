@@ -2,7 +2,9 @@ package failpoints_test
 
 import (
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,3 +243,49 @@ func TestExhaustiveTwoThreadsTwoSteps(t *testing.T) {
 }
 
 const exhaustive2x2Schedules = 44
+
+func TestMainGoexitStillExitsCleanly(t *testing.T) {
+	_, err := failpoints.Run(func() {
+		failpoints.Spawn(toyThread("d"), true, func() {
+			for {
+				failpoints.Sleep(time.Second)
+			}
+		})
+		runtime.Goexit()
+	}, failpoints.MaxSteps(10000))
+	if err != nil {
+		t.Fatalf("Run: %v; want a clean exit (daemon unwound)", err)
+	}
+}
+
+// hitLocker is a mutex whose Unlock reaches a scheduling point, as a user
+// lock released by Condition.Wait does.
+type hitLocker struct{ sync.Mutex }
+
+func (l *hitLocker) Unlock() { l.Mutex.Unlock(); failpoints.Hit(fpStep, nil) }
+
+func TestWakeDuringUnlockIsNotLost(t *testing.T) {
+	// Schedule: choices 0 and 1 are main's two spawns, 2 the tie when main
+	// blocks (0: the waiter first), 3 the waiter's Hit inside Unlock, where
+	// it is preempted (230) and the waker wakes it before it parks.
+	var q failpoints.WaitQueue
+	var mu hitLocker
+	woken := false
+	tr, err := failpoints.Run(func() {
+		var g toyGroup
+		g.Go("waiter", func() {
+			mu.Lock()
+			woken = q.Wait(&mu, "test.Wait", time.Time{})
+			mu.Unlock()
+		})
+		g.Go("waker", func() {
+			mu.Lock()
+			q.WakeAll()
+			mu.Mutex.Unlock()
+		})
+		g.Wait()
+	}, failpoints.Replay(failpoints.Schedule{0, 0, 0, 230}))
+	if err != nil || !woken {
+		t.Fatalf("Run err = %v, woken = %v; want nil, true\n%s", err, woken, tr)
+	}
+}

@@ -84,9 +84,10 @@ type run struct {
 	failure  error // the first failure; nil for a clean run
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
-	trace    *Trace
-	local    map[any]any
-	finished chan struct{} // closed when the last thread ended
+	trace      *Trace
+	local      map[any]any
+	atMainExit []func()      // run by the main thread when its body ends
+	finished   chan struct{} // closed when the last thread ended
 }
 
 func (r *run) finishedRun() bool {
@@ -108,7 +109,18 @@ func (r *run) start(body func()) {
 	r.cur = main
 	goPooled(func() {
 		r.threadMain(main, func() {
+			returned := false
+			defer func() {
+				if returned {
+					return
+				}
+				if v := recover(); v != nil {
+					panic(v) // a panic fails the run; it is not an exit
+				}
+				r.mainExit(main) // the body called runtime.Goexit
+			}()
 			body()
+			returned = true
 			r.mainExit(main)
 		})
 	})
@@ -144,6 +156,9 @@ func (r *run) threadMain(th *thread, fn func()) {
 		r.exit(th)
 	}()
 	if r.aborting {
+		if ns, ok := th.info.(neverStarter); ok {
+			ns.NeverStarted()
+		}
 		panic(unwinding{})
 	}
 	fn()
@@ -438,6 +453,11 @@ const opExit = "exit (waiting for non-daemon threads)"
 // mainExit is Python's interpreter exit: wait for every non-daemon thread,
 // then unwind the daemon threads.
 func (r *run) mainExit(main *thread) {
+	for len(r.atMainExit) > 0 {
+		fn := r.atMainExit[0]
+		r.atMainExit = r.atMainExit[1:]
+		fn()
+	}
 	for r.nonDaemonAlive() {
 		if r.cfg.strictExit {
 			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",

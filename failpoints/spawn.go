@@ -2,6 +2,7 @@ package failpoints
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/petermattis/goid"
 )
@@ -73,15 +74,26 @@ func Local(key any, mk func() any) any {
 
 // realThreads tracks the threads started in real mode, so Shutdown can wait
 // for the non-daemon ones and unwind the daemon ones.
-var realThreads = &realRegistry{daemons: map[int64]bool{}, unwind: make(chan struct{})}
+var realThreads = newRealRegistry()
 
+// realRegistry is read without locks on every real-mode park, sleep and
+// stressed failpoint: a lock there would order otherwise unsynchronised
+// threads and hide their data races from the race detector.
 type realRegistry struct {
 	nonDaemon sync.WaitGroup // one count per live non-daemon thread
 	daemon    sync.WaitGroup // one count per live daemon thread
 
-	mu      sync.Mutex
-	daemons map[int64]bool // goroutine ids of live daemon threads; guarded by mu
-	unwind  chan struct{}  // closed while a Shutdown unwinds daemons; guarded by mu
+	daemons   sync.Map                      // goroutine id -> true, for each live daemon thread
+	unwind    atomic.Pointer[chan struct{}] // closed while a Shutdown unwinds daemons
+	unwinding atomic.Bool                   // a Shutdown is unwinding daemons
+	shutdown  sync.Mutex                    // serialises Shutdown calls
+}
+
+func newRealRegistry() *realRegistry {
+	rr := &realRegistry{}
+	ch := make(chan struct{})
+	rr.unwind.Store(&ch)
+	return rr
 }
 
 func (rr *realRegistry) start(daemon bool, fn func()) {
@@ -93,15 +105,11 @@ func (rr *realRegistry) start(daemon bool, fn func()) {
 	go func() {
 		id := goid.Get()
 		if daemon {
-			rr.mu.Lock()
-			rr.daemons[id] = true
-			rr.mu.Unlock()
+			rr.daemons.Store(id, true)
 		}
 		defer func() {
 			if daemon {
-				rr.mu.Lock()
-				delete(rr.daemons, id)
-				rr.mu.Unlock()
+				rr.daemons.Delete(id)
 				rr.daemon.Done()
 			} else {
 				rr.nonDaemon.Done()
@@ -120,22 +128,20 @@ func (rr *realRegistry) start(daemon bool, fn func()) {
 // is a real-mode daemon thread that a Shutdown is unwinding, and nil (never
 // ready) otherwise.
 func daemonUnwind() <-chan struct{} {
-	id := goid.Get()
-	realThreads.mu.Lock()
-	defer realThreads.mu.Unlock()
-	if realThreads.daemons[id] {
-		return realThreads.unwind
+	if _, ok := realThreads.daemons.Load(goid.Get()); !ok {
+		return nil
 	}
-	return nil
+	return *realThreads.unwind.Load()
 }
 
 // checkUnwind panics with the unwinding signal when the caller is a
 // real-mode daemon thread and a Shutdown is in progress.
 func checkUnwind() {
-	select {
-	case <-daemonUnwind():
+	if !realThreads.unwinding.Load() {
+		return
+	}
+	if _, ok := realThreads.daemons.Load(goid.Get()); ok {
 		panic(unwinding{})
-	default:
 	}
 }
 
@@ -144,14 +150,46 @@ func checkUnwind() {
 // thread at its next blocking point, failpoint or sleep and waits for it to
 // end. Afterwards new threads may be started again.
 func Shutdown() {
-	realThreads.nonDaemon.Wait()
-	realThreads.mu.Lock()
-	close(realThreads.unwind)
-	realThreads.mu.Unlock()
+	rr := realThreads
+	rr.shutdown.Lock()
+	defer rr.shutdown.Unlock()
+	rr.nonDaemon.Wait()
+	rr.unwinding.Store(true)
 	hooks.Add(1) // daemons in a busy loop of failpoints must notice
-	realThreads.daemon.Wait()
+	close(*rr.unwind.Load())
+	rr.daemon.Wait()
 	hooks.Add(-1)
-	realThreads.mu.Lock()
-	realThreads.unwind = make(chan struct{})
-	realThreads.mu.Unlock()
+	ch := make(chan struct{})
+	rr.unwind.Store(&ch)
+	rr.unwinding.Store(false)
+}
+
+// Unwinding reports whether the calling thread is being unwound: a thread
+// of a model run that failed or ended, or a real-mode daemon thread during
+// Shutdown. A primitive uses it to let a dying thread's deferred clean-up
+// (a Release of a lock it never got back) pass quietly.
+func Unwinding() bool {
+	if th := self(); th != nil {
+		return th.run.aborting
+	}
+	if !realThreads.unwinding.Load() {
+		return false
+	}
+	_, ok := realThreads.daemons.Load(goid.Get())
+	return ok
+}
+
+// ThreadInfo values may implement NeverStarted: a model thread whose run
+// ended before it first ran calls it (instead of its function) so that the
+// thread object can mark itself finished and release its joiners.
+type neverStarter interface{ NeverStarted() }
+
+// AtMainExit registers fn to run in the main thread of the calling model
+// run when its body returns (or exits with runtime.Goexit), before the run
+// waits for the non-daemon threads: the primitives mark the main Thread
+// stopped there, as Python's interpreter does at exit. No-op in real mode.
+func AtMainExit(fn func()) {
+	if th := self(); th != nil {
+		th.run.atMainExit = append(th.run.atMainExit, fn)
+	}
 }

@@ -59,9 +59,14 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	q.push(w)
 	mu.Unlock()
 	var woken, unwind bool
-	if th != nil {
+	switch {
+	case th != nil && w.woken:
+		// mu.Unlock reached a scheduling point (a user lock's release)
+		// and another thread woke w meanwhile: do not park.
+		woken = true
+	case th != nil:
 		woken, unwind = th.run.park(th, op, deadline)
-	} else {
+	default:
 		woken, unwind = parkReal(w, deadline)
 	}
 	mu.Lock()
@@ -71,6 +76,9 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		q.remove(w)
 	}
 	if unwind {
+		if w.woken {
+			q.WakeOne() // a dying thread must not swallow a wake-up meant for a live one
+		}
 		mu.Unlock()
 		panic(unwinding{})
 	}

@@ -129,7 +129,11 @@ func (r *registry) mainLocked() *Thread {
 		r.idents++
 		m := &Thread{kind: kindMain, class: "_MainThread", name: "MainThread", started: true, ident: r.idents}
 		r.addLocked(m)
-		if !r.model {
+		if r.model {
+			// Python marks the main thread stopped when the interpreter
+			// starts to exit: release its joiners when the body returns.
+			failpoints.AtMainExit(func() { m.setExiting(true) })
+		} else {
 			m.gid = mainGoroutine
 			r.byGID[mainGoroutine] = m
 		}

@@ -268,6 +268,11 @@ func (t *Thread) panicked(v any, stack []byte) {
 	failpoints.ThreadPanicked(v, stack)
 }
 
+// NeverStarted is called by the explorer for a thread whose model run
+// ended before the thread first ran: it ends the thread as finish does, so
+// it is not left alive with its joiners blocked.
+func (t *Thread) NeverStarted() { t.finish(currentRegistry()) }
+
 // finish marks the thread ended: it leaves the registry (so Enumerate no
 // longer lists it), stops being alive, and wakes every joiner. It runs
 // whatever ended the thread, and only once.
@@ -288,10 +293,8 @@ func (t *Thread) finish(reg *registry) {
 // It is a run-time error to join a thread that was not started, the
 // calling thread itself, or a dummy thread; Join then panics with an error
 // wrapping ErrThreadState. Any number of threads may join one thread.
-// Joining the main thread waits until a Shutdown runs (Python's
-// interpreter exit); in a model run, a body that returns without calling
-// Shutdown leaves such joiners blocked, which the run reports as a
-// deadlock.
+// Joining the main thread waits until a Shutdown runs or, in a model run,
+// until the run's body returns (Python's interpreter exit).
 //
 // Join ports Python's Thread.join().
 func (t *Thread) Join() {
