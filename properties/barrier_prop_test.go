@@ -216,3 +216,16 @@ func TestCatchesBrokenBarrierAction(t *testing.T) {
 		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, brokenBarrier) },
 		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, realBarrier) })
 }
+
+// TestCatchesBrokenBarrierIndex: a barrier that reads a party's index
+// before counting it in, in another critical section, hands out duplicate
+// indices under contention, which barrierGenerations catches.
+func TestCatchesBrokenBarrierIndex(t *testing.T) {
+	t.Parallel()
+	racy := func(parties int, action func(), timeout time.Duration) barrierAPI {
+		return broken.NewRacyBarrier(parties, action, timeout)
+	}
+	properties.Demo(t, "CatchesBrokenBarrierIndex",
+		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, racy) },
+		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, realBarrier) })
+}
