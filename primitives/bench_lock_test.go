@@ -58,14 +58,7 @@ func BenchmarkLock(b *testing.B) {
 			l.Release()
 		}
 	})
-	b.Run("uncontended/sync.Mutex", func(b *testing.B) {
-		var m sync.Mutex
-		b.ReportAllocs()
-		for b.Loop() {
-			m.Lock()
-			m.Unlock()
-		}
-	})
+	b.Run("uncontended/sync.Mutex", func(b *testing.B) { benchUncontended(b, new(mutexAcquirer)) })
 	b.Run("contended/Lock", func(b *testing.B) { benchContended(b, new(primitives.Lock)) })
 	b.Run("contended/sync.Mutex", func(b *testing.B) { benchContended(b, new(mutexAcquirer)) })
 }

@@ -41,7 +41,7 @@ func TestPropS18ThreadExit(t *testing.T) {
 			if mine[len(mine)-1] != "cleanup" || slices.Index(mine, "cleanup") != len(mine)-1 {
 				rt.Fatalf("%s's events = %v; want its clean-up once, last", e.Name, mine)
 			}
-			want := []string{}
+			var want []string
 			switch e.Name {
 			case "returner":
 				want = append(stepEvents(cfg.Steps), "return", "cleanup")
