@@ -110,3 +110,11 @@ func BenchmarkLostUpdate(b *testing.B) {
 		b.ReportMetric(float64(counts[len(counts)-1]), "max-schedules")
 	})
 }
+
+// BenchmarkHitDisabled is the cost of a failpoint in real mode with nothing
+// enabled: what every primitive's fast path pays per failpoint.
+func BenchmarkHitDisabled(b *testing.B) {
+	for b.Loop() {
+		failpoints.Hit(fpStep, nil)
+	}
+}

@@ -135,6 +135,10 @@ func (tr *Trace) String() string {
 		limit = len(tr.Steps)
 	}
 	head := min(20, limit/2)
+	width := 10
+	for i := range tr.threads {
+		width = max(width, len(tr.ThreadName(i)))
+	}
 	for i, s := range tr.Steps {
 		if len(tr.Steps) > limit && i >= head && i < len(tr.Steps)-(limit-head) {
 			if i == head {
@@ -142,7 +146,7 @@ func (tr *Trace) String() string {
 			}
 			continue
 		}
-		fmt.Fprintf(&b, "%6d %12v  %-14s %s\n", i, s.At, tr.ThreadName(s.Thread), tr.describe(s))
+		fmt.Fprintf(&b, "%6d %12v  %-*s  %s\n", i, s.At, width, tr.ThreadName(s.Thread), tr.describe(s))
 	}
 	return b.String()
 }
