@@ -125,8 +125,9 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if v := tr.panicValue; isRapidSignal(v) {
 		if reflect.TypeOf(v).Name() == "stopTest" {
 			t.Logf("%s", tr) // a failed assertion: show the interleaving that broke it
+			repanicFailure(v)
 		}
-		panic(v)
+		repanicInvalid(v)
 	}
 	t.Fatalf("%v\n%s", tr.Failure, tr)
 	return tr
@@ -187,3 +188,13 @@ func ThreadPanicked(v any, stack []byte) {
 	}
 	r.fail(panicError(th, v, string(stack)), v)
 }
+
+// rapid's shrinker tells failures apart by the traceback of their panic,
+// so a failed assertion and an "overrun" of a shrunk draw buffer must not
+// be re-panicked from the same line: each kind has its own function.
+
+//go:noinline
+func repanicFailure(v any) { panic(v) }
+
+//go:noinline
+func repanicInvalid(v any) { panic(v) }

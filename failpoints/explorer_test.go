@@ -289,3 +289,26 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 		t.Fatalf("Run err = %v, woken = %v; want nil, true\n%s", err, woken, tr)
 	}
 }
+
+// TestFatalfInsideRunKeepsItsMessage: a property that fails from inside a
+// model run is reported with its own message after shrinking, not as one
+// of rapid's "overrun" signals met while shrinking.
+func TestFatalfInsideRunKeepsItsMessage(t *testing.T) {
+	res := failpoints.Hunt(t, func(rt *rapid.T) {
+		x := 0
+		failpoints.Explore(rt, func() {
+			var g toyGroup
+			g.Go("a", func() { x++; failpoints.Hit(fpStep, nil); x++ })
+			failpoints.Hit(fpStep, nil)
+			if x == 1 {
+				rt.Fatalf("x = %d; want 0 or 2", x)
+			}
+			g.Wait()
+		})
+	})
+	if !res.Found || !strings.Contains(res.Message, "x = 1; want 0 or 2") {
+		t.Fatalf("Hunt message = %q; want the property's own failure", firstLine(res.Message))
+	}
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
