@@ -21,7 +21,7 @@ BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
 
 # make explore: packages, test pattern and budget (schedules per property).
 EXPLORE_PKGS ?= ./properties/ ./failpoints/
-EXPLORE_RUN ?= Prop|Demo
+EXPLORE_RUN ?= Prop|Demo|Exhaustive|Catches
 EXPLORE_CHECKS ?= 2000
 EXPLORE_TIMEOUT ?= 60m
 EXPLORE_LOG ?= $(BIN)/explore.log

@@ -19,7 +19,7 @@ type Observable interface {
 // do not apply stay zero and are not printed.
 type Snapshot struct {
 	Kind    string // "Lock", "RLock", "Queue", ...
-	Locked  bool   // a lock is held, an event is set
+	Locked  bool   // a lock is held, an event is set, a thread is alive
 	Owner   int64  // goroutine id of an RLock's owner; 0 for none
 	Depth   int    // an RLock's recursion depth
 	Waiters int    // threads parked on the primitive
@@ -181,7 +181,14 @@ func (tr *Trace) describe(s Step) string {
 func (tr *Trace) state(st *Snapshot) string {
 	var parts []string
 	if st.Locked {
-		parts = append(parts, "locked")
+		switch st.Kind { // the one flag means what the kind makes of it
+		case "Thread", "Timer":
+			parts = append(parts, "alive")
+		case "Event":
+			parts = append(parts, "set")
+		default:
+			parts = append(parts, "locked")
+		}
 	}
 	if st.Owner != 0 {
 		owner := "?"
