@@ -887,7 +887,7 @@ func TestThread_ObserveAndTrace(t *testing.T) {
 		}
 	})
 	out := tr.String()
-	for _, want := range []string{"thread-start", "thread-join", "blocks on Thread.Join", "Thread{locked}"} {
+	for _, want := range []string{"thread-start", "thread-join", "blocks on Thread.Join", "Thread{alive}"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trace lacks %q:\n%s", want, out)
 		}

@@ -131,7 +131,7 @@ func TestTimer_isAThread(t *testing.T) {
 		}
 	})
 	out := tr.String()
-	for _, want := range []string{"timer-cancel", "timer-fire", "Timer{locked"} {
+	for _, want := range []string{"timer-cancel", "timer-fire", "Timer{alive"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trace lacks %q:\n%s", want, out)
 		}
