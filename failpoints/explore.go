@@ -94,6 +94,7 @@ func Replay(s Schedule) Option {
 // trace.
 type RunError struct{ Trace *Trace }
 
+// Error returns the failure and the trace of the failing run.
 func (e *RunError) Error() string { return fmt.Sprintf("%v\n%s", e.Trace.Failure, e.Trace) }
 
 // Unwrap returns the run's failure (wrapping ErrDeadlock, ErrStepBudget,
