@@ -41,42 +41,18 @@ func BenchmarkChan_SendRecv(b *testing.B) {
 
 // Producer and consumer: one goroutine puts b.N items, another gets them,
 // through a bounded buffer of benchCap items.
-func BenchmarkQueue_ProducerConsumer(b *testing.B) {
-	q := primitives.NewQueue[int](benchCap)
-	done := make(chan struct{})
-	b.ResetTimer()
-	go func() {
-		defer close(done)
-		for i := range b.N {
-			_ = q.Put(i)
-		}
-	}()
-	for range b.N {
-		_, _ = q.Get()
-	}
-	<-done
-}
-
-func BenchmarkChan_ProducerConsumer(b *testing.B) {
-	ch := make(chan int, benchCap)
-	done := make(chan struct{})
-	b.ResetTimer()
-	go func() {
-		defer close(done)
-		for i := range b.N {
-			ch <- i
-		}
-	}()
-	for range b.N {
-		<-ch
-	}
-	<-done
-}
+func BenchmarkQueue_ProducerConsumer(b *testing.B) { benchQueueProducerConsumer(b, benchCap) }
+func BenchmarkChan_ProducerConsumer(b *testing.B)  { benchChanProducerConsumer(b, benchCap) }
 
 // Producer and consumer with a buffer of one item: nearly every operation
 // blocks and is woken.
-func BenchmarkQueue_ProducerConsumerMaxsize1(b *testing.B) {
-	q := primitives.NewQueue[int](1)
+func BenchmarkQueue_ProducerConsumerMaxsize1(b *testing.B) { benchQueueProducerConsumer(b, 1) }
+func BenchmarkChan_ProducerConsumerCap1(b *testing.B)      { benchChanProducerConsumer(b, 1) }
+
+// benchQueueProducerConsumer moves b.N items from one goroutine to another
+// through a Queue of the given maxsize.
+func benchQueueProducerConsumer(b *testing.B, maxsize int) {
+	q := primitives.NewQueue[int](maxsize)
 	done := make(chan struct{})
 	b.ResetTimer()
 	go func() {
@@ -91,8 +67,10 @@ func BenchmarkQueue_ProducerConsumerMaxsize1(b *testing.B) {
 	<-done
 }
 
-func BenchmarkChan_ProducerConsumerCap1(b *testing.B) {
-	ch := make(chan int, 1)
+// benchChanProducerConsumer is the reference: the same through a buffered
+// channel of the given capacity.
+func benchChanProducerConsumer(b *testing.B, capacity int) {
+	ch := make(chan int, capacity)
 	done := make(chan struct{})
 	b.ResetTimer()
 	go func() {
