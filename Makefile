@@ -20,7 +20,7 @@ STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
 
 # make explore: packages, test pattern and budget (schedules per property).
-EXPLORE_PKGS ?= ./properties/ ./failpoints/
+EXPLORE_PKGS ?= ./properties/ ./
 EXPLORE_RUN ?= Prop|Demo|Exhaustive|Catches
 EXPLORE_CHECKS ?= 2000
 EXPLORE_TIMEOUT ?= 60m

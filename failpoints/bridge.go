@@ -1,14 +1,27 @@
 package failpoints
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/interleave-lab/interleave/internal/sched"
 	"github.com/pingcap/failpoint"
 )
+
+// ErrUnknownFailpoint is wrapped by the error of Enable for a name that is
+// not package-qualified.
+var ErrUnknownFailpoint = errors.New("failpoints: unknown failpoint")
+
+// Observable is implemented by the primitives (and by any type a user
+// wants a trace to show): Observe returns its state for a trace step.
+type Observable = sched.Observable
+
+// Snapshot is an Observable's state as a trace line shows it.
+type Snapshot = sched.Snapshot
 
 // stress guards the enabled set: the failpoints this package enabled, so
 // that Hit evaluates pingcap/failpoint only when something is enabled.
@@ -21,27 +34,27 @@ var stress struct {
 // pingcap/failpoint enables those itself, so Hit must evaluate every name.
 var envStress = os.Getenv("GO_FAILPOINTS") != ""
 
-// Hit marks the scheduling point name, a constant from the catalogue.
+// Hit marks the scheduling point name, a constant from the catalogue or
+// any package-qualified name of the caller's.
 //
-// In model mode it is a scheduling choice: the strategy may delay the
-// calling thread so others run first, and the trace records the step with
-// obj's state (obj may be nil). In real mode it costs one atomic load unless
-// a failpoint is enabled, in which case pingcap/failpoint evaluates name: a
-// sleep term delays the caller, a panic term panics, and a return term with
-// a number is taken as a delay in milliseconds.
+// Inside a model run (a thread of interleave.Explore, Run or Exhaustive)
+// it is a scheduling choice: the strategy may delay the calling thread so
+// others run first, and the trace records the step with obj's state (obj
+// may be nil). Outside a run it costs one atomic load unless a failpoint
+// is enabled, in which case pingcap/failpoint evaluates name: a sleep term
+// delays the caller, a panic term panics, and a return term with a number
+// is taken as a delay in milliseconds.
 func Hit(name string, obj Observable) {
-	if hooks.Load() == 0 && !envStress {
+	if !sched.Active() && !envStress {
 		return
 	}
 	hitSlow(name, obj)
 }
 
 func hitSlow(name string, obj Observable) {
-	if th := self(); th != nil {
-		th.run.point(th, name, obj)
+	if sched.Point(name, obj) {
 		return
 	}
-	checkUnwind()
 	if v, ok := Eval(name); ok {
 		if ms, isInt := v.(int); isInt && ms > 0 {
 			time.Sleep(time.Duration(ms) * time.Millisecond)
@@ -51,9 +64,10 @@ func hitSlow(name string, obj Observable) {
 
 // Eval evaluates the failpoint name through pingcap/failpoint and returns
 // its value and whether it is enabled. It is how a scenario injects a fault
-// (an HTTP 404, a reset) in real mode; in model mode nothing is enabled.
+// (an HTTP 404, a reset) outside a model run; inside one nothing is
+// enabled, so a run's outcome depends only on its schedule.
 func Eval(name string) (failpoint.Value, bool) {
-	if (hooks.Load() == 0 && !envStress) || InModel() {
+	if (!sched.Active() && !envStress) || sched.InModel() {
 		return nil, false
 	}
 	v, err := failpoint.Eval(name)
@@ -82,7 +96,7 @@ func Enable(name, term string) error {
 	}
 	if !stress.enabled[name] {
 		stress.enabled[name] = true
-		hooks.Add(1)
+		sched.AddActive(1)
 	}
 	return nil
 }
@@ -92,7 +106,7 @@ func Disable(name string) error {
 	stress.mu.Lock()
 	if stress.enabled[name] {
 		delete(stress.enabled, name)
-		hooks.Add(-1)
+		sched.AddActive(-1)
 	}
 	stress.mu.Unlock()
 	if err := failpoint.Disable(name); err != nil {

@@ -1,34 +1,17 @@
-// Package failpoints is the bridge between interleave's primitives and a
-// schedule: the catalogue of named failpoints, the blocking layer every
-// primitive parks and wakes through, the clock, and the explorer that turns
-// failpoint hits into a controlled interleaving on virtual time.
+// Package failpoints is the catalogue of interleave's named failpoints and
+// the bridge to github.com/pingcap/failpoint.
 //
-// # Two modes, one implementation
+// A failpoint is a line where an interleaving matters: [Hit] marks it.
+// Inside a model run (a thread of interleave.Explore, Run or Exhaustive)
+// every Hit is a scheduling point where the explorer may preempt the
+// caller; outside one, Hit costs one atomic load unless a failpoint was
+// enabled with [Enable] or the GO_FAILPOINTS environment variable, and then
+// pingcap/failpoint evaluates it (stress mode: useful, not replayable).
 //
-// A goroutine that an exploration did not start runs in real mode: [Hit] is
-// a no-op unless a failpoint was enabled with [Enable] or GO_FAILPOINTS
-// (stress mode, not replayable), [Now] and [Sleep] use the wall clock, and
-// [WaitQueue] parks on a channel. A thread started inside [Explore] or [Run]
-// runs in model mode: exactly one such thread runs at a time, every [Hit],
-// every park, every [Sleep], and every thread start and exit is a scheduling
-// point, and time is virtual. The primitives do not branch on the mode; the
-// functions of this package do.
+// Names are package-qualified, as pingcap/failpoint expects
+// ("github.com/interleave-lab/interleave/primitives/lock-acquire"); a trace
+// shows the part after the last slash. Your own code may Hit any name of
+// its own package's.
 //
-// # Scheduling
-//
-// At a scheduling point the strategy chooses a virtual delay for the running
-// thread (0 means keep running); the thread becomes ready again at now+delay.
-// The ready thread with the earliest ready time runs next, ties going to the
-// thread already running and then to the thread started first. When no
-// thread is ready the clock jumps to the earliest timeout or sleep; when
-// nothing is left to wake, the run is a deadlock and the report names every
-// thread and the operation it waits on.
-//
-// # Strategies
-//
-// [Explore] draws each delay from a [rapid.T], so a rapid seed or fail file
-// replays the same interleaving and rapid's shrinker minimises the schedule.
-// [Run] takes a [Fixed] schedule (the all-zero schedule by default), a [PCT]
-// strategy, or, through [Exhaustive], enumerates every schedule of a small
-// body up to a preemption bound.
+// The explorer itself is the root package, github.com/interleave-lab/interleave.
 package failpoints

@@ -1,22 +1,11 @@
 package failpoints_test
 
 import (
-	"flag"
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
-	"go.uber.org/goleak"
+	"github.com/interleave-lab/interleave/interleavetest"
 )
 
-// TestMain pins rapid's seed (see failpoints.PinRapidSeed) so that go test
+// TestMain pins rapid's seed (INTERLEAVE_SEED, default 1) so that go test
 // is deterministic, and checks that no goroutine leaks.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if err := failpoints.PinRapidSeed(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { interleavetest.Main(m) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Barrier lets a fixed number of threads (its parties) wait for each
@@ -46,7 +47,7 @@ type Barrier struct {
 	// q holds every thread waiting on the barrier, for whatever reason;
 	// every change of state wakes all of them (CPython's notify_all), and
 	// each re-checks its own condition. Guarded by mu.
-	q failpoints.WaitQueue
+	q sched.WaitQueue
 }
 
 // barrierState is CPython's Barrier._state.
@@ -165,11 +166,16 @@ func (b *Barrier) NWaiting() int {
 }
 
 // Observe reports the state the explorer's trace shows: the parties inside
-// Wait (as Size) and the threads parked on the barrier.
+// Wait out of the barrier's parties, whether it is broken, and the threads
+// parked on it.
 func (b *Barrier) Observe() failpoints.Snapshot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Barrier", Size: b.count, Waiters: b.q.Len()}
+	state := fmt.Sprintf("waiting=%d/%d", b.count, b.parties)
+	if b.state == barrierBroken {
+		state += " broken"
+	}
+	return failpoints.Snapshot{Kind: "Barrier", State: state, Waiters: b.q.Len()}
 }
 
 // wait is CPython's Barrier.wait. held tracks whether mu is held, for the
@@ -239,7 +245,7 @@ func (b *Barrier) release(held *bool) {
 func (b *Barrier) waitRelease(op string, timeout time.Duration, timed bool, held *bool) error {
 	var deadline time.Time
 	if timed {
-		deadline = failpoints.Now().Add(timeout)
+		deadline = sched.Now().Add(timeout)
 	}
 	for timedOut := false; b.state == barrierFilling; {
 		if timedOut {
@@ -296,7 +302,7 @@ func (b *Barrier) park(op string, deadline time.Time, held *bool) bool {
 // the running thread can hold mu, so a failed TryLock means the panic
 // left it held (a misuse panic inside the wait queue).
 func (b *Barrier) relock() {
-	if failpoints.InModel() {
+	if sched.InModel() {
 		b.mu.TryLock()
 		return
 	}

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -302,8 +304,8 @@ func TestBarrier_test_repr(t *testing.T) {
 			}
 		}, false)
 		e.WaitUntil("2 parties waiting", func() bool { return barrier.NWaiting() >= 2 })
-		if s := barrier.Observe(); s.Size != 2 || s.Waiters != 2 {
-			e.Errorf("Observe() with 2 parties waiting = %+v; want size 2, 2 waiters", s)
+		if s := barrier.Observe(); s.State != "waiting=2/3" || s.Waiters != 2 {
+			e.Errorf("Observe() with 2 parties waiting = %+v; want State waiting=2/3, 2 waiters", s)
 		}
 		if _, err := barrier.WaitTimeout(ltLong); err != nil {
 			e.Errorf("WaitTimeout of the last party: %v", err)
@@ -436,7 +438,7 @@ func TestBarrier_action_runs_first(t *testing.T) {
 // and the action runs once per round, before any party of it returns.
 func TestBarrier_rounds_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			const parties, rounds = 3, 3
 			actions, returned := 0, 0
 			b := primitives.NewBarrier(parties, func() {
@@ -448,7 +450,7 @@ func TestBarrier_rounds_explored(t *testing.T) {
 			var seen [rounds][parties]int
 			done := primitives.NewSemaphore(0)
 			for range parties {
-				failpoints.Spawn(nil, false, func() {
+				sched.Spawn(nil, false, func() {
 					for r := range rounds {
 						i, err := b.Wait()
 						if err != nil {

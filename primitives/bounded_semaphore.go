@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A BoundedSemaphore is a Semaphore that refuses to be released above its
@@ -62,7 +63,7 @@ func (b *BoundedSemaphore) AcquireTimeout(d time.Duration) bool {
 	if d <= 0 {
 		return b.s.acquire("BoundedSemaphore.AcquireTimeout", time.Time{}, false)
 	}
-	return b.s.acquire("BoundedSemaphore.AcquireTimeout", failpoints.Deadline(d), true)
+	return b.s.acquire("BoundedSemaphore.AcquireTimeout", sched.Deadline(d), true)
 }
 
 // Release gives back one unit and wakes the oldest waiter, if any.

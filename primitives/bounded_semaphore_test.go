@@ -73,8 +73,8 @@ func TestBoundedSemaphore_test_release_unacquired(t *testing.T) {
 func TestBoundedSemaphore_test_repr(t *testing.T) {
 	ltBoth(t, func(e *ltEnv) {
 		sem := primitives.NewBoundedSemaphore(3)
-		if v, s := sem.Value(), sem.Observe(); v != 3 || s.Size != 3 || s.Kind != "BoundedSemaphore" {
-			e.Errorf("Value() = %d, Observe() = %+v; want value 3, kind BoundedSemaphore", v, s)
+		if v, s := sem.Value(), sem.Observe(); v != 3 || s.State != "value=3/3" || s.Kind != "BoundedSemaphore" {
+			e.Errorf("Value() = %d, Observe() = %+v; want value 3, State value=3/3, kind BoundedSemaphore", v, s)
 		}
 		sem.Acquire()
 		if v := sem.Value(); v != 2 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Condition is a condition variable: a rendezvous point for threads
@@ -30,8 +31,8 @@ import (
 type Condition struct {
 	l Locker // the user's lock; never held across mu, nor mu across it
 
-	mu sync.Mutex           // protects q (the waiters' queue, not the user lock)
-	q  failpoints.WaitQueue // parked waiters not yet notified, oldest first
+	mu sync.Mutex      // protects q (the waiters' queue, not the user lock)
+	q  sched.WaitQueue // parked waiters not yet notified, oldest first
 }
 
 // NewCondition returns a Condition over l. A nil l gives the Condition its
@@ -97,7 +98,7 @@ func (c *Condition) Wait() { c.wait("Condition.Wait", time.Time{}, false) }
 //
 // WaitTimeout is Python's cond.wait(timeout=d).
 func (c *Condition) WaitTimeout(d time.Duration) bool {
-	return c.wait("Condition.WaitTimeout", failpoints.Now().Add(d), true)
+	return c.wait("Condition.WaitTimeout", sched.Now().Add(d), true)
 }
 
 // WaitFor waits until pred returns true. pred is called with the lock
@@ -129,8 +130,8 @@ func (c *Condition) WaitForTimeout(pred func() bool, d time.Duration) bool {
 	var deadline time.Time
 	for first := true; !result; first = false {
 		if first {
-			deadline = failpoints.Now().Add(d)
-		} else if !deadline.After(failpoints.Now()) {
+			deadline = sched.Now().Add(d)
+		} else if !deadline.After(sched.Now()) {
 			break
 		}
 		c.wait("Condition.WaitForTimeout", deadline, true)
@@ -217,7 +218,7 @@ func (c *Condition) wait(op string, deadline time.Time, timed bool) bool {
 			tryRestore(c.l, u.saved)
 		}
 	}()
-	if timed && !deadline.After(failpoints.Now()) {
+	if timed && !deadline.After(sched.Now()) {
 		u.saved, u.released = c.l.releaseSave(), true
 		c.l.acquireRestore(u.saved)
 		u.restored = true

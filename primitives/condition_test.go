@@ -2,12 +2,15 @@ package primitives_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -76,7 +79,7 @@ func TestCondition_test_unacquired_notify(t *testing.T) {
 		var rl primitives.RLock
 		cond = primitives.NewCondition(&rl)
 		b := e.Bunch(1, rl.Acquire, true)
-		e.WaitUntil("the other thread holds the lock", func() bool { return rl.Observe().Locked })
+		e.WaitUntil("the other thread holds the lock", func() bool { return strings.HasPrefix(rl.Observe().State, "locked") })
 		ltPanics(e, "Notify(1) with the lock held elsewhere", primitives.ErrNotOwner, func() { cond.Notify(1) })
 		b.Wait()
 	})
@@ -324,13 +327,13 @@ func TestCondition_woken_waiter_needs_the_lock(t *testing.T) {
 			if !cond.WaitTimeout(time.Hour) {
 				e.Errorf("WaitTimeout = false after a Notify; want true")
 			}
-			returnedAt.Store(int64(e.Now().Sub(failpoints.Epoch)))
+			returnedAt.Store(int64(e.Now().Sub(sched.Epoch)))
 			cond.Release()
 		})
 		e.WaitUntil("the waiter parked", func() bool { return cond.Waiters() == 1 })
 		cond.Acquire()
 		cond.Notify(1)
-		notified := e.Now().Sub(failpoints.Epoch)
+		notified := e.Now().Sub(sched.Epoch)
 		e.Sleep(time.Second) // holding the lock
 		if returnedAt.Load() != 0 {
 			e.Errorf("the waiter returned while the notifier held the lock")
@@ -375,7 +378,7 @@ func TestCondition_wait_restores_rlock_depth(t *testing.T) {
 		if g := got.Get(); !g[0] {
 			e.Errorf("WaitTimeout after Notify = false; want true")
 		}
-		if s := lock.Observe(); s.Locked || s.Owner != 0 {
+		if s := lock.Observe(); s.State != "unlocked" || s.Owner != 0 {
 			e.Errorf("at the end: Observe() = %+v; want unlocked", s)
 		}
 	})
@@ -476,13 +479,13 @@ func TestCondition_waitfor_timeout_one_deadline(t *testing.T) {
 // and no wake-up is spurious, in every schedule drawn.
 func TestCondition_one_slot_buffer_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			cond := primitives.NewCondition(nil)
 			slot, full := 0, false
 			sum := 0
 			done := primitives.NewSemaphore(0)
 			for p := range 2 {
-				failpoints.Spawn(ltName(fmt.Sprintf("producer%d", p)), false, func() {
+				sched.Spawn(ltName(fmt.Sprintf("producer%d", p)), false, func() {
 					for i := range 3 {
 						cond.Acquire()
 						cond.WaitFor(func() bool { return !full })
@@ -494,7 +497,7 @@ func TestCondition_one_slot_buffer_explored(t *testing.T) {
 				})
 			}
 			for c := range 2 {
-				failpoints.Spawn(ltName(fmt.Sprintf("consumer%d", c)), false, func() {
+				sched.Spawn(ltName(fmt.Sprintf("consumer%d", c)), false, func() {
 					for range 3 {
 						cond.Acquire()
 						for !full {
@@ -611,7 +614,7 @@ func ExampleCondition() {
 // a deferred Release does not fail.
 func TestLockFamily_daemons_unwind_at_exit(t *testing.T) {
 	var cleaned atomic.Int64
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		cond := primitives.NewCondition(nil)
 		var plain primitives.Lock
 		pcond := primitives.NewCondition(&plain)
@@ -629,12 +632,12 @@ func TestLockFamily_daemons_unwind_at_exit(t *testing.T) {
 			func() { _, _ = barrier.Wait() },
 		}
 		for i, d := range daemons {
-			failpoints.Spawn(ltName(fmt.Sprintf("daemon%d", i)), true, func() {
+			sched.Spawn(ltName(fmt.Sprintf("daemon%d", i)), true, func() {
 				defer cleaned.Add(1)
 				d()
 			})
 		}
-		failpoints.Sleep(time.Second)
+		sched.Sleep(time.Second)
 	})
 	if err != nil {
 		t.Fatalf("run with daemons parked at exit: %v", err)

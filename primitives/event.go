@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // An Event is a flag that threads can wait for: Set sets it and wakes
@@ -22,8 +23,8 @@ import (
 // ran.
 type Event struct {
 	mu   sync.Mutex
-	flag atomic.Bool          // written under mu; read without it by IsSet and Wait's fast path
-	q    failpoints.WaitQueue // threads waiting for a Set; guarded by mu
+	flag atomic.Bool     // written under mu; read without it by IsSet and Wait's fast path
+	q    sched.WaitQueue // threads waiting for a Set; guarded by mu
 }
 
 // Set sets the flag and wakes every thread waiting for it. Threads that
@@ -71,15 +72,19 @@ func (e *Event) WaitTimeout(d time.Duration) bool {
 		failpoints.Hit(failpoints.EventWait, e)
 		return e.flag.Load()
 	}
-	return e.wait("Event.WaitTimeout", failpoints.Deadline(d))
+	return e.wait("Event.WaitTimeout", sched.Deadline(d))
 }
 
 // Observe reports the state the explorer's trace shows: whether the flag
-// is set (as Locked) and how many threads wait for it.
+// is set and how many threads wait for it.
 func (e *Event) Observe() failpoints.Snapshot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Event", Locked: e.flag.Load(), Waiters: e.q.Len()}
+	state := "clear"
+	if e.flag.Load() {
+		state = "set"
+	}
+	return failpoints.Snapshot{Kind: "Event", State: state, Waiters: e.q.Len()}
 }
 
 // wait is CPython's Event.wait: the flag if set, else the outcome of one

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -125,12 +127,12 @@ func TestEvent_test_set_and_clear(t *testing.T) {
 func TestEvent_test_repr(t *testing.T) {
 	ltBoth(t, func(e *ltEnv) {
 		var evt primitives.Event
-		if s := evt.Observe(); s.Kind != "Event" || s.Locked {
+		if s := evt.Observe(); s.Kind != "Event" || s.State != "clear" {
 			e.Errorf("Observe() of a new Event = %+v; want kind Event, unset", s)
 		}
 		evt.Set()
-		if s := evt.Observe(); !s.Locked {
-			e.Errorf("Observe() of a set Event = %+v; want set (Locked)", s)
+		if s := evt.Observe(); s.State != "set" {
+			e.Errorf("Observe() of a set Event = %+v; want State set", s)
 		}
 	})
 }
@@ -141,13 +143,13 @@ func TestEvent_test_repr(t *testing.T) {
 // only at or after its deadline, and leaves no trace in the queue.
 func TestEvent_set_clear_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			var evt primitives.Event
-			now := func() time.Duration { return failpoints.Now().Sub(failpoints.Epoch) }
+			now := func() time.Duration { return sched.Now().Sub(sched.Epoch) }
 			setAt := time.Duration(-1)
 			done := primitives.NewSemaphore(0)
 			for i := range 3 {
-				failpoints.Spawn(nil, false, func() {
+				sched.Spawn(nil, false, func() {
 					d := time.Duration(i+1) * time.Millisecond
 					deadline := now() + d
 					r := evt.WaitTimeout(d)
@@ -161,8 +163,8 @@ func TestEvent_set_clear_explored(t *testing.T) {
 					done.Release()
 				})
 			}
-			failpoints.Spawn(nil, false, func() {
-				failpoints.Sleep(2 * time.Millisecond)
+			sched.Spawn(nil, false, func() {
+				sched.Sleep(2 * time.Millisecond)
 				evt.Set()
 				setAt = now() // no scheduling point since the flag was stored
 				evt.Clear()

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -14,9 +16,9 @@ import (
 // virtual clock of a model run: both loops run at once, so all is done at
 // 4 s, not 6 s.
 func ExampleThread() {
-	_, err := failpoints.Run(func() {
-		start := failpoints.Now()
-		elapsed := func() time.Duration { return failpoints.Now().Sub(start) }
+	_, err := interleave.Run(func() {
+		start := sched.Now()
+		elapsed := func() time.Duration { return sched.Now().Sub(start) }
 		loop := func(nloop int, nsec time.Duration) {
 			fmt.Printf("start loop %d at %v\n", nloop, elapsed())
 			primitives.Sleep(nsec)
@@ -62,7 +64,7 @@ func ExampleThread_Err() {
 }
 
 func ExampleThread_String() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		t := primitives.NewThread(func() {}, primitives.WithName("worker"))
 		fmt.Println(t)
 		t.Start()
@@ -79,7 +81,7 @@ func ExampleThread_String() {
 }
 
 func ExampleCurrentThread() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		fmt.Println(primitives.CurrentThread().Name())
 		t := primitives.NewThread(func() {
 			fmt.Println(primitives.CurrentThread().Name())
@@ -99,7 +101,7 @@ func ExampleCurrentThread() {
 }
 
 func ExampleMainThread() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		main := primitives.MainThread()
 		fmt.Println(main.Name(), main == primitives.CurrentThread(), main.Daemon())
 	})
@@ -107,7 +109,7 @@ func ExampleMainThread() {
 }
 
 func ExampleEnumerate() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		var release primitives.Event
 		for _, name := range []string{"a", "b"} {
 			primitives.NewThread(release.Wait, primitives.WithName(name)).Start()
@@ -126,7 +128,7 @@ func ExampleEnumerate() {
 }
 
 func ExampleSetTrace() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		primitives.SetTrace(func(t *primitives.Thread, event string) {
 			fmt.Println(t.Name(), event)
 		})
@@ -143,9 +145,9 @@ func ExampleSetTrace() {
 // The tutorial's thread-module program (S02): the main thread "waits" for
 // its two threads by sleeping longer than either.
 func ExampleStartNewThread() {
-	_, _ = failpoints.Run(func() {
-		start := failpoints.Now()
-		elapsed := func() time.Duration { return failpoints.Now().Sub(start) }
+	_, _ = interleave.Run(func() {
+		start := sched.Now()
+		elapsed := func() time.Duration { return sched.Now().Sub(start) }
 		loop := func(nloop int, nsec time.Duration) {
 			fmt.Printf("start loop %d at %v\n", nloop, elapsed())
 			primitives.Sleep(nsec)
@@ -168,8 +170,8 @@ func ExampleStartNewThread() {
 // it is done, and the main thread polls the lock (with a virtual sleep: a
 // busy spin would never let virtual time advance).
 func ExampleAllocateLock() {
-	_, _ = failpoints.Run(func() {
-		start := failpoints.Now()
+	_, _ = interleave.Run(func() {
+		start := sched.Now()
 		lock := primitives.AllocateLock()
 		lock.Acquire()
 		primitives.StartNewThread(func() {
@@ -180,7 +182,7 @@ func ExampleAllocateLock() {
 		for lock.Locked() {
 			primitives.Sleep(500 * time.Millisecond)
 		}
-		fmt.Println("all DONE at", failpoints.Now().Sub(start))
+		fmt.Println("all DONE at", sched.Now().Sub(start))
 	})
 	// Output:
 	// loop done
@@ -202,10 +204,10 @@ func ExampleExitThread() {
 }
 
 func ExampleSleep() {
-	_, _ = failpoints.Run(func() {
-		start := failpoints.Now()
+	_, _ = interleave.Run(func() {
+		start := sched.Now()
 		primitives.Sleep(5 * time.Hour) // virtual: no wall time passes
-		fmt.Println(failpoints.Now().Sub(start))
+		fmt.Println(sched.Now().Sub(start))
 	})
 	// Output: 5h0m0s
 }
@@ -213,7 +215,7 @@ func ExampleSleep() {
 // Process exit waits for non-daemon threads and abandons daemon threads;
 // here the model run's end unwinds the daemon, running its deferred calls.
 func ExampleShutdown() {
-	_, _ = failpoints.Run(func() {
+	_, _ = interleave.Run(func() {
 		primitives.NewThread(func() {
 			primitives.Sleep(time.Second)
 			fmt.Println("non-daemon done")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Lock is a mutual exclusion lock with no owner: any thread may release
@@ -40,8 +41,8 @@ type Lock struct {
 	// may unlock with one CAS (whoever registers later will see the lock
 	// free), and a Release that sees waiters unlocks and wakes under mu.
 	state atomic.Int32
-	mu    sync.Mutex           // protects q and the waiter count's changes
-	q     failpoints.WaitQueue // threads waiting for the lock, oldest first
+	mu    sync.Mutex      // protects q and the waiter count's changes
+	q     sched.WaitQueue // threads waiting for the lock, oldest first
 }
 
 const (
@@ -88,7 +89,7 @@ func (l *Lock) AcquireTimeout(d time.Duration) bool {
 	if d < 0 {
 		panic(fmt.Errorf("primitives: Lock.AcquireTimeout(%v): %w: timeout must be a non-negative duration", d, ErrNegativeValue))
 	}
-	deadline := failpoints.Deadline(d)
+	deadline := sched.Deadline(d)
 	failpoints.Hit(failpoints.LockAcquire, l)
 	if !l.tryLock() && (d == 0 || !l.lockSlow("Lock.AcquireTimeout", deadline)) {
 		return false
@@ -119,7 +120,15 @@ func (l *Lock) Locked() bool { return l.state.Load()&lockHeld != 0 }
 func (l *Lock) Observe() failpoints.Snapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Lock", Locked: l.Locked(), Waiters: l.q.Len()}
+	return failpoints.Snapshot{Kind: "Lock", State: lockWord(l.Locked()), Waiters: l.q.Len()}
+}
+
+// lockWord is how a trace shows a lock's state.
+func lockWord(locked bool) string {
+	if locked {
+		return "locked"
+	}
+	return "unlocked"
 }
 
 // tryLock takes the lock if it is free, whether or not waiters are
@@ -193,7 +202,7 @@ func (l *Lock) unlock(op string) {
 	l.mu.Lock()
 	if l.state.Load()&lockHeld == 0 {
 		l.mu.Unlock()
-		if failpoints.Unwinding() {
+		if sched.Unwinding() {
 			return // a dying thread's deferred Release: nothing to undo
 		}
 		panic(fmt.Errorf("primitives: %s: %w", op, ErrReleaseUnlocked))

@@ -3,11 +3,15 @@ package primitives_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -33,19 +37,19 @@ func ltWaiters(l ltLock) int { return l.Observe().Waiters }
 // --- BaseLockTests ---
 
 func ltBaseConstructor(e *ltEnv, mk func() ltLock) {
-	if s := mk().Observe(); s.Locked || s.Waiters != 0 {
+	if s := mk().Observe(); s.State != "unlocked" || s.Waiters != 0 {
 		e.Errorf("new lock: Observe() = %+v; want unlocked, no waiters", s)
 	}
 }
 
 func ltBaseRepr(e *ltEnv, mk func() ltLock) {
 	lock := mk()
-	if lock.Observe().Locked {
-		e.Errorf("Observe().Locked = true before Acquire; want false")
+	if s := lock.Observe().State; s != "unlocked" {
+		e.Errorf("Observe().State = %q before Acquire; want unlocked", s)
 	}
 	lock.Acquire()
-	if !lock.Observe().Locked {
-		e.Errorf("Observe().Locked = false after Acquire; want true")
+	if s := lock.Observe().State; !strings.HasPrefix(s, "locked") {
+		e.Errorf("Observe().State = %q after Acquire; want locked", s)
 	}
 	lock.Release()
 }
@@ -115,7 +119,7 @@ func ltBaseWith(e *ltEnv, mk func() ltLock) {
 func ltBaseThreadLeak(e *ltEnv, mk func() ltLock) {
 	lock := mk()
 	e.Bunch(15, func() { lock.Acquire(); lock.Release() }, false).Wait()
-	if s := lock.Observe(); s.Locked || s.Waiters != 0 {
+	if s := lock.Observe(); s.State != "unlocked" || s.Waiters != 0 {
 		e.Errorf("after 15 threads: Observe() = %+v; want unlocked, no waiters", s)
 	}
 }
@@ -320,7 +324,7 @@ func TestLock_mutual_exclusion_real(t *testing.T) {
 	if maxInside != 1 || total != goroutines*rounds {
 		t.Fatalf("max threads inside = %d, total = %d; want 1 and %d", maxInside, total, goroutines*rounds)
 	}
-	if s := lock.Observe(); s.Locked || s.Waiters != 0 {
+	if s := lock.Observe(); s.State != "unlocked" || s.Waiters != 0 {
 		t.Fatalf("after the run: Observe() = %+v; want unlocked, no waiters", s)
 	}
 }
@@ -328,12 +332,12 @@ func TestLock_mutual_exclusion_real(t *testing.T) {
 // Under exploration, the lock excludes in every schedule drawn.
 func TestLock_mutual_exclusion_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			var lock primitives.Lock
 			inside := 0
 			done := primitives.NewSemaphore(0) // counts finished threads
 			for range 3 {
-				failpoints.Spawn(nil, false, func() {
+				sched.Spawn(nil, false, func() {
 					for range 3 {
 						lock.Acquire()
 						inside++

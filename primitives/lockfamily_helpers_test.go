@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"pgregory.net/rapid"
 )
 
@@ -19,13 +21,13 @@ import (
 //
 // A test body runs in one or both modes through ltBoth or ltModel:
 //
-//   - model: the body is the main thread of failpoints.Run (all-zero
+//   - model: the body is the main thread of interleave.Run (all-zero
 //     schedule: each thread runs until it blocks), threads are model
 //     threads, time is virtual, so timeouts are exact and sleeps free;
 //   - real: the body runs in a goroutine, threads are goroutines, time is
 //     the wall clock, and durations go through e.Dur, which shrinks them;
 //   - explored (ltAll only, for bodies without timeouts): the model run
-//     under failpoints.Explore, so rapid draws the schedule, and a failed
+//     under interleave.Explore, so rapid draws the schedule, and a failed
 //     check fails the rapid.T, which shrinks the interleaving.
 //
 // CPython's wait_threads_blocked (a sleep) becomes e.WaitUntil on an
@@ -76,7 +78,7 @@ func ltAll(t *testing.T, body func(e *ltEnv)) {
 	t.Run("explored", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
 			e := &ltEnv{t: t, rt: rt, model: true}
-			failpoints.Explore(rt, func() { body(e) })
+			interleave.Explore(rt, func() { body(e) })
 		})
 	})
 }
@@ -91,7 +93,7 @@ func ltModel(t *testing.T, body func(e *ltEnv)) {
 func ltRunModel(t *testing.T, body func(e *ltEnv)) {
 	t.Helper()
 	e := &ltEnv{t: t, model: true, exact: true}
-	tr, err := failpoints.Run(func() { body(e) })
+	tr, err := interleave.Run(func() { body(e) })
 	if err != nil {
 		t.Fatalf("model run failed: %v", err)
 	}
@@ -133,7 +135,7 @@ func ltRunReal(t *testing.T, body func(e *ltEnv)) {
 func (e *ltEnv) Go(fn func()) {
 	name := ltName(fmt.Sprintf("T%d", e.threads.Add(1)))
 	if e.model {
-		failpoints.Spawn(name, false, fn)
+		sched.Spawn(name, false, fn)
 		return
 	}
 	e.wg.Add(1)
@@ -172,7 +174,7 @@ func (e *ltEnv) Fatalf(format string, args ...any) {
 }
 
 // Now returns the clock of the mode.
-func (e *ltEnv) Now() time.Time { return failpoints.Now() }
+func (e *ltEnv) Now() time.Time { return sched.Now() }
 
 // Dur returns d as the mode uses it: exact in model mode, shrunk (but at
 // least a millisecond) in real mode so that a test stays quick.
@@ -188,7 +190,7 @@ func (e *ltEnv) Sleep(d time.Duration) {
 	if !e.model {
 		e.Fatalf("Sleep(%v) in a real-mode body: use WaitUntil", d)
 	}
-	failpoints.Sleep(d)
+	sched.Sleep(d)
 }
 
 // CheckElapsed checks a timeout's duration: exactly want in model mode, at
@@ -219,17 +221,17 @@ func (e *ltEnv) CheckElapsed(op string, got, want time.Duration) {
 func (e *ltEnv) WaitUntil(what string, cond func() bool) {
 	e.t.Helper()
 	start := time.Now()
-	vstart := failpoints.Now()
+	vstart := sched.Now()
 	for !cond() {
 		if e.model {
 			limit := ltModelDeadline
 			if e.rt != nil {
 				limit = ltExploreDeadline
 			}
-			if failpoints.Now().Sub(vstart) > limit {
+			if sched.Now().Sub(vstart) > limit {
 				e.Fatalf("WaitUntil(%s): not after %v of virtual time", what, limit)
 			}
-			failpoints.Sleep(ltModelPoll)
+			sched.Sleep(ltModelPoll)
 			continue
 		}
 		if time.Since(start) > ltRealDeadline/2 {

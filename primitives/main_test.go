@@ -3,7 +3,9 @@ package primitives_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/interleave-lab/interleave/interleavetest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain pins rapid's seed (INTERLEAVE_SEED, default 1) so that go test
+// is deterministic, and checks that no goroutine leaks.
+func TestMain(m *testing.M) { interleavetest.Main(m) }

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // This file holds the threading module's functions (CurrentThread,
@@ -63,7 +63,7 @@ type registryKey struct{}
 // currentRegistry returns the calling model run's registry, or the
 // process's in real mode.
 func currentRegistry() *registry {
-	if v := failpoints.Local(registryKey{}, func() any { return newRegistry(true) }); v != nil {
+	if v := sched.Local(registryKey{}, func() any { return newRegistry(true) }); v != nil {
 		return v.(*registry)
 	}
 	return realRegistry
@@ -132,7 +132,7 @@ func (r *registry) mainLocked() *Thread {
 		if r.model {
 			// Python marks the main thread stopped when the interpreter
 			// starts to exit: release its joiners when the body returns.
-			failpoints.AtMainExit(func() { m.setExiting(true) })
+			sched.AtMainExit(func() { m.setExiting(true) })
 		} else {
 			m.gid = mainGoroutine
 			r.byGID[mainGoroutine] = m
@@ -237,20 +237,20 @@ func liveGoroutines() map[int64]bool {
 // currentThread returns the calling thread's Thread; with create false it
 // returns nil instead of registering a dummy for a plain goroutine.
 func currentThread(create bool) *Thread {
-	if failpoints.InModel() {
+	if sched.InModel() {
 		reg := currentRegistry()
-		switch info := failpoints.Self().(type) {
+		switch info := sched.Self().(type) {
 		case *Thread:
 			return info
 		case nil:
 			m := reg.mainThread()
-			failpoints.SetSelf(m)
+			sched.SetSelf(m)
 			return m
 		}
-		// A thread spawned through failpoints.Spawn by other code.
-		return reg.lookup(failpoints.GoID(), create)
+		// A thread spawned through sched.Spawn by other code.
+		return reg.lookup(sched.GoID(), create)
 	}
-	return realRegistry.lookup(failpoints.GoID(), create)
+	return realRegistry.lookup(sched.GoID(), create)
 }
 
 // CurrentThread returns the Thread of the calling thread: the Thread that
@@ -369,7 +369,7 @@ var ExceptHook func(args ExceptHookArgs) = DefaultExceptHook
 //
 // DefaultExceptHook ports Python's threading.__excepthook__.
 func DefaultExceptHook(args ExceptHookArgs) {
-	name := "goroutine " + strconv.FormatInt(failpoints.GoID(), 10)
+	name := "goroutine " + strconv.FormatInt(sched.GoID(), 10)
 	if args.Thread != nil {
 		name = args.Thread.Name()
 	}
@@ -394,7 +394,7 @@ func invokeExceptHook(args ExceptHookArgs) {
 		if v == nil {
 			return
 		}
-		if failpoints.IsUnwinding(v) || v == (exitSignal{}) {
+		if sched.IsUnwinding(v) || v == (exitSignal{}) {
 			panic(v)
 		}
 		exceptHookMu.Lock()

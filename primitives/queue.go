@@ -4,10 +4,12 @@ import (
 	"container/heap"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Queue is a multi-producer, multi-consumer queue of items of type T:
@@ -54,9 +56,9 @@ type Queue[T any] struct {
 	// only while 0 < maxsize <= n, and on allDone only while unfinished > 0,
 	// each time after re-checking under mu; whoever changes n, maxsize,
 	// unfinished or shutdown so that a parked thread may proceed wakes it.
-	notEmpty failpoints.WaitQueue // getters waiting for an item
-	notFull  failpoints.WaitQueue // putters waiting for room
-	allDone  failpoints.WaitQueue // Join callers waiting for unfinished == 0
+	notEmpty sched.WaitQueue // getters waiting for an item
+	notFull  sched.WaitQueue // putters waiting for room
+	allDone  sched.WaitQueue // Join callers waiting for unfinished == 0
 }
 
 type queueKind uint8
@@ -162,9 +164,9 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 			q.mu.Unlock()
 			panic(fmt.Errorf("%w: Queue.PutTimeout: 'timeout' must be a non-negative number, got %v", ErrNegativeValue, timeout))
 		default:
-			deadline := failpoints.Deadline(timeout)
+			deadline := sched.Deadline(timeout)
 			for q.fullLocked() {
-				if !failpoints.Now().Before(deadline) {
+				if !sched.Now().Before(deadline) {
 					q.mu.Unlock()
 					return ErrFull
 				}
@@ -253,9 +255,9 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 		q.mu.Unlock()
 		panic(fmt.Errorf("%w: Queue.GetTimeout: 'timeout' must be a non-negative number, got %v", ErrNegativeValue, timeout))
 	default:
-		deadline := failpoints.Deadline(timeout)
+		deadline := sched.Deadline(timeout)
 		for q.n == 0 {
-			if !failpoints.Now().Before(deadline) {
+			if !sched.Now().Before(deadline) {
 				q.mu.Unlock()
 				return zero, ErrEmpty
 			}
@@ -290,7 +292,7 @@ const realSpins = 3
 // and reports true (the caller re-checks). It never spins in model mode,
 // where only parking lets another thread run. q.mu must be held.
 func (q *Queue[T]) spin(spins int) bool {
-	if spins >= realSpins || failpoints.InModel() {
+	if spins >= realSpins || sched.InModel() {
 		return false
 	}
 	q.mu.Unlock()
@@ -503,14 +505,31 @@ func (q *Queue[T]) SetMaxsize(n int) {
 	q.mu.Unlock()
 }
 
-// Observe returns the queue's state for a trace line: Kind "Queue", Size
-// the number of items, Waiters the threads blocked in Get, Put and Join.
+// Observe returns the queue's state for a trace line: the number of items
+// (out of maxsize when bounded), the unfinished tasks, whether it is shut
+// down, and as Waiters the threads blocked in Get, Put and Join.
 func (q *Queue[T]) Observe() failpoints.Snapshot {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return failpoints.Snapshot{
 		Kind:    "Queue",
-		Size:    q.n,
+		State:   q.describe(),
 		Waiters: q.notEmpty.Len() + q.notFull.Len() + q.allDone.Len(),
 	}
+}
+
+// describe is the queue's state as a trace shows it (mu held): "size=2/5
+// tasks=3 shutdown".
+func (q *Queue[T]) describe() string {
+	s := "size=" + strconv.Itoa(q.n)
+	if q.maxsize > 0 {
+		s += "/" + strconv.Itoa(q.maxsize)
+	}
+	if q.unfinished != 0 {
+		s += " tasks=" + strconv.Itoa(q.unfinished)
+	}
+	if q.shutdown {
+		s += " shutdown"
+	}
+	return s
 }

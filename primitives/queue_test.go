@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -122,9 +124,9 @@ func qtBasic(e *thEnv, kind string, q *primitives.Queue[int]) {
 		e.Errorf("queue should be full: Qsize %d, Empty %v, Full %v", q.Qsize(), q.Empty(), q.Full())
 	}
 	qtWantErr(e, "TryPut on a full queue", q.TryPut(full), primitives.ErrFull)
-	start := failpoints.Now()
+	start := sched.Now()
 	qtWantErr(e, "PutTimeout(10ms) on a full queue", q.PutTimeout(full, e.Dur(10*time.Millisecond)), primitives.ErrFull)
-	if el := failpoints.Now().Sub(start); e.model && el != 10*time.Millisecond {
+	if el := sched.Now().Sub(start); e.model && el != 10*time.Millisecond {
 		e.Errorf("PutTimeout(10ms) failed after %v of virtual time; want exactly 10ms", el)
 	}
 	getOne := func() { qtGet(e, q) }
@@ -138,10 +140,10 @@ func qtBasic(e *thEnv, kind string, q *primitives.Queue[int]) {
 	}
 	_, err := q.TryGet()
 	qtWantErr(e, "TryGet on an empty queue", err, primitives.ErrEmpty)
-	start = failpoints.Now()
+	start = sched.Now()
 	_, err = q.GetTimeout(e.Dur(10 * time.Millisecond))
 	qtWantErr(e, "GetTimeout(10ms) on an empty queue", err, primitives.ErrEmpty)
-	if el := failpoints.Now().Sub(start); e.model && el != 10*time.Millisecond {
+	if el := sched.Now().Sub(start); e.model && el != 10*time.Millisecond {
 		e.Errorf("GetTimeout(10ms) failed after %v of virtual time; want exactly 10ms", el)
 	}
 	putOne := func() { qtNoErr(e, "Put", q.Put(-7)) }
@@ -734,8 +736,8 @@ func TestQueue_test_shutdown_pending_get(t *testing.T) {
 func TestQueue_timeoutsOnTheVirtualClock(t *testing.T) {
 	thModel(t, func(e *thEnv) {
 		q := primitives.NewQueue[int](1)
-		start := failpoints.Now()
-		elapsed := func() time.Duration { return failpoints.Now().Sub(start) }
+		start := sched.Now()
+		elapsed := func() time.Duration { return sched.Now().Sub(start) }
 		_, err := q.GetTimeout(2 * time.Second)
 		qtWantErr(e, "GetTimeout(2s) of an empty queue", err, primitives.ErrEmpty)
 		if elapsed() != 2*time.Second {
@@ -766,8 +768,8 @@ func TestQueue_ObserveAndTrace(t *testing.T) {
 		q := primitives.NewQueue[int](2)
 		qtNoErr(e, "Put", q.Put(1))
 		qtNoErr(e, "Put", q.Put(2))
-		if s := q.Observe(); s.Kind != "Queue" || s.Size != 2 || s.Waiters != 0 {
-			e.Errorf("Observe() = %+v; want Kind Queue, Size 2, no waiters", s)
+		if s := q.Observe(); s.Kind != "Queue" || s.State != "size=2/2 tasks=2" || s.Waiters != 0 {
+			e.Errorf("Observe() = %+v; want Kind Queue, State size=2/2 tasks=2, no waiters", s)
 		}
 		p := e.Go(func() { qtNoErr(e, "Put", q.Put(3)) })
 		j := e.Go(q.Join)
@@ -782,7 +784,7 @@ func TestQueue_ObserveAndTrace(t *testing.T) {
 	})
 	out := tr.String()
 	for _, want := range []string{"queue-put", "queue-stored", "queue-get", "queue-taken", "queue-task-done",
-		"queue-join", "queue-shutdown", "blocks on Queue.Put", "blocks on Queue.Join", "Queue{waiters=2 size=2}"} {
+		"queue-join", "queue-shutdown", "blocks on Queue.Put", "blocks on Queue.Join", "Queue#1{size=2/2 tasks=2 waiters=2}"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trace lacks %q:\n%s", want, out)
 		}
@@ -859,7 +861,7 @@ func TestQueue_exploreProducerConsumer(t *testing.T) {
 		got := make([][][2]int, consumers) // what each consumer got, in its order
 		processed, doneAtJoin := 0, -1
 		var bad string
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			q := primitives.NewQueue[[2]int](maxsize)
 			check := func() {
 				if n := q.Qsize(); n < 0 || n > maxsize {
@@ -931,7 +933,7 @@ func TestQueue_exploreProducerConsumer(t *testing.T) {
 }
 
 func ExampleQueue() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		q := primitives.NewQueue[string](2)
 		worker := func() {
 			for {

@@ -2,10 +2,12 @@ package primitives
 
 import (
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // An RLock is a reentrant mutual exclusion lock: the thread that holds it
@@ -47,7 +49,7 @@ type RLock struct {
 // Acquire is Python's rlock.acquire().
 func (r *RLock) Acquire() {
 	failpoints.Hit(failpoints.RLockAcquire, r)
-	if me := failpoints.GoID(); r.owner.Load() == me {
+	if me := sched.GoID(); r.owner.Load() == me {
 		r.depth++
 	} else {
 		if !r.lock.state.CompareAndSwap(0, lockHeld) {
@@ -64,7 +66,7 @@ func (r *RLock) Acquire() {
 // TryAcquire is Python's rlock.acquire(blocking=False).
 func (r *RLock) TryAcquire() bool {
 	failpoints.Hit(failpoints.RLockAcquire, r)
-	if me := failpoints.GoID(); r.owner.Load() == me {
+	if me := sched.GoID(); r.owner.Load() == me {
 		r.depth++
 	} else if r.lock.tryLock() {
 		r.own(me, 1)
@@ -87,9 +89,9 @@ func (r *RLock) AcquireTimeout(d time.Duration) bool {
 	if d < 0 {
 		panic(fmt.Errorf("primitives: RLock.AcquireTimeout(%v): %w: timeout must be a non-negative duration", d, ErrNegativeValue))
 	}
-	deadline := failpoints.Deadline(d)
+	deadline := sched.Deadline(d)
 	failpoints.Hit(failpoints.RLockAcquire, r)
-	if me := failpoints.GoID(); r.owner.Load() == me {
+	if me := sched.GoID(); r.owner.Load() == me {
 		r.depth++
 	} else if r.lock.tryLock() || (d > 0 && r.lock.lockSlow("RLock.AcquireTimeout", deadline)) {
 		r.own(me, 1)
@@ -109,8 +111,8 @@ func (r *RLock) AcquireTimeout(d time.Duration) bool {
 // Release is Python's rlock.release().
 func (r *RLock) Release() {
 	failpoints.Hit(failpoints.RLockRelease, r)
-	if r.owner.Load() != failpoints.GoID() {
-		if failpoints.Unwinding() {
+	if r.owner.Load() != sched.GoID() {
+		if sched.Unwinding() {
 			// A dying thread's deferred Release of a lock it never got
 			// back (it was unwound out of Condition.Wait): nothing to undo.
 			return
@@ -126,7 +128,7 @@ func (r *RLock) Release() {
 // IsOwned reports whether the calling thread holds r.
 //
 // IsOwned is Python's rlock._is_owned().
-func (r *RLock) IsOwned() bool { return r.owner.Load() == failpoints.GoID() }
+func (r *RLock) IsOwned() bool { return r.owner.Load() == sched.GoID() }
 
 // Depth returns the recursion count as the calling thread sees it: how many
 // times it acquired r without releasing it, 0 if it does not own r.
@@ -147,8 +149,8 @@ func (r *RLock) Observe() failpoints.Snapshot {
 	s := r.lock.Observe()
 	s.Kind = "RLock"
 	s.Owner = r.owner.Load()
-	if s.Owner != 0 && (s.Owner == failpoints.GoID() || failpoints.InModel()) {
-		s.Depth = r.depth
+	if s.Owner != 0 && (s.Owner == sched.GoID() || sched.InModel()) {
+		s.State += " depth=" + strconv.Itoa(r.depth)
 	}
 	return s
 }
@@ -166,7 +168,7 @@ func (r *RLock) isOwned() bool { return r.IsOwned() }
 // returns the owner and depth to restore. It hits no failpoint: the
 // Condition calls it between enqueueing its waiter and parking.
 func (r *RLock) releaseSave() lockState {
-	me := failpoints.GoID()
+	me := sched.GoID()
 	if r.owner.Load() != me {
 		panic(fmt.Errorf("primitives: Condition.Wait: %w", ErrNotOwner))
 	}

@@ -6,7 +6,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -61,7 +64,7 @@ func TestRLock_test_reacquire(t *testing.T) {
 		lock.Acquire()
 		lock.Release()
 		lock.Release()
-		if s := lock.Observe(); s.Locked || s.Owner != 0 || s.Depth != 0 {
+		if s := lock.Observe(); s.State != "unlocked" || s.Owner != 0 {
 			e.Errorf("after balanced acquires and releases: Observe() = %+v; want unlocked, no owner", s)
 		}
 	})
@@ -139,7 +142,7 @@ func TestRLock_test_different_thread(t *testing.T) {
 		e.WaitUntil("the thread holds the lock", func() bool { return b.Finished() == 1 })
 		ltPanics(e, "Release by a non-owner", primitives.ErrNotOwner, lock.Release)
 		// Outside a model run, Observe shows the depth to the owner only.
-		if s := lock.Observe(); !s.Locked || s.Owner == 0 || (e.model && s.Depth != 1) {
+		if s := lock.Observe(); !strings.HasPrefix(s.State, "locked") || s.Owner == 0 || (e.model && s.State != "locked depth=1") {
 			e.Errorf("after a refused Release: Observe() = %+v; want locked, owned, at depth 1", s)
 		}
 		b.Wait()
@@ -175,7 +178,7 @@ func TestRLock_test__is_owned(t *testing.T) {
 // --- Go-specific checks ---
 
 func TestRLock_owner_and_depth_in_the_trace(t *testing.T) {
-	tr, err := failpoints.Run(func() {
+	tr, err := interleave.Run(func() {
 		var lock primitives.RLock
 		lock.Acquire()
 		lock.Acquire()
@@ -186,10 +189,10 @@ func TestRLock_owner_and_depth_in_the_trace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"rlock-acquire          RLock{}",
-		"rlock-acquired         RLock{locked owner=MainThread depth=1}",
-		"rlock-acquired         RLock{locked owner=MainThread depth=2}",
-		"rlock-release          RLock{locked owner=MainThread depth=1}",
+		"rlock-acquire          RLock#1{unlocked}",
+		"rlock-acquired         RLock#1{locked depth=1 owner=MainThread}",
+		"rlock-acquired         RLock#1{locked depth=2 owner=MainThread}",
+		"rlock-release          RLock#1{locked depth=1 owner=MainThread}",
 	}
 	s := tr.String()
 	for _, w := range want {
@@ -232,12 +235,12 @@ func TestRLock_mutual_exclusion_real(t *testing.T) {
 
 func TestRLock_mutual_exclusion_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			var lock primitives.RLock
 			inside := 0
 			done := primitives.NewSemaphore(0)
 			for range 3 {
-				failpoints.Spawn(nil, false, func() {
+				sched.Spawn(nil, false, func() {
 					for range 2 {
 						lock.Acquire()
 						lock.Acquire()

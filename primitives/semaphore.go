@@ -2,11 +2,13 @@ package primitives
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Semaphore is a counter of available units: Acquire takes one, waiting
@@ -26,10 +28,10 @@ import (
 // end of the queue.
 type Semaphore struct {
 	mu      sync.Mutex
-	value   int                  // available units; guarded by mu
-	bounded bool                 // a BoundedSemaphore's: releases may not pass initial
-	initial int                  // the value given to the constructor
-	q       failpoints.WaitQueue // threads waiting for a unit, oldest first; guarded by mu
+	value   int             // available units; guarded by mu
+	bounded bool            // a BoundedSemaphore's: releases may not pass initial
+	initial int             // the value given to the constructor
+	q       sched.WaitQueue // threads waiting for a unit, oldest first; guarded by mu
 }
 
 // NewSemaphore returns a Semaphore with value units available.
@@ -65,7 +67,7 @@ func (s *Semaphore) AcquireTimeout(d time.Duration) bool {
 	if d <= 0 {
 		return s.acquire("Semaphore.AcquireTimeout", time.Time{}, false)
 	}
-	return s.acquire("Semaphore.AcquireTimeout", failpoints.Deadline(d), true)
+	return s.acquire("Semaphore.AcquireTimeout", sched.Deadline(d), true)
 }
 
 // Release gives back one unit and wakes the oldest waiter, if any.
@@ -90,16 +92,18 @@ func (s *Semaphore) Value() int {
 	return s.value
 }
 
-// Observe reports the state the explorer's trace shows: the value (as
-// Size) and the number of waiting threads.
+// Observe reports the state the explorer's trace shows: the value (out of
+// the initial value for a BoundedSemaphore) and the number of waiting
+// threads.
 func (s *Semaphore) Observe() failpoints.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	kind := "Semaphore"
+	kind, state := "Semaphore", "value="+strconv.Itoa(s.value)
 	if s.bounded {
 		kind = "BoundedSemaphore"
+		state += "/" + strconv.Itoa(s.initial)
 	}
-	return failpoints.Snapshot{Kind: kind, Size: s.value, Waiters: s.q.Len()}
+	return failpoints.Snapshot{Kind: kind, State: state, Waiters: s.q.Len()}
 }
 
 // acquire is CPython's Semaphore.acquire: wait while the value is zero

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -371,7 +374,7 @@ func TestSemaphore_test_repr(t *testing.T) {
 		sem := primitives.NewSemaphore(3)
 		check := func(want int) {
 			e.t.Helper()
-			if v, s := sem.Value(), sem.Observe(); v != want || s.Size != want || s.Kind != "Semaphore" {
+			if v, s := sem.Value(), sem.Observe(); v != want || s.State != fmt.Sprintf("value=%d", want) || s.Kind != "Semaphore" {
 				e.Errorf("Value() = %d, Observe() = %+v; want value %d", v, s, want)
 			}
 		}
@@ -429,12 +432,12 @@ func TestSemaphore_bounds_concurrency_real(t *testing.T) {
 
 func TestSemaphore_bounds_concurrency_explored(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			sem := primitives.NewSemaphore(2)
 			inside := 0
 			done := primitives.NewSemaphore(0)
 			for range 4 {
-				failpoints.Spawn(nil, false, func() {
+				sched.Spawn(nil, false, func() {
 					for range 2 {
 						sem.Acquire()
 						inside++

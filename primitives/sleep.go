@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // Sleep pauses the calling thread for at least d. In a model run it takes
@@ -16,7 +16,7 @@ import (
 // Sleep ports Python's time.sleep; a negative d does not panic (Python
 // raises ValueError), it returns at once like Sleep(0).
 func Sleep(d time.Duration) {
-	failpoints.Sleep(d)
+	sched.Sleep(d)
 }
 
 // Shutdown is process exit for threads: it releases the threads joining
@@ -39,7 +39,7 @@ func Sleep(d time.Duration) {
 func Shutdown() {
 	cur := currentThread(false)
 	main := MainThread()
-	if failpoints.InModel() {
+	if sched.InModel() {
 		main.setExiting(true)
 		defer main.setExiting(false)
 		for {
@@ -59,11 +59,11 @@ func Shutdown() {
 	if cur != nil && cur.kind == kindThread {
 		panic(fmt.Errorf("%w: Shutdown called from thread %s, which it would wait for", ErrThreadState, cur.Name()))
 	}
-	shutdownMu.Lock() // failpoints.Shutdown must not overlap itself
+	shutdownMu.Lock() // sched.Shutdown must not overlap itself
 	defer shutdownMu.Unlock()
 	main.setExiting(true)
 	defer main.setExiting(false)
-	failpoints.Shutdown()
+	sched.Shutdown()
 }
 
 // shutdownMu serializes real-mode Shutdowns.

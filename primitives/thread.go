@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // A Thread is a thread of control: a target function run on its own
@@ -53,7 +54,7 @@ type Thread struct {
 
 	// joiners holds the threads parked in Join. Invariant: it is empty
 	// whenever finished is true (finish wakes every joiner).
-	joiners failpoints.WaitQueue
+	joiners sched.WaitQueue
 }
 
 type threadKind uint8
@@ -198,7 +199,7 @@ func (t *Thread) Start() {
 	t.ident = ident
 	t.mu.Unlock()
 	trace, profile := reg.hooks()
-	failpoints.Spawn(t, daemon, func() { t.bootstrap(reg, trace, profile) })
+	sched.SpawnThread(t, daemon, func() { t.bootstrap(reg, trace, profile) }, t.neverStarted)
 	failpoints.Hit(failpoints.ThreadStart, t)
 }
 
@@ -209,14 +210,14 @@ type exitSignal struct{}
 // thread, runs the target with the hooks, reports a panic, and always ends
 // with finish (joiners woken, registry entry gone).
 func (t *Thread) bootstrap(reg *registry, trace, profile TraceFunc) {
-	reg.bind(failpoints.GoID(), t)
+	reg.bind(sched.GoID(), t)
 	defer t.finish(reg)
 	defer func() {
 		v := recover()
 		switch {
 		case v == nil: // returned, or runtime.Goexit
 		case v == (exitSignal{}): // ExitThread: a normal end
-		case failpoints.IsUnwinding(v):
+		case sched.IsUnwinding(v):
 			// The run or the process is ending: no report, no hook; the
 			// deferred finish runs while the signal keeps unwinding.
 			panic(v)
@@ -245,7 +246,7 @@ func (t *Thread) callHook(fn TraceFunc, event string) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			if failpoints.IsUnwinding(v) || v == (exitSignal{}) {
+			if sched.IsUnwinding(v) || v == (exitSignal{}) {
 				panic(v)
 			}
 			if t.Err() == nil {
@@ -265,13 +266,13 @@ func (t *Thread) panicked(v any, stack []byte) {
 	t.err = err
 	t.mu.Unlock()
 	invokeExceptHook(ExceptHookArgs{Thread: t, Value: v, Stack: stack, Err: err})
-	failpoints.ThreadPanicked(v, stack)
+	sched.ThreadPanicked(v, stack)
 }
 
-// NeverStarted is called by the explorer for a thread whose model run
+// neverStarted is called by the explorer for a thread whose model run
 // ended before the thread first ran: it ends the thread as finish does, so
 // it is not left alive with its joiners blocked.
-func (t *Thread) NeverStarted() { t.finish(currentRegistry()) }
+func (t *Thread) neverStarted() { t.finish(currentRegistry()) }
 
 // finish marks the thread ended: it leaves the registry (so Enumerate no
 // longer lists it), stops being alive, and wakes every joiner. It runs
@@ -327,7 +328,7 @@ func (t *Thread) join(timeout time.Duration) bool {
 	failpoints.Hit(failpoints.ThreadJoin, t)
 	var deadline time.Time
 	if timeout >= 0 {
-		deadline = failpoints.Deadline(timeout)
+		deadline = sched.Deadline(timeout)
 	}
 	t.mu.Lock()
 	for !t.finished && !t.exiting && timeout != 0 {
@@ -439,12 +440,19 @@ func (t *Thread) String() string {
 	return fmt.Sprintf("<%s(%s, %s)>", t.class, t.name, status)
 }
 
-// Observe returns the thread's state for a trace line: Locked while the
-// thread is alive, Waiters the number of threads in Join.
+// Observe returns the thread's state for a trace line: new, alive or
+// stopped, and as Waiters the number of threads in Join.
 func (t *Thread) Observe() failpoints.Snapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Thread", Locked: t.started && !t.finished, Waiters: t.joiners.Len()}
+	state := "new"
+	switch {
+	case t.finished:
+		state = "stopped"
+	case t.started:
+		state = "alive"
+	}
+	return failpoints.Snapshot{Kind: "Thread", State: state, Waiters: t.joiners.Len()}
 }
 
 // setExiting is the main thread's share of process exit: while a Shutdown

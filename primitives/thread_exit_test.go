@@ -3,7 +3,8 @@ package primitives_test
 import (
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -12,7 +13,7 @@ import (
 // exit), not reported as a deadlock.
 func TestJoinMainThreadReturnsAtBodyExit(t *testing.T) {
 	joined := false
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		main := primitives.MainThread()
 		primitives.NewThread(func() {
 			main.Join()
@@ -28,7 +29,7 @@ func TestJoinMainThreadReturnsAtBodyExit(t *testing.T) {
 // it first ran is not left alive.
 func TestDaemonThatNeverRanIsFinished(t *testing.T) {
 	var d *primitives.Thread
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		d = primitives.NewThread(func() {}, primitives.WithDaemon(true))
 		d.Start()
 	})

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -18,7 +20,7 @@ import (
 //
 // A body runs in one or both modes through thBoth or thModel:
 //
-//   - model: the body is the main thread of failpoints.Run (all-zero
+//   - model: the body is the main thread of interleave.Run (all-zero
 //     schedule), its threads are model threads, time is virtual: sleeps
 //     cost nothing and timeouts are exact;
 //   - real: the body runs in the test's goroutine, threads are goroutines,
@@ -52,10 +54,10 @@ func thBoth(t *testing.T, body func(e *thEnv)) {
 
 // thModel runs body as the main thread of a model run and fails t if the
 // run fails.
-func thModel(t *testing.T, body func(e *thEnv), opts ...failpoints.Option) *failpoints.Trace {
+func thModel(t *testing.T, body func(e *thEnv), opts ...interleave.Option) *interleave.Trace {
 	t.Helper()
 	e := &thEnv{t: t, model: true}
-	tr, err := failpoints.Run(func() { body(e) }, opts...)
+	tr, err := interleave.Run(func() { body(e) }, opts...)
 	if err != nil {
 		if t.Failed() {
 			t.Logf("model run stopped: %v", err)
@@ -133,9 +135,9 @@ func (e *thEnv) deadline() time.Duration {
 // the body.
 func (e *thEnv) Until(what string, cond func() bool) {
 	e.t.Helper()
-	start := failpoints.Now()
+	start := sched.Now()
 	for !cond() {
-		if failpoints.Now().Sub(start) > e.deadline() {
+		if sched.Now().Sub(start) > e.deadline() {
 			e.Fatalf("Until(%s): not after %v", what, e.deadline())
 		}
 		if e.model {
@@ -216,7 +218,7 @@ func (l *thList[T]) String() string { return fmt.Sprint(l.Get()) }
 // run forever), runtime.Gosched in real mode.
 func (e *thEnv) Yield() {
 	if e.model {
-		primitives.Sleep(failpoints.Tick)
+		primitives.Sleep(interleave.Tick)
 	} else {
 		runtime.Gosched()
 	}

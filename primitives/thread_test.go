@@ -13,7 +13,9 @@ import (
 	"time"
 	"weak"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -152,11 +154,11 @@ func TestThread_test_join_with_timeout(t *testing.T) {
 		lock := primitives.AllocateLock()
 		lock.Acquire()
 		th := e.Go(func() { lock.Acquire() })
-		start := failpoints.Now()
+		start := sched.Now()
 		if th.JoinTimeout(e.Dur(10 * time.Millisecond)) {
 			e.Errorf("JoinTimeout of a blocked thread = true; want false")
 		}
-		if el := failpoints.Now().Sub(start); e.model && el != 10*time.Millisecond {
+		if el := sched.Now().Sub(start); e.model && el != 10*time.Millisecond {
 			e.Errorf("JoinTimeout(10ms) took %v of virtual time; want exactly 10ms", el)
 		}
 		if !th.IsAlive() {
@@ -173,22 +175,22 @@ func TestThread_test_join_with_timeout(t *testing.T) {
 func TestThread_JoinTimeout_virtualTime(t *testing.T) {
 	thModel(t, func(e *thEnv) {
 		th := e.Go(func() { primitives.Sleep(5 * time.Second) })
-		start := failpoints.Now()
+		start := sched.Now()
 		for _, d := range []time.Duration{-time.Second, 0} {
 			if th.JoinTimeout(d) {
 				e.Errorf("JoinTimeout(%v) = true; want false", d)
 			}
 		}
 		if th.JoinTimeout(2 * time.Second) {
-			e.Errorf("JoinTimeout(2s) = true at %v; want false", failpoints.Now().Sub(start))
+			e.Errorf("JoinTimeout(2s) = true at %v; want false", sched.Now().Sub(start))
 		}
-		if el := failpoints.Now().Sub(start); el != 2*time.Second {
+		if el := sched.Now().Sub(start); el != 2*time.Second {
 			e.Errorf("after JoinTimeout(2s): %v elapsed; want 2s", el)
 		}
 		if !th.JoinTimeout(10 * time.Second) {
 			e.Errorf("JoinTimeout(10s) = false; want true")
 		}
-		if el := failpoints.Now().Sub(start); el != 5*time.Second {
+		if el := sched.Now().Sub(start); el != 5*time.Second {
 			e.Errorf("JoinTimeout returned at %v; want at 5s, when the thread ended", el)
 		}
 		if !th.JoinTimeout(0) {
@@ -467,19 +469,19 @@ func thErrBody(e *thEnv) {
 }
 
 func TestThread_Err(t *testing.T) {
-	t.Run("model", func(t *testing.T) { thModel(t, thErrBody, failpoints.ExpectPanics()) })
+	t.Run("model", func(t *testing.T) { thModel(t, thErrBody, interleave.ExpectPanics()) })
 	t.Run("real", func(t *testing.T) { thReal(t, thErrBody) })
 }
 
 func TestThread_panicFailsModelRun(t *testing.T) {
 	thSilence(t)
 	boom := errors.New("boom")
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		th := primitives.NewThread(func() { panic(boom) }, primitives.WithName("bad"))
 		th.Start()
 		th.Join()
 	})
-	if !errors.Is(err, failpoints.ErrThreadPanic) || !errors.Is(err, boom) || !strings.Contains(err.Error(), "bad") {
+	if !errors.Is(err, interleave.ErrThreadPanic) || !errors.Is(err, boom) || !strings.Contains(err.Error(), "bad") {
 		t.Fatalf("Run err = %v; want ErrThreadPanic wrapping boom, naming the thread", err)
 	}
 }
@@ -871,23 +873,23 @@ func TestThread_ObserveAndTrace(t *testing.T) {
 	tr := thModel(t, func(e *thEnv) {
 		var release primitives.Event
 		th := primitives.NewThread(func() { release.Wait() }, primitives.WithName("w"))
-		if s := th.Observe(); s.Kind != "Thread" || s.Locked {
-			e.Errorf("Observe() before Start = %+v; want Kind Thread, not Locked", s)
+		if s := th.Observe(); s.Kind != "Thread" || s.State != "new" {
+			e.Errorf("Observe() before Start = %+v; want Kind Thread, State new", s)
 		}
 		th.Start()
 		j := e.Go(th.Join)
 		e.Until("joiner parked", func() bool { return th.Observe().Waiters == 1 })
-		if s := th.Observe(); !s.Locked {
-			e.Errorf("Observe() of a live thread = %+v; want Locked", s)
+		if s := th.Observe(); s.State != "alive" {
+			e.Errorf("Observe() of a live thread = %+v; want State alive", s)
 		}
 		release.Set()
 		e.Join(j)
-		if s := th.Observe(); s.Locked || s.Waiters != 0 {
-			e.Errorf("Observe() after the end = %+v; want not Locked, no waiters", s)
+		if s := th.Observe(); s.State != "stopped" || s.Waiters != 0 {
+			e.Errorf("Observe() after the end = %+v; want State stopped, no waiters", s)
 		}
 	})
 	out := tr.String()
-	for _, want := range []string{"thread-start", "thread-join", "blocks on Thread.Join", "Thread{alive}"} {
+	for _, want := range []string{"thread-start", "thread-join", "blocks on Thread.Join", "Thread#1{alive}"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trace lacks %q:\n%s", want, out)
 		}
@@ -909,7 +911,7 @@ func TestExitThread_modelMainWaitsForNonDaemons(t *testing.T) {
 	}
 }
 
-// Concurrent real-mode Shutdowns do not overlap (failpoints.Shutdown alone
+// Concurrent real-mode Shutdowns do not overlap (sched.Shutdown alone
 // would close its unwind channel twice).
 func TestShutdown_concurrentCalls(t *testing.T) {
 	for range 2000 {
@@ -938,7 +940,7 @@ func TestThread_exploreJoin(t *testing.T) {
 		n := rapid.IntRange(1, 3).Draw(rt, "threads")
 		order := rapid.Permutation(thRange(n)).Draw(rt, "join order")
 		var bad []string
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			done := make([]bool, n)
 			threads := make([]*primitives.Thread, n)
 			for i := range threads {

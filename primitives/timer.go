@@ -74,11 +74,14 @@ func (tm *Timer) run() {
 	}
 }
 
-// Observe returns the timer's state for a trace line: Kind "Timer", Locked
-// once it was cancelled or has finished, Waiters the threads in Join.
+// Observe returns the timer's state for a trace line: its thread's state
+// (new, alive, stopped), "cancelled" once Cancel ran while the thread had
+// not ended, and as Waiters the threads in Join.
 func (tm *Timer) Observe() failpoints.Snapshot {
 	s := tm.Thread.Observe()
 	s.Kind = "Timer"
-	s.Locked = tm.finished.IsSet()
+	if s.State != "stopped" && tm.finished.IsSet() {
+		s.State += " cancelled"
+	}
 	return s
 }

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -41,9 +43,9 @@ func TestTimer_test_init_immutable_default_args(t *testing.T) {
 
 func TestTimer_firesOnceAfterItsInterval(t *testing.T) {
 	thModel(t, func(e *thEnv) {
-		start := failpoints.Now()
+		start := sched.Now()
 		var at []time.Duration
-		tm := primitives.NewTimer(3*time.Second, func() { at = append(at, failpoints.Now().Sub(start)) })
+		tm := primitives.NewTimer(3*time.Second, func() { at = append(at, sched.Now().Sub(start)) })
 		tm.Start()
 		e.Join(tm.Thread)
 		if len(at) != 1 || at[0] != 3*time.Second {
@@ -58,7 +60,7 @@ func TestTimer_firesOnceAfterItsInterval(t *testing.T) {
 
 func TestTimer_cancelBeforeTheInterval(t *testing.T) {
 	thModel(t, func(e *thEnv) {
-		start := failpoints.Now()
+		start := sched.Now()
 		var ran atomic.Bool
 		tm := primitives.NewTimer(5*time.Second, func() { ran.Store(true) })
 		tm.Start()
@@ -69,7 +71,7 @@ func TestTimer_cancelBeforeTheInterval(t *testing.T) {
 		if ran.Load() {
 			e.Errorf("a timer cancelled before its interval ran its function")
 		}
-		if el := failpoints.Now().Sub(start); el != 2*time.Second {
+		if el := sched.Now().Sub(start); el != 2*time.Second {
 			e.Errorf("the cancelled timer ended at %v; want at once, at 2s", el)
 		}
 	})
@@ -91,7 +93,7 @@ func TestTimer_cancelBeforeStart(t *testing.T) {
 func TestTimer_nonPositiveIntervalFiresAtOnce(t *testing.T) {
 	thBoth(t, func(e *thEnv) {
 		for _, d := range []time.Duration{0, -time.Second} {
-			start := failpoints.Now()
+			start := sched.Now()
 			var ran atomic.Int32
 			tm := primitives.NewTimer(d, func() { ran.Add(1) })
 			tm.Start()
@@ -99,7 +101,7 @@ func TestTimer_nonPositiveIntervalFiresAtOnce(t *testing.T) {
 			if ran.Load() != 1 {
 				e.Errorf("NewTimer(%v): fn ran %d times; want 1", d, ran.Load())
 			}
-			if el := failpoints.Now().Sub(start); e.model && el != 0 {
+			if el := sched.Now().Sub(start); e.model && el != 0 {
 				e.Errorf("NewTimer(%v) fired after %v of virtual time; want 0", d, el)
 			}
 		}
@@ -115,23 +117,26 @@ func TestTimer_isAThread(t *testing.T) {
 		if tm.Daemon() {
 			e.Errorf("a timer of the main thread is a daemon")
 		}
-		if s := tm.Observe(); s.Kind != "Timer" || s.Locked {
-			e.Errorf("Observe() = %+v; want Kind Timer, not Locked", s)
+		if s := tm.Observe(); s.Kind != "Timer" || s.State != "new" {
+			e.Errorf("Observe() = %+v; want Kind Timer, State new", s)
 		}
 		tm.Start()
 		if !tm.IsAlive() {
 			e.Errorf("IsAlive() after Start = false")
 		}
+		if s := tm.Observe(); s.State != "alive" {
+			e.Errorf("Observe() of a running timer = %+v; want State alive", s)
+		}
 		tm.Cancel()
-		if s := tm.Observe(); !s.Locked {
-			e.Errorf("Observe() after Cancel = %+v; want Locked (cancelled)", s)
+		if s := tm.Observe(); s.State != "alive cancelled" && s.State != "stopped" {
+			e.Errorf("Observe() after Cancel = %+v; want State alive cancelled (or stopped)", s)
 		}
 		if !tm.JoinTimeout(time.Second) {
 			e.Errorf("JoinTimeout after Cancel = false")
 		}
 	})
 	out := tr.String()
-	for _, want := range []string{"timer-cancel", "timer-fire", "Timer{alive"} {
+	for _, want := range []string{"timer-cancel", "timer-fire", "Timer#1{alive"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trace lacks %q:\n%s", want, out)
 		}
@@ -148,14 +153,14 @@ func TestTimer_cancelRace(t *testing.T) {
 		cancel := rapid.Bool().Draw(rt, "cancel")
 		var runs int
 		var cancelledAt time.Duration = -1
-		failpoints.Explore(rt, func() {
-			start := failpoints.Now()
+		interleave.Explore(rt, func() {
+			start := sched.Now()
 			tm := primitives.NewTimer(interval, func() { runs++ })
 			tm.Start()
 			if cancel {
 				primitives.Sleep(cancelAt)
 				tm.Cancel()
-				cancelledAt = failpoints.Now().Sub(start)
+				cancelledAt = sched.Now().Sub(start)
 			}
 			tm.Join()
 		})
@@ -171,9 +176,9 @@ func TestTimer_cancelRace(t *testing.T) {
 }
 
 func ExampleTimer() {
-	_, err := failpoints.Run(func() {
-		start := failpoints.Now()
-		elapsed := func() time.Duration { return failpoints.Now().Sub(start) }
+	_, err := interleave.Run(func() {
+		start := sched.Now()
+		elapsed := func() time.Duration { return sched.Now().Sub(start) }
 		hello := primitives.NewTimer(2*time.Second, func() { fmt.Println("hello at", elapsed()) })
 		never := primitives.NewTimer(5*time.Second, func() { fmt.Println("never printed") })
 		hello.Start()

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -42,7 +44,7 @@ const barrierTimeout = time.Millisecond
 // once every party arrived and before any party leaves that generation; a party
 // leaving generation j finds exactly j+1 actions run; the indices of each
 // generation are exactly 0..parties-1 (distinct); nobody gets an error.
-func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
+func barrierGenerations(rt *rapid.T, cov *interleave.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
 	parties := rapid.IntRange(2, 3).Draw(rt, "parties")
 	gens := rapid.IntRange(1, 2).Draw(rt, "generations")
 	explore(rt, cov, func(v *violations) {
@@ -108,7 +110,7 @@ func barrierGenerations(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func
 // the barrier is broken and a new Wait fails at once; after Reset (or a
 // Reset following the Abort) it is not, and a full generation passes with
 // indices 0..parties-1 and one action.
-func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
+func barrierBreak(rt *rapid.T, cov *interleave.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
 	parties := rapid.IntRange(2, 3).Draw(rt, "parties")
 	waiters := rapid.IntRange(1, parties-1).Draw(rt, "waiters")
 	how := rapid.IntRange(0, 2).Draw(rt, "Reset, Abort or the barrier's timeout")
@@ -126,13 +128,13 @@ func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), ti
 		ths := make([]*primitives.Thread, waiters)
 		for i := range waiters {
 			ths[i] = goThread(fmt.Sprintf("waiter%d", i), func() {
-				start := failpoints.Now()
+				start := sched.Now()
 				idx, err := b.Wait()
 				if !errors.Is(err, primitives.ErrBrokenBarrier) {
 					v.Fatalf("waiter %d: Barrier.Wait() = %d, %v; want ErrBrokenBarrier", i, idx, err)
 					return
 				}
-				longest = max(longest, failpoints.Now().Sub(start))
+				longest = max(longest, sched.Now().Sub(start))
 				broke++
 			})
 		}
@@ -196,14 +198,14 @@ func barrierBreak(rt *rapid.T, cov *failpoints.Coverage, mk func(int, func(), ti
 
 func TestPropBarrierGenerations(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "BarrierGenerations", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "BarrierGenerations", func(rt *rapid.T, cov *interleave.Coverage) {
 		barrierGenerations(rt, cov, realBarrier)
 	})
 }
 
 func TestPropBarrierBreak(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "BarrierBreak", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "BarrierBreak", func(rt *rapid.T, cov *interleave.Coverage) {
 		barrierBreak(rt, cov, realBarrier)
 	})
 }
@@ -213,8 +215,8 @@ func TestPropBarrierBreak(t *testing.T) {
 func TestCatchesBrokenBarrierAction(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenBarrierAction",
-		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, brokenBarrier) },
-		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, realBarrier) })
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, brokenBarrier) },
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, realBarrier) })
 }
 
 // TestCatchesBrokenBarrierIndex: a barrier that reads a party's index
@@ -226,6 +228,6 @@ func TestCatchesBrokenBarrierIndex(t *testing.T) {
 		return broken.NewRacyBarrier(parties, action, timeout)
 	}
 	properties.Demo(t, "CatchesBrokenBarrierIndex",
-		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, racy) },
-		func(rt *rapid.T) { barrierGenerations(rt, &failpoints.Coverage{}, realBarrier) })
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, racy) },
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, realBarrier) })
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -42,7 +44,7 @@ func brokenCondition(l primitives.Locker) condVar { return broken.NewCondition(l
 // the notifier out of its critical section, and returned waiters never
 // outnumber notified ones (no spurious wake-up); the notifier waits until
 // every notified waiter returned (no lost wake-up).
-func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+func conditionWakeups(rt *rapid.T, cov *interleave.Coverage, mk func(primitives.Locker) condVar) {
 	k := rapid.IntRange(1, 3).Draw(rt, "waiters")
 	ops := rapid.SliceOfN(rapid.IntRange(-1, 3), 1, 4).Draw(rt, "notify n (-1: NotifyAll)")
 	queueFirst := rapid.Bool().Draw(rt, "let every waiter queue before the first notify")
@@ -95,7 +97,7 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 			if got, want := c.Waiters(), len(order)-notified; got != want {
 				v.Fatalf("Condition.Waiters() after Notify(%d) with %d waiting = %d; want %d", n, waiting, got, want)
 			}
-			failpoints.Sleep(0) // a woken waiter may try to run now
+			sched.Sleep(0) // a woken waiter may try to run now
 			notifying = false
 			c.Release()
 			awaitModel(v, "every notified waiter returned", func() bool { return len(returned) == notified })
@@ -124,7 +126,7 @@ func conditionWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 // predicate true, and the RLock at the depth it had (2); WaitForTimeout
 // returns true with the predicate true, or false with it false and no
 // earlier than its deadline.
-func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+func conditionWaitFor(rt *rapid.T, cov *interleave.Coverage, mk func(primitives.Locker) condVar) {
 	target := rapid.IntRange(1, 3).Draw(rt, "target")
 	gaps := rapid.SliceOfN(rapid.IntRange(0, 3), target, target).Draw(rt, "setter sleeps (ms)")
 	d := time.Duration(rapid.IntRange(0, 5).Draw(rt, "WaitForTimeout (ms)")) * time.Millisecond
@@ -148,18 +150,18 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 		})
 		tw := goThread("waitfor-timeout", func() {
 			c.Acquire()
-			start := failpoints.Now()
+			start := sched.Now()
 			ok := c.WaitForTimeout(pred, d)
 			if ok != pred() {
 				v.Fatalf("Condition.WaitForTimeout = %v with the predicate %v (x = %d); want equal", ok, pred(), x)
 			}
-			if el := failpoints.Now().Sub(start); !ok && el < d {
+			if el := sched.Now().Sub(start); !ok && el < d {
 				v.Fatalf("Condition.WaitForTimeout = false after %v; want no earlier than its timeout %v", el, d)
 			}
 			c.Release()
 		})
 		for _, g := range gaps {
-			failpoints.Sleep(time.Duration(g) * time.Millisecond)
+			sched.Sleep(time.Duration(g) * time.Millisecond)
 			c.Acquire()
 			x++
 			c.NotifyAll()
@@ -176,7 +178,7 @@ func conditionWaitFor(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.
 // Notify while it was queued, it returns false, no earlier than its deadline
 // (exactly at it if the schedule injected no delay). Either way it holds
 // the lock again, at its depth.
-func conditionWaitTimeout(rt *rapid.T, cov *failpoints.Coverage, mk func(primitives.Locker) condVar) {
+func conditionWaitTimeout(rt *rapid.T, cov *interleave.Coverage, mk func(primitives.Locker) condVar) {
 	d := time.Duration(rapid.IntRange(0, 3).Draw(rt, "WaitTimeout (ms)")) * time.Millisecond
 	notifyAt := time.Duration(rapid.IntRange(-1, 4).Draw(rt, "notify after (ms), -1: never")) * time.Millisecond
 	depth := rapid.IntRange(1, 2).Draw(rt, "RLock depth")
@@ -191,10 +193,10 @@ func conditionWaitTimeout(rt *rapid.T, cov *failpoints.Coverage, mk func(primiti
 			for range depth {
 				c.Acquire()
 			}
-			start := failpoints.Now()
+			start := sched.Now()
 			deadline := start.Add(d)
 			ok = c.WaitTimeout(d)
-			elapsed = failpoints.Now().Sub(start)
+			elapsed = sched.Now().Sub(start)
 			if rl.Depth() != depth {
 				v.Fatalf("after Condition.WaitTimeout at RLock depth %d: Depth() = %d; want %d", depth, rl.Depth(), depth)
 			}
@@ -211,11 +213,11 @@ func conditionWaitTimeout(rt *rapid.T, cov *failpoints.Coverage, mk func(primiti
 			}
 		})
 		if notifyAt >= 0 {
-			failpoints.Sleep(notifyAt)
+			sched.Sleep(notifyAt)
 			c.Acquire()
 			queued = c.Waiters()
 			c.Notify(1)
-			notified = failpoints.Now()
+			notified = sched.Now()
 			c.Release()
 		}
 		joinAll(w)
@@ -227,21 +229,21 @@ func conditionWaitTimeout(rt *rapid.T, cov *failpoints.Coverage, mk func(primiti
 
 func TestPropConditionWaitTimeout(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "ConditionWaitTimeout", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "ConditionWaitTimeout", func(rt *rapid.T, cov *interleave.Coverage) {
 		conditionWaitTimeout(rt, cov, realCondition)
 	})
 }
 
 func TestPropConditionWakeups(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "ConditionWakeups", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "ConditionWakeups", func(rt *rapid.T, cov *interleave.Coverage) {
 		conditionWakeups(rt, cov, realCondition)
 	})
 }
 
 func TestPropConditionWaitFor(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "ConditionWaitFor", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "ConditionWaitFor", func(rt *rapid.T, cov *interleave.Coverage) {
 		conditionWaitFor(rt, cov, realCondition)
 	})
 }
@@ -251,8 +253,8 @@ func TestPropConditionWaitFor(t *testing.T) {
 func TestCatchesBrokenConditionNotify(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenConditionNotify",
-		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, brokenCondition) },
-		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, realCondition) })
+		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, brokenCondition) },
+		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, realCondition) })
 }
 
 // TestCatchesBrokenConditionLIFO: a condition whose Notify wakes the
@@ -261,6 +263,6 @@ func TestCatchesBrokenConditionLIFO(t *testing.T) {
 	t.Parallel()
 	lifo := func(l primitives.Locker) condVar { return broken.NewLIFOCondition(l.(*primitives.Lock)) }
 	properties.Demo(t, "CatchesBrokenConditionLIFO",
-		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, lifo) },
-		func(rt *rapid.T) { conditionWakeups(rt, &failpoints.Coverage{}, realCondition) })
+		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, lifo) },
+		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, realCondition) })
 }

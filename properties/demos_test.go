@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
@@ -23,9 +24,9 @@ import (
 // property that explores one schedule per call. When the check fails,
 // exploreScenario logs the interleaving, so that a plain failing run
 // (INTERLEAVE_DEMO_FAIL=1) shows it with rapid's report.
-func scenarioProp[R any](run func() (R, error), check func(rt *rapid.T, res R), opts ...failpoints.Option) func(*rapid.T) {
+func scenarioProp[R any](run func() (R, error), check func(rt *rapid.T, res R), opts ...interleave.Option) func(*rapid.T) {
 	return func(rt *rapid.T) {
-		check(rt, exploreScenario(rt, &failpoints.Coverage{}, run, opts...))
+		check(rt, exploreScenario(rt, &interleave.Coverage{}, run, opts...))
 	}
 }
 
@@ -203,7 +204,7 @@ func TestDemoS17ReadThenWrite(t *testing.T) {
 		scenarioProp(func() (scenarios.RaceResult, error) { return scenarios.Race(nil, cfg) }, check))
 	// Demo does not hand back the trace: hunt again (same seed, same
 	// result) to look at it.
-	found := failpoints.Hunt(t, buggy)
+	found := interleave.Hunt(t, buggy)
 	if !found.Found || found.Trace == nil {
 		t.Fatalf("Hunt(ReadThenWriteCounter) found %v, trace %v; want a failing trace", found.Found, found.Trace != nil)
 	}

@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -34,7 +37,7 @@ const eventTimeout = 50 * time.Millisecond
 // — or false only if its deadline passed before the Set was over. No
 // waiter returns true before the Set. IsSet is true after Set and false
 // after Clear; WaitTimeout(0) returns the flag at once.
-func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
+func eventWakeups(rt *rapid.T, cov *interleave.Coverage, mk func() eventAPI) {
 	rounds := rapid.IntRange(1, 2).Draw(rt, "rounds")
 	type round struct {
 		timed []bool
@@ -62,17 +65,17 @@ func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
 						}
 						return
 					}
-					deadline := failpoints.Now().Add(eventTimeout)
+					deadline := sched.Now().Add(eventTimeout)
 					ok := e.WaitTimeout(eventTimeout)
 					switch {
 					case ok && !set:
 						v.Fatalf("round %d: Event.WaitTimeout = true before the Set", r)
 					case !ok && set && setDone.Before(deadline):
 						v.Fatalf("round %d: Event.WaitTimeout = false at %v; want true: Set was over at %v, before the deadline %v (lost wake-up)",
-							r, failpoints.Now().Sub(failpoints.Epoch), setDone.Sub(failpoints.Epoch), deadline.Sub(failpoints.Epoch))
-					case !ok && failpoints.Now().Before(deadline):
+							r, sched.Now().Sub(sched.Epoch), setDone.Sub(sched.Epoch), deadline.Sub(sched.Epoch))
+					case !ok && sched.Now().Before(deadline):
 						v.Fatalf("round %d: Event.WaitTimeout = false at %v; want no earlier than its deadline %v",
-							r, failpoints.Now().Sub(failpoints.Epoch), deadline.Sub(failpoints.Epoch))
+							r, sched.Now().Sub(sched.Epoch), deadline.Sub(sched.Epoch))
 					}
 				})
 			}
@@ -80,7 +83,7 @@ func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
 				return e.Observe().Waiters+returned == len(rd.timed) || v.Failed()
 			})
 			e.Set()
-			set, setDone = true, failpoints.Now()
+			set, setDone = true, sched.Now()
 			if !e.IsSet() {
 				v.Fatalf("round %d: Event.IsSet() after Set = false; want true", r)
 			}
@@ -104,7 +107,7 @@ func eventWakeups(rt *rapid.T, cov *failpoints.Coverage, mk func() eventAPI) {
 
 func TestPropEventWakeups(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "EventWakeups", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "EventWakeups", func(rt *rapid.T, cov *interleave.Coverage) {
 		eventWakeups(rt, cov, func() eventAPI { return new(primitives.Event) })
 	})
 }
@@ -117,9 +120,9 @@ func TestCatchesBrokenEventClear(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenEventClear",
 		func(rt *rapid.T) {
-			eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(broken.Event) })
+			eventWakeups(rt, &interleave.Coverage{}, func() eventAPI { return new(broken.Event) })
 		},
 		func(rt *rapid.T) {
-			eventWakeups(rt, &failpoints.Coverage{}, func() eventAPI { return new(primitives.Event) })
+			eventWakeups(rt, &interleave.Coverage{}, func() eventAPI { return new(primitives.Event) })
 		})
 }

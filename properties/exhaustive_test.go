@@ -8,16 +8,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 // The smallest scenarios, checked over every schedule up to a preemption
-// bound with failpoints.Exhaustive. Each test asserts the exact number of
+// bound with interleave.Exhaustive. Each test asserts the exact number of
 // schedules: it depends only on the scheduling points the primitives and
 // the scenario reach (and on the explorer's enumeration), so a change in
-// it means those changed — look at the all-zero trace (failpoints.Run) to
+// it means those changed — look at the all-zero trace (interleave.Run) to
 // see the new points, and update the constant with the reason.
 //
 // How the counts arise: at every scheduling point where another thread is
@@ -33,7 +34,7 @@ import (
 // and returns how many it ran, failing t on any failing schedule.
 func exhaustive(t *testing.T, name string, body func(), bound int) int {
 	t.Helper()
-	cov, err := failpoints.Exhaustive(body, bound)
+	cov, err := interleave.Exhaustive(body, bound)
 	if err != nil {
 		t.Fatalf("%s: Exhaustive(bound %d) after %v: %v", name, bound, cov, err)
 	}
@@ -79,8 +80,8 @@ func TestExhaustiveS17ReadThenWrite(t *testing.T) {
 	if got := exhaustive(t, "ReadThenWriteCounter", body, 0); got != 3 {
 		t.Errorf("ReadThenWriteCounter: schedules without preemption = %d; want 3", got)
 	}
-	cov, err := failpoints.Exhaustive(body, 1)
-	var re *failpoints.RunError
+	cov, err := interleave.Exhaustive(body, 1)
+	var re *interleave.RunError
 	if !errors.As(err, &re) || !strings.Contains(err.Error(), "counter = 1") {
 		t.Fatalf("ReadThenWriteCounter: Exhaustive(bound 1) = %v; want the lost update (counter = 1)", err)
 	}

@@ -4,7 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"pgregory.net/rapid"
 )
 
@@ -18,18 +19,18 @@ const SummaryPrefix = "interleave-summary:"
 
 // Check runs prop as rapid.Check does and logs a summary line: how many
 // schedules ran and how many distinct interleavings they covered. prop must
-// report every trace it explores to cov (the *failpoints.Coverage passed in).
-func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *failpoints.Coverage)) {
+// report every trace it explores to cov (the *interleave.Coverage passed in).
+func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *interleave.Coverage)) {
 	t.Helper()
-	cov := &failpoints.Coverage{}
+	cov := &interleave.Coverage{}
 	defer func() { t.Logf("%s name=%s %v", SummaryPrefix, name, cov) }()
 	rapid.Check(t, func(rt *rapid.T) { prop(rt, cov) })
 }
 
-// Explore is failpoints.Explore that also counts the run in cov.
-func Explore(rt *rapid.T, cov *failpoints.Coverage, body func(), opts ...failpoints.Option) *failpoints.Trace {
+// Explore is interleave.Explore that also counts the run in cov.
+func Explore(rt *rapid.T, cov *interleave.Coverage, body func(), opts ...interleave.Option) *interleave.Trace {
 	rt.Helper()
-	tr := failpoints.Explore(rt, body, opts...)
+	tr := interleave.Explore(rt, body, opts...)
 	cov.Add(tr)
 	return tr
 }
@@ -45,7 +46,7 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 		rapid.Check(t, buggy)
 		return
 	}
-	found := failpoints.Hunt(t, buggy)
+	found := interleave.Hunt(t, buggy)
 	failures := 0
 	if found.Found {
 		failures = 1
@@ -61,7 +62,7 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if correct == nil {
 		return
 	}
-	fixed := failpoints.Hunt(t, correct)
+	fixed := interleave.Hunt(t, correct)
 	if fixed.Found {
 		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
 	}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
@@ -26,7 +28,7 @@ func awaitModel(v *violations, what string, cond func() bool) {
 		if cond() {
 			return
 		}
-		failpoints.Sleep(pollStep)
+		sched.Sleep(pollStep)
 	}
 	v.Fatalf("%s: still false after %v of virtual time", what, pollStep*pollBudget)
 }
@@ -85,7 +87,7 @@ func (v *violations) Fatalf(format string, args ...any) {
 func (v *violations) Failed() bool { return v.msg != "" }
 
 // report fails rt with the first violation, if any, logging tr.
-func (v *violations) report(rt *rapid.T, tr *failpoints.Trace) {
+func (v *violations) report(rt *rapid.T, tr *interleave.Trace) {
 	rt.Helper()
 	if v.msg != "" {
 		rt.Logf("%s", tr)
@@ -95,7 +97,7 @@ func (v *violations) report(rt *rapid.T, tr *failpoints.Trace) {
 
 // explore is properties.Explore for a body that records its violations
 // in the given violations, reported once the run is over.
-func explore(rt *rapid.T, cov *failpoints.Coverage, body func(v *violations), opts ...failpoints.Option) *failpoints.Trace {
+func explore(rt *rapid.T, cov *interleave.Coverage, body func(v *violations), opts ...interleave.Option) *interleave.Trace {
 	rt.Helper()
 	v := &violations{}
 	tr := properties.Explore(rt, cov, func() { body(v) }, opts...)

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
@@ -29,14 +31,14 @@ import (
 // still gets a FIFO queue's items in the order they were put (LIFO and
 // priority: any order); at the end the queue is empty, UnfinishedTasks
 // is 0 and every consumer returned ErrShutDown.
-func queueProducersConsumers(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
+func queueProducersConsumers(rt *rapid.T, cov *interleave.Coverage, kind queueKind) {
 	maxsize := rapid.IntRange(1, 2).Draw(rt, "maxsize")
 	producers := rapid.IntRange(1, 2).Draw(rt, "producers")
 	items := rapid.IntRange(1, 2).Draw(rt, "items per producer")
 	consumers := rapid.IntRange(1, 2).Draw(rt, "consumers")
 	early := rapid.Bool().Draw(rt, "shut down early")
 	immediate := rapid.Bool().Draw(rt, "immediate")
-	delay := time.Duration(rapid.IntRange(0, 3).Draw(rt, "early shutdown after (ticks)")) * failpoints.Tick
+	delay := time.Duration(rapid.IntRange(0, 3).Draw(rt, "early shutdown after (ticks)")) * interleave.Tick
 	explore(rt, cov, func(v *violations) {
 		q := kind.mk(maxsize)
 		var put, got []int
@@ -82,7 +84,7 @@ func queueProducersConsumers(rt *rapid.T, cov *failpoints.Coverage, kind queueKi
 			})
 		}
 		if early {
-			failpoints.Sleep(delay)
+			sched.Sleep(delay)
 			q.Shutdown(immediate)
 			joinAll(prods...)
 		} else {
@@ -128,7 +130,7 @@ func TestPropQueueProducersConsumers(t *testing.T) {
 	for _, kind := range queueKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			t.Parallel()
-			properties.Check(t, "QueueProducersConsumers"+kind.name, func(rt *rapid.T, cov *failpoints.Coverage) {
+			properties.Check(t, "QueueProducersConsumers"+kind.name, func(rt *rapid.T, cov *interleave.Coverage) {
 				queueProducersConsumers(rt, cov, kind)
 			})
 		})

@@ -6,8 +6,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/anishathalye/porcupine"
-	"github.com/interleave-lab/interleave/failpoints"
 )
 
 // QueueInput is the input of one queue operation in a history: a Put of
@@ -64,7 +65,7 @@ var QueueModel = porcupine.Model{
 // a model run execute one at a time, the order in which they are recorded
 // is their real-time order, so a stamp is the virtual time in nanoseconds
 // shifted left by 20 bits plus the event's sequence number: strictly
-// increasing, and ordered as failpoints.Now() is.
+// increasing, and ordered as sched.Now() is.
 type History struct {
 	mu  sync.Mutex // model threads run one at a time; mu keeps real-mode use safe
 	seq int64
@@ -76,7 +77,7 @@ func (h *History) Stamp() int64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	return failpoints.Now().Sub(failpoints.Epoch).Nanoseconds()<<20 | h.seq
+	return sched.Now().Sub(sched.Epoch).Nanoseconds()<<20 | h.seq
 }
 
 // Record runs op as client's operation with the given input, stamping it

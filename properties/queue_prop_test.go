@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -92,7 +94,7 @@ const queueTimeout = time.Millisecond
 // left), then fail with ErrShutDown. The joiner must return only once the
 // count of unfinished tasks has reached zero, and at the end (every task
 // done) it must return.
-func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
+func queueStateMachine(rt *rapid.T, cov *interleave.Coverage, kind queueKind) {
 	maxsize := rapid.IntRange(0, 3).Draw(rt, "maxsize")
 	ops := rapid.SliceOfN(rapid.IntRange(0, len(queueOpTable)-1), 1, 12).Draw(rt, "ops")
 	vals := rapid.SliceOfN(rapid.IntRange(0, 5), len(ops), len(ops)).Draw(rt, "values (and SetMaxsize sizes)")
@@ -132,7 +134,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 			case qPut, qPutTimeout:
 				x := vals[i]
 				name := fmt.Sprintf("TryPut(%d)", x)
-				start := failpoints.Now()
+				start := sched.Now()
 				var err error
 				if op == qPut {
 					err = q.TryPut(x)
@@ -140,7 +142,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 					name = fmt.Sprintf("PutTimeout(%d, %v)", x, queueTimeout)
 					err = q.PutTimeout(x, queueTimeout)
 				}
-				el := failpoints.Now().Sub(start)
+				el := sched.Now().Sub(start)
 				var want error
 				switch {
 				case shut:
@@ -169,7 +171,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 				check(name)
 			case qGet, qGetTimeout:
 				name := "TryGet()"
-				start := failpoints.Now()
+				start := sched.Now()
 				var got int
 				var err error
 				if op == qGet {
@@ -178,7 +180,7 @@ func queueStateMachine(rt *rapid.T, cov *failpoints.Coverage, kind queueKind) {
 					name = fmt.Sprintf("GetTimeout(%v)", queueTimeout)
 					got, err = q.GetTimeout(queueTimeout)
 				}
-				el := failpoints.Now().Sub(start)
+				el := sched.Now().Sub(start)
 				switch {
 				case len(items) > 0:
 					var want int
@@ -255,7 +257,7 @@ func TestPropQueueStateMachine(t *testing.T) {
 	for _, kind := range queueKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			t.Parallel()
-			properties.Check(t, "Queue"+kind.name, func(rt *rapid.T, cov *failpoints.Coverage) {
+			properties.Check(t, "Queue"+kind.name, func(rt *rapid.T, cov *interleave.Coverage) {
 				queueStateMachine(rt, cov, kind)
 			})
 		})
@@ -268,7 +270,7 @@ func TestPropQueueStateMachine(t *testing.T) {
 // after (properties.History), and porcupine checks the whole history
 // against the sequential FIFO model: no item lost or duplicated, FIFO
 // order kept, an ErrEmpty only when the queue could be empty.
-func queueLinearizable(rt *rapid.T, cov *failpoints.Coverage, mk func() queueAPI) {
+func queueLinearizable(rt *rapid.T, cov *interleave.Coverage, mk func() queueAPI) {
 	threads := rapid.IntRange(2, 3).Draw(rt, "threads")
 	plans := make([][]bool, threads)
 	for i := range plans {
@@ -313,7 +315,7 @@ func brokenQueue() queueAPI { return broken.NewQueue[int](0) }
 
 func TestPropQueueLinearizable(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "QueueLinearizable", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "QueueLinearizable", func(rt *rapid.T, cov *interleave.Coverage) {
 		queueLinearizable(rt, cov, realQueue)
 	})
 }
@@ -324,6 +326,6 @@ func TestPropQueueLinearizable(t *testing.T) {
 func TestCatchesBrokenQueueDrop(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenQueueDrop",
-		func(rt *rapid.T) { queueLinearizable(rt, &failpoints.Coverage{}, brokenQueue) },
-		func(rt *rapid.T) { queueLinearizable(rt, &failpoints.Coverage{}, realQueue) })
+		func(rt *rapid.T) { queueLinearizable(rt, &interleave.Coverage{}, brokenQueue) },
+		func(rt *rapid.T) { queueLinearizable(rt, &interleave.Coverage{}, realQueue) })
 }

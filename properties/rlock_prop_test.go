@@ -3,10 +3,14 @@ package properties_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -47,7 +51,7 @@ const (
 // 0. A non-owner Release panics with ErrNotOwner and changes nothing (the
 // holder's next check of its own Depth would see the change). Each thread then
 // releases what it holds, and at the end nobody owns the lock.
-func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
+func rlockBalance(rt *rapid.T, cov *interleave.Coverage, mk func() rlockAPI) {
 	threads := rapid.IntRange(2, 3).Draw(rt, "threads")
 	plans := make([][]int, threads)
 	for i := range plans {
@@ -65,9 +69,10 @@ func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
 				v.Fatalf("thread %d after %s: RLock.IsOwned() = %v; want %v", i, step, got, depth[i] > 0)
 			}
 			s := r.Observe()
-			if (s.Owner == 0) != (s.Depth == 0) || s.Locked != (s.Owner != 0) {
-				v.Fatalf("thread %d after %s: RLock.Observe() = owner %d, depth %d, locked %v; want owner none exactly at depth 0",
-					i, step, s.Owner, s.Depth, s.Locked)
+			locked := strings.HasPrefix(s.State, "locked")
+			if (s.Owner == 0) == strings.Contains(s.State, "depth=") || locked != (s.Owner != 0) {
+				v.Fatalf("thread %d after %s: RLock.Observe() = owner %d, state %q; want owner none exactly when unlocked, a depth exactly when owned",
+					i, step, s.Owner, s.State)
 			}
 		}
 		took := func(i int) {
@@ -98,9 +103,9 @@ func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
 						took(i)
 						check(i, "Acquire")
 					case op == rlAcquireTimeout:
-						start := failpoints.Now()
+						start := sched.Now()
 						ok := r.AcquireTimeout(rlockTimeout)
-						el := failpoints.Now().Sub(start)
+						el := sched.Now().Sub(start)
 						switch {
 						case ok:
 							took(i)
@@ -137,15 +142,15 @@ func rlockBalance(rt *rapid.T, cov *failpoints.Coverage, mk func() rlockAPI) {
 			})
 		}
 		joinAll(ths...)
-		if s := r.Observe(); s.Owner != 0 || s.Depth != 0 || s.Locked {
-			v.Fatalf("at the end: RLock.Observe() = owner %d, depth %d, locked %v; want free", s.Owner, s.Depth, s.Locked)
+		if s := r.Observe(); s.Owner != 0 || s.State != "unlocked" {
+			v.Fatalf("at the end: RLock.Observe() = owner %d, state %q; want owner 0, state unlocked", s.Owner, s.State)
 		}
 	})
 }
 
 func TestPropRLockBalance(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "RLockBalance", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "RLockBalance", func(rt *rapid.T, cov *interleave.Coverage) {
 		rlockBalance(rt, cov, func() rlockAPI { return new(primitives.RLock) })
 	})
 }
@@ -156,9 +161,9 @@ func TestCatchesBrokenRLockDepth(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenRLockDepth",
 		func(rt *rapid.T) {
-			rlockBalance(rt, &failpoints.Coverage{}, func() rlockAPI { return new(broken.RLock) })
+			rlockBalance(rt, &interleave.Coverage{}, func() rlockAPI { return new(broken.RLock) })
 		},
 		func(rt *rapid.T) {
-			rlockBalance(rt, &failpoints.Coverage{}, func() rlockAPI { return new(primitives.RLock) })
+			rlockBalance(rt, &interleave.Coverage{}, func() rlockAPI { return new(primitives.RLock) })
 		})
 }

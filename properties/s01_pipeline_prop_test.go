@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -18,7 +19,7 @@ import (
 // exactly, and the sequential version takes exactly n*(read+process).
 func TestPropS01Pipeline(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S01Pipeline", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S01Pipeline", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.PipelineConfig{
 			Records:     rapid.IntRange(0, 30).Draw(rt, "records"),
 			Workers:     rapid.IntRange(1, 4).Draw(rt, "workers"),

@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -18,7 +19,7 @@ import (
 // with every time exact.
 func TestPropS02SleepSync(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S02SleepSync", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S02SleepSync", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.SleepSyncConfig{
 			Loop:  drawMs(rt, "loop", 0, 6000, 1000),
 			Loop1: drawMs(rt, "loop1", 0, 6000, 1000),

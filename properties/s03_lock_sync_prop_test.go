@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -17,7 +18,7 @@ import (
 // poll interval strictly after the longest loop.
 func TestPropS03LockSync(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S03LockSync", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S03LockSync", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.LockSyncConfig{
 			Loops:        drawLoops(rt, 3, 4000),
 			PollInterval: drawMs(rt, "poll", 100, 1000, 100),

@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -16,7 +17,7 @@ import (
 // returns exactly at its sleep and "all DONE" exactly at the longest.
 func TestPropS04ThreadFunc(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S04ThreadFunc", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S04ThreadFunc", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ThreadFunctionConfig{Loops: drawLoops(rt, 4, 5000)}
 		run := func() (scenarios.LoopsResult, error) { return scenarios.ThreadFunction(nil, cfg) }
 		checkLoops(rt, cfg.Loops, exploreScenario(rt, cov, run), false, "")

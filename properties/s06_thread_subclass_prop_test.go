@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -15,7 +16,7 @@ import (
 // than the Join returned.
 func TestPropS06ThreadSubclass(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S06ThreadSubclass", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S06ThreadSubclass", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ThreadSubclassConfig{Loops: drawLoops(rt, 4, 5000)}
 		run := func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) }
 		res := exploreScenario(rt, cov, run)

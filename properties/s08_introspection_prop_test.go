@@ -4,7 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -18,7 +19,7 @@ import (
 // model run inside one, so the test may run in parallel.)
 func TestPropS08Introspection(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S08Introspection", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S08Introspection", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.IntrospectionConfig{Threads: rapid.IntRange(1, 4).Draw(rt, "threads")}
 		res := exploreScenario(rt, cov, func() (scenarios.IntrospectionResult, error) { return scenarios.Introspection(nil, cfg) })
 		n := cfg.Threads

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
@@ -19,7 +20,7 @@ import (
 // "NAME 0" .. "NAME Loops-1" in one unbroken run.
 func TestPropS09RLock(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S09RLock", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S09RLock", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.DefaultRLockConfig()
 		cfg.Threads = rapid.IntRange(1, 3).Draw(rt, "threads")
 		cfg.Loops = rapid.IntRange(0, 3).Draw(rt, "loops")

@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -17,7 +18,7 @@ import (
 // alone, so no delay can stretch it).
 func TestPropS10Event(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S10Event", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S10Event", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.EventConfig{
 			Signals:  rapid.IntRange(1, 4).Draw(rt, "signals"),
 			Interval: drawMs(rt, "interval", 100, 2000, 100),

@@ -5,7 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -20,7 +21,7 @@ import (
 // hangs, and prints the tutorial's order whenever tc1 took the lock first.
 func TestPropS11Condition(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S11Condition", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S11Condition", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.DefaultConditionConfig()
 		cfg.Count = rapid.IntRange(1, 5).Draw(rt, "count")
 		cfg.WaitAt = rapid.IntRange(0, cfg.Count-1).Draw(rt, "wait at")

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
@@ -20,7 +21,7 @@ import (
 // cancelled before its interval ran out.
 func TestPropS12Semaphore(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S12Semaphore", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S12Semaphore", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.SemaphoreConfig{
 			Slots:            rapid.IntRange(1, 3).Draw(rt, "slots"),
 			Threads:          rapid.IntRange(0, 4).Draw(rt, "threads"),

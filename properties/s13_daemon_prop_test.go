@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
@@ -22,7 +23,7 @@ import (
 // ErrThreadState; exit comes no earlier than the longest helper's work.
 func TestPropS13Daemon(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S13Daemon", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S13Daemon", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.DaemonConfig{
 			Workers:  rapid.IntRange(0, 2).Draw(rt, "workers"),
 			Daemons:  rapid.IntRange(0, 2).Draw(rt, "daemons"),

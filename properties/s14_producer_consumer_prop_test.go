@@ -4,7 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -17,7 +18,7 @@ import (
 // sides finish.
 func TestPropS14ProducerConsumer(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S14ProducerConsumer", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S14ProducerConsumer", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ProducerConsumerConfig{
 			Seed:       rapid.Uint64().Draw(rt, "seed"),
 			MinItems:   rapid.IntRange(0, 4).Draw(rt, "min items"),

@@ -4,7 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -20,7 +21,7 @@ import (
 // thread's share; I/O-bound shrinks about N times even under the GIL.
 func TestPropS15GIL(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S15GIL", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S15GIL", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.GILConfig{
 			Workload:       rapid.SampledFrom([]scenarios.Workload{scenarios.CPUBound, scenarios.IOBound}).Draw(rt, "workload"),
 			Threads:        rapid.IntRange(1, 3).Draw(rt, "threads"),

@@ -4,7 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -16,7 +17,7 @@ import (
 // done.
 func TestPropS16ThreadPool(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S16ThreadPool", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S16ThreadPool", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ThreadPoolConfig{
 			Workers:   rapid.IntRange(1, 3).Draw(rt, "workers"),
 			Items:     rapid.IntRange(0, 6).Draw(rt, "items"),

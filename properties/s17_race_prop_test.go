@@ -3,7 +3,8 @@ package properties_test
 import (
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -15,7 +16,7 @@ import (
 // counted less.
 func TestPropS17Race(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S17Race", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S17Race", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.RaceConfig{
 			Threads:    rapid.IntRange(1, 4).Draw(rt, "threads"),
 			Increments: rapid.IntRange(0, 5).Draw(rt, "increments"),

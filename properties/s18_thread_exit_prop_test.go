@@ -5,7 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/scenarios"
 	"pgregory.net/rapid"
@@ -20,7 +21,7 @@ import (
 // thread stops only once the stop was set.
 func TestPropS18ThreadExit(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "S18ThreadExit", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "S18ThreadExit", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ThreadExitConfig{
 			Steps:     rapid.IntRange(1, 4).Draw(rt, "steps"),
 			StepTime:  drawMs(rt, "step time", 250, 1000, 250), // > 0: the stoppable thread's wait must let time pass

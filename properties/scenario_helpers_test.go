@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
 )
@@ -18,7 +19,7 @@ import (
 // counts the run in cov, and returns what the scenario returned. A
 // scenario error fails rt. If the check that follows fails rt, the
 // interleaving is logged with rapid's report.
-func exploreScenario[R any](rt *rapid.T, cov *failpoints.Coverage, run func() (R, error), opts ...failpoints.Option) R {
+func exploreScenario[R any](rt *rapid.T, cov *interleave.Coverage, run func() (R, error), opts ...interleave.Option) R {
 	rt.Helper()
 	var (
 		res R
@@ -44,13 +45,13 @@ type fatalf interface {
 
 // runZero runs run under the all-zero schedule (each thread runs until it
 // blocks, sleeps or ends), where the scenarios' times are exact.
-func runZero[R any](t fatalf, run func() (R, error), opts ...failpoints.Option) R {
+func runZero[R any](t fatalf, run func() (R, error), opts ...interleave.Option) R {
 	t.Helper()
 	var (
 		res R
 		err error
 	)
-	if _, runErr := failpoints.Run(func() { res, err = run() }, opts...); runErr != nil || err != nil {
+	if _, runErr := interleave.Run(func() { res, err = run() }, opts...); runErr != nil || err != nil {
 		t.Fatalf("all-zero run = %v, scenario error %v; want both nil", runErr, err)
 	}
 	return res

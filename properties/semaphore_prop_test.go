@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"github.com/interleave-lab/interleave/properties/internal/broken"
@@ -31,7 +34,7 @@ type semAPI interface {
 // (k = 0 for a BoundedSemaphore, whose value is at its bound) raise the
 // value by exactly k, value+k TryAcquires succeed and the next one fails,
 // leaving 0.
-func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, bounded bool) {
+func semHolders(rt *rapid.T, cov *interleave.Coverage, mk func(int) semAPI, bounded bool) {
 	value := rapid.IntRange(1, 2).Draw(rt, "value")
 	threads := 3 - rapid.IntRange(0, 1).Draw(rt, "fewer threads") // 3 unless shrunk to 2
 	plans := make([][]int, threads)
@@ -70,7 +73,7 @@ func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, boun
 					// Hold the unit a while: longer than a preemption (at most
 					// 24 ticks), so that a thread preempted in Acquire resumes
 					// while it is held.
-					failpoints.Sleep(30 * failpoints.Tick)
+					sched.Sleep(30 * interleave.Tick)
 					holders--
 					s.Release()
 					checkValue("Release")
@@ -103,14 +106,14 @@ func semHolders(rt *rapid.T, cov *failpoints.Coverage, mk func(int) semAPI, boun
 
 func TestPropSemaphoreHolders(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "SemaphoreHolders", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "SemaphoreHolders", func(rt *rapid.T, cov *interleave.Coverage) {
 		semHolders(rt, cov, func(n int) semAPI { return primitives.NewSemaphore(n) }, false)
 	})
 }
 
 func TestPropBoundedSemaphoreHolders(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "BoundedSemaphoreHolders", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "BoundedSemaphoreHolders", func(rt *rapid.T, cov *interleave.Coverage) {
 		semHolders(rt, cov, func(n int) semAPI { return primitives.NewBoundedSemaphore(n) }, true)
 	})
 }
@@ -122,7 +125,7 @@ func TestPropBoundedSemaphoreHolders(t *testing.T) {
 // and leaves the value unchanged, and the value never exceeds the bound.
 func TestPropBoundedSemaphoreOverRelease(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "BoundedSemaphoreOverRelease", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "BoundedSemaphoreOverRelease", func(rt *rapid.T, cov *interleave.Coverage) {
 		bound := rapid.IntRange(1, 3).Draw(rt, "bound")
 		took := rapid.IntRange(0, bound).Draw(rt, "units taken")
 		n := rapid.IntRange(took+1, bound+1).Draw(rt, "ReleaseN n")
@@ -170,10 +173,10 @@ func TestCatchesBrokenSemaphoreOverGrant(t *testing.T) {
 	t.Parallel()
 	properties.Demo(t, "CatchesBrokenSemaphoreOverGrant",
 		func(rt *rapid.T) {
-			semHolders(rt, &failpoints.Coverage{}, func(n int) semAPI { return broken.NewSemaphore(n) }, false)
+			semHolders(rt, &interleave.Coverage{}, func(n int) semAPI { return broken.NewSemaphore(n) }, false)
 		},
 		func(rt *rapid.T) {
-			semHolders(rt, &failpoints.Coverage{}, func(n int) semAPI { return primitives.NewSemaphore(n) }, false)
+			semHolders(rt, &interleave.Coverage{}, func(n int) semAPI { return primitives.NewSemaphore(n) }, false)
 		})
 }
 
@@ -184,7 +187,7 @@ func TestCatchesBrokenSemaphoreOverGrant(t *testing.T) {
 // the woken ones all pass; once they have, the rest are still parked and
 // the value is exactly max(0, n-k). Then Releases let the rest through
 // one by one.
-func semReleaseN(rt *rapid.T, cov *failpoints.Coverage, bounded bool) {
+func semReleaseN(rt *rapid.T, cov *interleave.Coverage, bounded bool) {
 	k := rapid.IntRange(1, 3).Draw(rt, "blocked acquirers")
 	n := rapid.IntRange(1, 3).Draw(rt, "ReleaseN n")
 	explore(rt, cov, func(v *violations) {
@@ -217,7 +220,7 @@ func semReleaseN(rt *rapid.T, cov *failpoints.Coverage, bounded bool) {
 			v.Fatalf("right after ReleaseN(%d) with %d parked: %d still parked; want %d", n, k, got, k-woken)
 		}
 		awaitModel(v, "the woken acquirers passed", func() bool { return passed >= woken })
-		failpoints.Sleep(pollStep) // any extra (wrongly woken) acquirer passes now
+		sched.Sleep(pollStep) // any extra (wrongly woken) acquirer passes now
 		if passed != woken || s.Observe().Waiters != k-woken {
 			v.Fatalf("after ReleaseN(%d) with %d blocked: %d passed, %d parked; want %d, %d", n, k, passed, s.Observe().Waiters, woken, k-woken)
 		}
@@ -236,10 +239,10 @@ func semReleaseN(rt *rapid.T, cov *failpoints.Coverage, bounded bool) {
 
 func TestPropSemaphoreReleaseN(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "SemaphoreReleaseN", func(rt *rapid.T, cov *failpoints.Coverage) { semReleaseN(rt, cov, false) })
+	properties.Check(t, "SemaphoreReleaseN", func(rt *rapid.T, cov *interleave.Coverage) { semReleaseN(rt, cov, false) })
 }
 
 func TestPropBoundedSemaphoreReleaseN(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "BoundedSemaphoreReleaseN", func(rt *rapid.T, cov *failpoints.Coverage) { semReleaseN(rt, cov, true) })
+	properties.Check(t, "BoundedSemaphoreReleaseN", func(rt *rapid.T, cov *interleave.Coverage) { semReleaseN(rt, cov, true) })
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
@@ -31,7 +32,7 @@ const (
 // itself, and starting it twice panic with ErrThreadState.
 func TestPropThreadRegistry(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "ThreadRegistry", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "ThreadRegistry", func(rt *rapid.T, cov *interleave.Coverage) {
 		n := rapid.IntRange(1, 3).Draw(rt, "threads")
 		daemon := rapid.SliceOfN(rapid.IntRange(0, 2), n, n).Draw(rt, "daemon: inherit, true, false")
 		child := rapid.SliceOfN(rapid.Bool(), n, n).Draw(rt, "starts a child")

@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/properties"
 	"pgregory.net/rapid"
@@ -25,14 +27,14 @@ func timerRun(v *violations, d, cancelAt time.Duration) *timerOutcome {
 	o := &timerOutcome{}
 	tm := primitives.NewTimer(d, func() {
 		o.fires++
-		o.fireAt = failpoints.Now()
+		o.fireAt = sched.Now()
 	})
-	o.start = failpoints.Now()
+	o.start = sched.Now()
 	tm.Start()
 	if cancelAt >= 0 {
-		failpoints.Sleep(cancelAt)
+		sched.Sleep(cancelAt)
 		tm.Cancel()
-		o.cancelled, o.cancelDone, o.firesAtCancel = true, failpoints.Now(), o.fires
+		o.cancelled, o.cancelDone, o.firesAtCancel = true, sched.Now(), o.fires
 	}
 	tm.Join()
 	if tm.IsAlive() {
@@ -49,7 +51,7 @@ func (o *timerOutcome) check(v *violations, d, slack time.Duration) {
 		v.Fatalf("Timer(%v) fired %d times; want at most once", d, o.fires)
 	}
 	if o.cancelled && o.fires != o.firesAtCancel {
-		v.Fatalf("Timer(%v) fired after Cancel returned at %v", d, o.cancelDone.Sub(failpoints.Epoch))
+		v.Fatalf("Timer(%v) fired after Cancel returned at %v", d, o.cancelDone.Sub(sched.Epoch))
 	}
 	if !o.cancelled && o.fires != 1 {
 		v.Fatalf("Timer(%v), not cancelled, fired %d times; want once", d, o.fires)
@@ -78,7 +80,7 @@ func drawTimer(rt *rapid.T) (d, cancelAt time.Duration) {
 // it; with no preemption at all, at exactly its interval.
 func TestPropTimerExplored(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "TimerExplored", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "TimerExplored", func(rt *rapid.T, cov *interleave.Coverage) {
 		d, cancelAt := drawTimer(rt)
 		var o *timerOutcome
 		var v violations
@@ -100,11 +102,11 @@ func TestPropTimerExplored(t *testing.T) {
 // interval, once; one cancelled before it never fires.
 func TestPropTimerZeroSchedule(t *testing.T) {
 	t.Parallel()
-	properties.Check(t, "TimerZeroSchedule", func(rt *rapid.T, cov *failpoints.Coverage) {
+	properties.Check(t, "TimerZeroSchedule", func(rt *rapid.T, cov *interleave.Coverage) {
 		d, cancelAt := drawTimer(rt)
 		var o *timerOutcome
 		var v violations
-		tr, err := failpoints.Run(func() { o = timerRun(&v, d, cancelAt) })
+		tr, err := interleave.Run(func() { o = timerRun(&v, d, cancelAt) })
 		cov.Add(tr)
 		if err != nil {
 			rt.Fatalf("Timer run failed: %v", err)

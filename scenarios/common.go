@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // ErrBadParam is wrapped by every error about a scenario parameter out of
@@ -22,10 +22,10 @@ func paramError(param string, value any, why string) error {
 // deterministic.
 type clock struct{ start time.Time }
 
-func newClock() clock { return clock{start: failpoints.Now()} }
+func newClock() clock { return clock{start: sched.Now()} }
 
 // elapsed returns the time since the clock started.
-func (c clock) elapsed() time.Duration { return failpoints.Now().Sub(c.start) }
+func (c clock) elapsed() time.Duration { return sched.Now().Sub(c.start) }
 
 // stamp formats elapsed() for a printout: "0s", "4s", "1.5s".
 func (c clock) stamp() string { return c.elapsed().Round(time.Millisecond).String() }

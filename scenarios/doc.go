@@ -9,10 +9,10 @@
 // returns a result that the properties package checks. Parameters out of
 // range are an error wrapping ErrBadParam, never a panic.
 //
-// Run under failpoints.Run (the all-zero schedule) a scenario is
+// Run under interleave.Run (the all-zero schedule) a scenario is
 // deterministic and instant: its sleeps are virtual and the times it prints
 // are exact seconds since the run started, which is how each Example's
-// // Output: matches the tutorial's printout. Run under failpoints.Explore
+// // Output: matches the tutorial's printout. Run under interleave.Explore
 // its interleavings are explored.
 //
 // The deliberate-bug variants (SCENARIOS.md's last column) sit next to

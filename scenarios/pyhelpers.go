@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -39,7 +40,7 @@ func catchMisuse(fn func()) (err error) {
 		v := recover()
 		switch {
 		case v == nil:
-		case failpoints.IsUnwinding(v):
+		case sched.IsUnwinding(v):
 			panic(v)
 		default:
 			if e, ok := v.(error); ok {

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -18,7 +19,7 @@ import (
 // Every sleep is virtual, so the whole example takes well under a second.
 func ExamplePipeline() {
 	run := func(body func()) {
-		if _, err := failpoints.Run(body); err != nil {
+		if _, err := interleave.Run(body); err != nil {
 			fmt.Println(err)
 		}
 	}

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -44,7 +45,7 @@ func TestPipelineBadParams(t *testing.T) {
 	seq := ok
 	seq.Workers = 0
 	var err error
-	if _, rerr := failpoints.Run(func() { _, err = scenarios.PipelineSequential(io.Discard, seq) }); rerr != nil || err != nil {
+	if _, rerr := interleave.Run(func() { _, err = scenarios.PipelineSequential(io.Discard, seq) }); rerr != nil || err != nil {
 		t.Errorf("PipelineSequential(Workers: 0): run error %v, error %v; want nil (Workers is not used)", rerr, err)
 	}
 	seq.Records = -1
@@ -58,7 +59,7 @@ func runPipeline(t *testing.T, cfg scenarios.PipelineConfig) scenarios.PipelineR
 	t.Helper()
 	var res scenarios.PipelineResult
 	var err error
-	if _, rerr := failpoints.Run(func() { res, err = scenarios.Pipeline(io.Discard, cfg) }); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.Pipeline(io.Discard, cfg) }); rerr != nil {
 		t.Fatalf("Pipeline(%+v) run failed: %v", cfg, rerr)
 	}
 	if err != nil {
@@ -158,7 +159,7 @@ func TestPipelineSequential(t *testing.T) {
 	var res scenarios.PipelineResult
 	var err error
 	var out bytes.Buffer
-	if _, rerr := failpoints.Run(func() { res, err = scenarios.PipelineSequential(&out, cfg) }); rerr != nil || err != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.PipelineSequential(&out, cfg) }); rerr != nil || err != nil {
 		t.Fatalf("PipelineSequential: run error %v, error %v", rerr, err)
 	}
 	if want := 11000 * time.Second; res.Makespan != want {
@@ -186,8 +187,8 @@ func TestPipelineExplored(t *testing.T) {
 	for seed := range uint64(20) {
 		var res scenarios.PipelineResult
 		var perr error
-		if _, rerr := failpoints.Run(func() { res, perr = scenarios.Pipeline(io.Discard, cfg) },
-			failpoints.PCT(2, 200), failpoints.Seed(seed)); rerr != nil || perr != nil {
+		if _, rerr := interleave.Run(func() { res, perr = scenarios.Pipeline(io.Discard, cfg) },
+			interleave.PCT(2, 200), interleave.Seed(seed)); rerr != nil || perr != nil {
 			t.Fatalf("seed %d: run error %v, error %v", seed, rerr, perr)
 		}
 		for i, n := range res.Processed {

@@ -5,14 +5,15 @@ import (
 	"os"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 // ExampleSleepSync prints the tutorial's output, times as seconds since the
 // start: loop sleeps 4 s, loop1 5 s, and main's 6 s sleep outlasts both.
 func ExampleSleepSync() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.SleepSync(os.Stdout, scenarios.DefaultSleepSyncConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.SleepSync(os.Stdout, scenarios.DefaultSleepSyncConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}
@@ -32,7 +33,7 @@ func ExampleSleepSync_mainExitsEarly() {
 	cfg := scenarios.DefaultSleepSyncConfig()
 	cfg.Main = 4500 * time.Millisecond
 	var res scenarios.SleepSyncResult
-	_, err := failpoints.Run(func() { res, _ = scenarios.SleepSync(os.Stdout, cfg) })
+	_, err := interleave.Run(func() { res, _ = scenarios.SleepSync(os.Stdout, cfg) })
 	if err != nil {
 		fmt.Println(err)
 	}

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -38,12 +39,12 @@ func TestSleepSyncBadParams(t *testing.T) {
 
 // runSleepSync runs SleepSync under the all-zero schedule (or opts) and
 // returns its result and printout.
-func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...failpoints.Option) (scenarios.SleepSyncResult, string) {
+func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...interleave.Option) (scenarios.SleepSyncResult, string) {
 	t.Helper()
 	var res scenarios.SleepSyncResult
 	var err error
 	var out bytes.Buffer
-	if _, rerr := failpoints.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }, opts...); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }, opts...); rerr != nil {
 		t.Fatalf("SleepSync(%+v) run failed: %v", cfg, rerr)
 	}
 	if err != nil {
@@ -110,7 +111,7 @@ func btoi(b bool) int {
 func TestSleepSyncTieEitherWay(t *testing.T) {
 	cfg := scenarios.SleepSyncConfig{Loop: 2 * time.Second, Loop1: 2 * time.Second, Main: 2 * time.Second}
 	seen := map[[2]bool]bool{}
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.SleepSync(nil, cfg)
 		if err != nil {
 			panic(err)
@@ -132,7 +133,7 @@ func TestSleepSyncTieEitherWay(t *testing.T) {
 // waiting for it.
 func TestSleepSyncDaemons(t *testing.T) {
 	var during []*primitives.Thread
-	tr, err := failpoints.Run(func() {
+	tr, err := interleave.Run(func() {
 		primitives.NewThread(func() {
 			primitives.Sleep(500 * time.Millisecond) // while both loops sleep
 			during = primitives.Enumerate()

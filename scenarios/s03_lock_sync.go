@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -116,7 +117,7 @@ func LockSync(w io.Writer, cfg LockSyncConfig) (LockSyncResult, error) {
 // failpoint between Start and Acquire until the thread has finished its
 // sleep: the thread releases a lock nobody acquired, and its Release panics
 // with ErrReleaseUnlocked (Python: "release unlocked lock"), which the
-// explorer reports as the run's failure; with failpoints.ExpectPanics the
+// explorer reports as the run's failure; with interleave.ExpectPanics the
 // thread just dies, main then acquires the lock that nobody will release,
 // and polls until Timeout (GaveUp) or forever. A loop of 0 s breaks with a
 // single one-tick preemption; a longer loop needs the explorer's delay past

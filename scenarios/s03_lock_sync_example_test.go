@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -14,7 +15,7 @@ import (
 // after 4 s: at 4 s main and loop 0 wake together, and main, started
 // first, polls first and still sees the lock held.
 func ExampleLockSync() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.LockSync(os.Stdout, scenarios.DefaultLockSyncConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.LockSync(os.Stdout, scenarios.DefaultLockSyncConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -41,12 +42,12 @@ func TestLockSyncBadParams(t *testing.T) {
 // lockSyncFunc is LockSync or LockSyncAcquireAfterStart.
 type lockSyncFunc func(w *bytes.Buffer, cfg scenarios.LockSyncConfig) (scenarios.LockSyncResult, error)
 
-func runLockSync(t *testing.T, f lockSyncFunc, cfg scenarios.LockSyncConfig, opts ...failpoints.Option) (scenarios.LockSyncResult, string) {
+func runLockSync(t *testing.T, f lockSyncFunc, cfg scenarios.LockSyncConfig, opts ...interleave.Option) (scenarios.LockSyncResult, string) {
 	t.Helper()
 	var res scenarios.LockSyncResult
 	var err error
 	var out bytes.Buffer
-	if _, rerr := failpoints.Run(func() { res, err = f(&out, cfg) }, opts...); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = f(&out, cfg) }, opts...); rerr != nil {
 		t.Fatalf("run failed: %v", rerr)
 	}
 	if err != nil {
@@ -124,7 +125,7 @@ func TestLockSyncShapes(t *testing.T) {
 func TestLockSyncEverySchedule(t *testing.T) {
 	ms := time.Millisecond
 	cfg := scenarios.LockSyncConfig{Loops: []time.Duration{2 * ms, 0}, PollInterval: ms}
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.LockSync(nil, cfg)
 		if err != nil {
 			panic(err)
@@ -158,13 +159,13 @@ func TestLockSyncAcquireAfterStartBreaks(t *testing.T) {
 	quietExceptHook(t)
 	cfg := scenarios.LockSyncConfig{Loops: []time.Duration{0, time.Second}, PollInterval: 100 * time.Millisecond, Timeout: 3 * time.Second}
 	body := func() { _, _ = scenarios.LockSyncAcquireAfterStart(nil, cfg) }
-	_, err := failpoints.Exhaustive(body, 1)
-	if !errors.Is(err, failpoints.ErrThreadPanic) || !errors.Is(err, primitives.ErrReleaseUnlocked) {
+	_, err := interleave.Exhaustive(body, 1)
+	if !errors.Is(err, interleave.ErrThreadPanic) || !errors.Is(err, primitives.ErrReleaseUnlocked) {
 		t.Fatalf("Exhaustive(LockSyncAcquireAfterStart) error = %v; want a thread panic wrapping ErrReleaseUnlocked", err)
 	}
-	var rerr *failpoints.RunError
+	var rerr *interleave.RunError
 	if !errors.As(err, &rerr) {
-		t.Fatalf("error %T is not a *failpoints.RunError", err)
+		t.Fatalf("error %T is not a *interleave.RunError", err)
 	}
 	if p := rerr.Trace.Preemptions(); p != 1 {
 		t.Errorf("failing schedule has %d preemptions; want 1", p)
@@ -172,7 +173,7 @@ func TestLockSyncAcquireAfterStartBreaks(t *testing.T) {
 
 	// The same schedule, with the thread's panic expected: main waits for a
 	// lock nobody will release.
-	res, out := runLockSync(t, lockSyncAcquireAfterStart, cfg, failpoints.Replay(rerr.Trace.Schedule), failpoints.ExpectPanics())
+	res, out := runLockSync(t, lockSyncAcquireAfterStart, cfg, interleave.Replay(rerr.Trace.Schedule), interleave.ExpectPanics())
 	if !res.GaveUp || res.AllDoneAt != cfg.Timeout {
 		t.Errorf("GaveUp, AllDoneAt = %v, %v; want true, %v", res.GaveUp, res.AllDoneAt, cfg.Timeout)
 	}
@@ -184,7 +185,7 @@ func TestLockSyncAcquireAfterStartBreaks(t *testing.T) {
 	}
 
 	// The correct version survives the same exploration.
-	if _, err := failpoints.Exhaustive(func() { _, _ = scenarios.LockSync(nil, cfg) }, 1); err != nil {
+	if _, err := interleave.Exhaustive(func() { _, _ = scenarios.LockSync(nil, cfg) }, 1); err != nil {
 		t.Errorf("Exhaustive(LockSync) error = %v; want nil", err)
 	}
 }

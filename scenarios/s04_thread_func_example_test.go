@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -12,7 +13,7 @@ import (
 // times as seconds since the start: main's joins return when the longest
 // loop ends, so "all DONE" is at 4 s.
 func ExampleThreadFunction() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.ThreadFunction(os.Stdout, scenarios.DefaultThreadFunctionConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.ThreadFunction(os.Stdout, scenarios.DefaultThreadFunctionConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}

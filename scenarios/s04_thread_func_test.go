@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -99,7 +100,7 @@ func TestLoopsScenariosShapes(t *testing.T) {
 		} {
 			var res scenarios.LoopsResult
 			var err error
-			if _, rerr := failpoints.Run(func() { res, err = f(nil, loops) }); rerr != nil || err != nil {
+			if _, rerr := interleave.Run(func() { res, err = f(nil, loops) }); rerr != nil || err != nil {
 				t.Fatalf("%s(%v): run error %v, error %v", name, loops, rerr, err)
 			}
 			checkJoinOrder(t, loops, res)
@@ -112,7 +113,7 @@ func TestLoopsScenariosShapes(t *testing.T) {
 func TestLoopsScenariosEverySchedule(t *testing.T) {
 	loops := []time.Duration{time.Millisecond, 0}
 	for name, f := range loopsScenarios {
-		cov, err := failpoints.Exhaustive(func() {
+		cov, err := interleave.Exhaustive(func() {
 			res, err := f(nil, loops)
 			if err == nil {
 				err = checkJoinAfterReturn(res)
@@ -133,7 +134,7 @@ func TestLoopsScenariosEverySchedule(t *testing.T) {
 
 func TestThreadFunctionNames(t *testing.T) {
 	var res scenarios.LoopsResult
-	if _, err := failpoints.Run(func() { res, _ = scenarios.ThreadFunction(nil, scenarios.DefaultThreadFunctionConfig()) }); err != nil {
+	if _, err := interleave.Run(func() { res, _ = scenarios.ThreadFunction(nil, scenarios.DefaultThreadFunctionConfig()) }); err != nil {
 		t.Fatal(err)
 	}
 	// Automatic names, counted per model run, as Python's Thread-N.

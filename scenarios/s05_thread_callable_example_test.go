@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -13,7 +14,7 @@ import (
 // same as S04's, and then the name each ThreadFunc carried.
 func ExampleThreadCallable() {
 	var res scenarios.LoopsResult
-	_, err := failpoints.Run(func() { res, _ = scenarios.ThreadCallable(os.Stdout, scenarios.DefaultThreadCallableConfig()) })
+	_, err := interleave.Run(func() { res, _ = scenarios.ThreadCallable(os.Stdout, scenarios.DefaultThreadCallableConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}
@@ -36,7 +37,7 @@ func ExampleThreadCallable() {
 func ExampleThreadFunc() {
 	type args struct{ a, b int }
 	tf := scenarios.NewThreadFunc(func(x args) { fmt.Println(x.a + x.b) }, args{2, 3}, "add")
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		t := primitives.NewThread(tf.Call)
 		t.Start()
 		t.Join()

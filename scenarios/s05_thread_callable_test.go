@@ -3,7 +3,8 @@ package scenarios_test
 import (
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -15,7 +16,7 @@ func TestThreadCallableDefault(t *testing.T) {
 	cfg := scenarios.DefaultThreadCallableConfig()
 	var res scenarios.LoopsResult
 	var err error
-	if _, rerr := failpoints.Run(func() { res, err = scenarios.ThreadCallable(nil, cfg) }); rerr != nil || err != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.ThreadCallable(nil, cfg) }); rerr != nil || err != nil {
 		t.Fatalf("ThreadCallable: run error %v, error %v", rerr, err)
 	}
 	checkJoinOrder(t, cfg.Loops, res)

@@ -5,7 +5,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -16,7 +17,7 @@ import (
 // all there.
 func ExampleThreadSubclass() {
 	var res scenarios.ThreadSubclassResult
-	_, err := failpoints.Run(func() { res, _ = scenarios.ThreadSubclass(os.Stdout, scenarios.DefaultThreadSubclassConfig()) })
+	_, err := interleave.Run(func() { res, _ = scenarios.ThreadSubclass(os.Stdout, scenarios.DefaultThreadSubclassConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}
@@ -43,7 +44,7 @@ func ExampleResultBeforeJoin() {
 		cfg := scenarios.DefaultThreadSubclassConfig()
 		cfg.ReadAfter = after
 		var res scenarios.ThreadSubclassResult
-		_, err := failpoints.Run(func() { res, _ = scenarios.ResultBeforeJoin(nil, cfg) })
+		_, err := interleave.Run(func() { res, _ = scenarios.ResultBeforeJoin(nil, cfg) })
 		if err != nil {
 			fmt.Println(err)
 		}
@@ -57,7 +58,7 @@ func ExampleResultBeforeJoin() {
 // ExampleMyThread shows a MyThread on its own: the result is there after
 // Join.
 func ExampleMyThread() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		t := scenarios.NewMyThread(func(n int) int { primitives.Sleep(1); return n * n }, 7, "square")
 		t.Start()
 		t.Join()

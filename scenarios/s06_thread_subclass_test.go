@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -32,7 +33,7 @@ func runThreadSubclass(t *testing.T, f func(cfg scenarios.ThreadSubclassConfig) 
 	t.Helper()
 	var res scenarios.ThreadSubclassResult
 	var err error
-	if _, rerr := failpoints.Run(func() { res, err = f(cfg) }); rerr != nil || err != nil {
+	if _, rerr := interleave.Run(func() { res, err = f(cfg) }); rerr != nil || err != nil {
 		t.Fatalf("run error %v, error %v", rerr, err)
 	}
 	return res
@@ -90,7 +91,7 @@ func TestResultBeforeJoinAllZero(t *testing.T) {
 func TestResultBeforeJoinSchedules(t *testing.T) {
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0}}
 	seen := map[[2]bool]bool{}
-	if _, err := failpoints.Exhaustive(func() {
+	if _, err := interleave.Exhaustive(func() {
 		res, err := scenarios.ResultBeforeJoin(nil, cfg)
 		if err != nil {
 			panic(err)
@@ -102,7 +103,7 @@ func TestResultBeforeJoinSchedules(t *testing.T) {
 	if !seen[[2]bool{false, false}] || !seen[[2]bool{true, true}] || !seen[[2]bool{true, false}] {
 		t.Errorf("ResultBeforeJoin outcomes = %v; want at least none, both, and only the first", seen)
 	}
-	if _, err := failpoints.Exhaustive(func() {
+	if _, err := interleave.Exhaustive(func() {
 		res, err := scenarios.ThreadSubclass(nil, cfg)
 		if err != nil {
 			panic(err)
@@ -134,7 +135,7 @@ func TestThreadSubclassRealMode(t *testing.T) {
 }
 
 func TestMyThread(t *testing.T) {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		mt := scenarios.NewMyThread(func(s string) string {
 			primitives.Sleep(time.Second)
 			return strings.ToUpper(s)
@@ -164,7 +165,7 @@ func TestMyThread(t *testing.T) {
 func TestMyThreadPanics(t *testing.T) {
 	quietExceptHook(t)
 	boom := errors.New("boom")
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		mt := scenarios.NewMyThread(func(int) int { panic(boom) }, 0, "")
 		mt.Start()
 		mt.Join()
@@ -177,7 +178,7 @@ func TestMyThreadPanics(t *testing.T) {
 		if !strings.HasPrefix(mt.Name(), "Thread-") {
 			t.Errorf("Name() = %q; want the automatic Thread-N", mt.Name())
 		}
-	}, failpoints.ExpectPanics())
+	}, interleave.ExpectPanics())
 	if err != nil {
 		t.Fatal(err)
 	}

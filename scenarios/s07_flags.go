@@ -71,6 +71,8 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -147,8 +149,8 @@ const maxFlags = 26 * 26
 const maxFlagBytes = 64 << 10
 
 func (c FlagsConfig) validate() error {
-	if failpoints.InModel() {
-		return fmt.Errorf("scenarios: Flags: %w (do not call it inside failpoints.Run or Explore)", ErrRealModeOnly)
+	if sched.InModel() {
+		return fmt.Errorf("scenarios: Flags: %w (do not call it inside interleave.Run or Explore)", ErrRealModeOnly)
 	}
 	if len(c.Codes) > maxFlags {
 		return paramError("Codes", len(c.Codes), fmt.Sprintf("at most %d codes", maxFlags))

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -122,7 +124,7 @@ func TestFlagsRefusesModelRun(t *testing.T) {
 	t.Parallel()
 	cfg := flagsConfig(t, nil, scenarios.FlagsThreads)
 	var err error
-	if _, rerr := failpoints.Run(func() { _, err = scenarios.Flags(io.Discard, cfg) }); rerr != nil {
+	if _, rerr := interleave.Run(func() { _, err = scenarios.Flags(io.Discard, cfg) }); rerr != nil {
 		t.Fatal(rerr)
 	}
 	if !errors.Is(err, scenarios.ErrRealModeOnly) {

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 func ExampleIntrospection() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.Introspection(os.Stdout, scenarios.DefaultIntrospectionConfig())
 	})
 	if err != nil {

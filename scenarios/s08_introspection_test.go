@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -82,7 +83,7 @@ func TestIntrospectionDefault(t *testing.T) {
 			var res scenarios.IntrospectionResult
 			var err error
 			var hooksAfter bool
-			if _, rerr := failpoints.Run(func() {
+			if _, rerr := interleave.Run(func() {
 				res, err = scenarios.Introspection(io.Discard, scenarios.IntrospectionConfig{Threads: n})
 				hooksAfter = primitives.GetTrace() != nil || primitives.GetProfile() != nil
 			}); rerr != nil {
@@ -106,7 +107,7 @@ func TestIntrospectionDefault(t *testing.T) {
 func TestIntrospectionEverySchedule(t *testing.T) {
 	t.Parallel()
 	bad := ""
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.Introspection(io.Discard, scenarios.IntrospectionConfig{Threads: 2})
 		if err == nil {
 			err = checkIntrospection(res, 2)
@@ -130,7 +131,7 @@ func TestIntrospectionChainsHooks(t *testing.T) {
 	t.Parallel()
 	var foreign []string
 	var res scenarios.IntrospectionResult
-	if _, err := failpoints.Run(func() {
+	if _, err := interleave.Run(func() {
 		primitives.SetTrace(func(th *primitives.Thread, event string) { foreign = append(foreign, th.Name()+" "+event) })
 		res, _ = scenarios.Introspection(io.Discard, scenarios.DefaultIntrospectionConfig())
 		other := primitives.NewThread(nil, primitives.WithName("other"))

@@ -51,7 +51,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -197,11 +199,11 @@ func RLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 // which is not reentrant. Whatever the schedule, the first thread to take
 // the lock in test() blocks forever on show's nested acquire, and every
 // other thread on test's. In a model run the explorer reports the deadlock
-// (the run's error wraps failpoints.ErrDeadlock and names each thread, e.g.
+// (the run's error wraps interleave.ErrDeadlock and names each thread, e.g.
 // "Thread-1 waits on Lock.Acquire"), and NestedPlainLock never returns. In
 // real mode the nested acquire gives up after cfg.GiveUp: the thread skips
 // the rest of its loop and releases the lock, and NestedPlainLock returns
-// an error wrapping failpoints.ErrDeadlock for each thread, naming it and
+// an error wrapping interleave.ErrDeadlock for each thread, naming it and
 // "Lock.Acquire". Python would hang.
 func NestedPlainLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 	if err := cfg.validate(); err != nil {
@@ -274,7 +276,7 @@ func (d *rlockDemo) show(i int) error {
 // model run blocks on it so that the explorer reports the deadlock; real
 // mode waits cfg.GiveUp and reports it itself.
 func (d *rlockDemo) acquireNested() error {
-	if d.rlock != nil || failpoints.InModel() {
+	if d.rlock != nil || sched.InModel() {
 		d.lock.Acquire()
 		return nil
 	}
@@ -282,7 +284,7 @@ func (d *rlockDemo) acquireNested() error {
 		return nil // unreachable: the calling thread holds the lock
 	}
 	return fmt.Errorf("%w: %s waits on Lock.Acquire of the Lock it already holds (nested acquire, gave up after %v)",
-		failpoints.ErrDeadlock, primitives.CurrentThread().Name(), d.cfg.GiveUp)
+		interleave.ErrDeadlock, primitives.CurrentThread().Name(), d.cfg.GiveUp)
 }
 
 func (d *rlockDemo) depth() int {

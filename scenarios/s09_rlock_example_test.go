@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 func ExampleRLock() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.RLock(os.Stdout, scenarios.DefaultRLockConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.RLock(os.Stdout, scenarios.DefaultRLockConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}

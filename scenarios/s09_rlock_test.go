@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -44,7 +45,7 @@ func runRLock(t *testing.T, cfg scenarios.RLockConfig) scenarios.RLockResult {
 	t.Helper()
 	var res scenarios.RLockResult
 	var err error
-	if _, rerr := failpoints.Run(func() { res, err = scenarios.RLock(io.Discard, cfg) }); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.RLock(io.Discard, cfg) }); rerr != nil {
 		t.Fatalf("run failed: %v", rerr)
 	}
 	if err != nil {
@@ -145,11 +146,11 @@ func TestRLockContiguous(t *testing.T) {
 func TestNestedPlainLockDeadlock(t *testing.T) {
 	t.Parallel()
 	returned := false
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.NestedPlainLock(io.Discard, scenarios.DefaultRLockConfig())
 		returned = true
 	})
-	if !errors.Is(err, failpoints.ErrDeadlock) {
+	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("run error = %v, want a deadlock", err)
 	}
 	if returned {
@@ -170,7 +171,7 @@ func TestNestedPlainLockRealMode(t *testing.T) {
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Hold, cfg.GiveUp = 0, 5*time.Millisecond
 	res, err := scenarios.NestedPlainLock(io.Discard, cfg)
-	if !errors.Is(err, failpoints.ErrDeadlock) {
+	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("err = %v, want a deadlock error", err)
 	}
 	if n := strings.Count(err.Error(), "Lock.Acquire"); n != 2 {

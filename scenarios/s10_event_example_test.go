@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 func ExampleEvent() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.Event(os.Stdout, scenarios.DefaultEventConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.Event(os.Stdout, scenarios.DefaultEventConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -38,10 +39,10 @@ func TestEventBadParams(t *testing.T) {
 
 // runEvent runs fn under opts (the all-zero schedule by default) and
 // returns its result, the run's trace and the first error.
-func runEvent(fn eventFunc, cfg scenarios.EventConfig, opts ...failpoints.Option) (scenarios.EventResult, *failpoints.Trace, error) {
+func runEvent(fn eventFunc, cfg scenarios.EventConfig, opts ...interleave.Option) (scenarios.EventResult, *interleave.Trace, error) {
 	var res scenarios.EventResult
 	var err error
-	tr, rerr := failpoints.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
+	tr, rerr := interleave.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
 	if rerr != nil {
 		return res, tr, rerr
 	}
@@ -96,7 +97,7 @@ func TestEventAsCounterAllZero(t *testing.T) {
 // delayOnce returns the schedules that follow the all-zero schedule of fn
 // except for one choice, which delays the running thread past the next
 // pending timer: one per choice point of the all-zero run.
-func delayOnce(t *testing.T, fn eventFunc, cfg scenarios.EventConfig) []failpoints.Schedule {
+func delayOnce(t *testing.T, fn eventFunc, cfg scenarios.EventConfig) []interleave.Schedule {
 	t.Helper()
 	_, tr, err := runEvent(fn, cfg)
 	if err != nil {
@@ -104,9 +105,9 @@ func delayOnce(t *testing.T, fn eventFunc, cfg scenarios.EventConfig) []failpoin
 	}
 	// "0:248" is a choice code 248: a delay past the next pending timer
 	// plus one tick (see failpoints' delay codes).
-	var out []failpoints.Schedule
+	var out []interleave.Schedule
 	for i := range tr.Schedule {
-		s := make(failpoints.Schedule, i+1)
+		s := make(interleave.Schedule, i+1)
 		s[i] = 248
 		out = append(out, s)
 	}
@@ -118,9 +119,9 @@ func delayOnce(t *testing.T, fn eventFunc, cfg scenarios.EventConfig) []failpoin
 func TestEventAsCounterLosesASignal(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultEventConfig()
-	var lossy *failpoints.Trace
+	var lossy *interleave.Trace
 	for _, s := range delayOnce(t, scenarios.EventAsCounter, cfg) {
-		res, tr, err := runEvent(scenarios.EventAsCounter, cfg, failpoints.Replay(s))
+		res, tr, err := runEvent(scenarios.EventAsCounter, cfg, interleave.Replay(s))
 		if err != nil {
 			t.Fatalf("schedule %v: %v", s, err)
 		}
@@ -149,7 +150,7 @@ func TestEventNeverLoses(t *testing.T) {
 	}
 	polled := 0
 	for _, s := range delayOnce(t, scenarios.Event, cfg) {
-		res, _, err := runEvent(scenarios.Event, cfg, failpoints.Replay(s))
+		res, _, err := runEvent(scenarios.Event, cfg, interleave.Replay(s))
 		if err != nil {
 			t.Fatalf("schedule %v: %v", s, err)
 		}

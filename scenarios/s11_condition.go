@@ -53,7 +53,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -180,7 +182,7 @@ func Condition(w io.Writer, cfg ConditionConfig) (ConditionResult, error) {
 // ("Thread-1 waits on Condition.Wait") and UnguardedWait never returns; in
 // real mode tc1 gives up after cfg.GiveUp, stops printing, and
 // UnguardedWait returns Woke false and an error wrapping
-// failpoints.ErrDeadlock. Python would hang.
+// interleave.ErrDeadlock. Python would hang.
 func UnguardedWait(w io.Writer, cfg ConditionConfig) (ConditionResult, error) {
 	return runCondition(w, cfg, condUnguarded)
 }
@@ -246,13 +248,13 @@ func (d *condDemo) wait() bool {
 			d.event("wait", 0)
 		}
 		d.con.WaitFor(func() bool { return d.res.Notifies > 0 })
-	case d.variant == condUnguarded && !failpoints.InModel():
+	case d.variant == condUnguarded && !sched.InModel():
 		d.res.Waited = true
 		d.event("wait", 0)
 		if !d.con.WaitTimeout(d.cfg.GiveUp) {
 			name := primitives.CurrentThread().Name()
 			d.err = fmt.Errorf("%w: %s waits on Condition.Wait for a notify that came before it waited "+
-				"(lost wake-up; gave up after %v)", failpoints.ErrDeadlock, name, d.cfg.GiveUp)
+				"(lost wake-up; gave up after %v)", interleave.ErrDeadlock, name, d.cfg.GiveUp)
 			return false
 		}
 	default:

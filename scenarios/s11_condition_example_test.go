@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 func ExampleCondition() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.Condition(os.Stdout, scenarios.DefaultConditionConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.Condition(os.Stdout, scenarios.DefaultConditionConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}
@@ -29,7 +30,7 @@ func ExampleCondition() {
 // The fix prints the same when tc1 takes the lock first, as it does under
 // the all-zero schedule.
 func ExampleWaitForVersion() {
-	_, err := failpoints.Run(func() { _, _ = scenarios.WaitForVersion(os.Stdout, scenarios.DefaultConditionConfig()) })
+	_, err := interleave.Run(func() { _, _ = scenarios.WaitForVersion(os.Stdout, scenarios.DefaultConditionConfig()) })
 	if err != nil {
 		fmt.Println(err)
 	}

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -59,10 +60,10 @@ func TestConditionBadParams(t *testing.T) {
 
 // runCond runs one version of S11 under opts (the all-zero schedule by
 // default) and returns its result and the run's error.
-func runCond(fn condFunc, cfg scenarios.ConditionConfig, opts ...failpoints.Option) (scenarios.ConditionResult, error) {
+func runCond(fn condFunc, cfg scenarios.ConditionConfig, opts ...interleave.Option) (scenarios.ConditionResult, error) {
 	var res scenarios.ConditionResult
 	var err error
-	_, rerr := failpoints.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
+	_, rerr := interleave.Run(func() { res, err = fn(io.Discard, cfg) }, opts...)
 	if rerr != nil {
 		return res, rerr
 	}
@@ -130,12 +131,12 @@ func TestConditionEverySchedule(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
 	bad := ""
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.Condition(io.Discard, cfg)
 		if bad == "" && (err != nil || !slices.Equal(res.Lines, tutorialCondLines) || !res.Woke || !wokeAfterRelease(res)) {
 			bad = fmt.Sprintf("err %v lines %q events %+v", err, res.Lines, res.Events)
 		}
-	}, 2, failpoints.MaxSchedules(3000))
+	}, 2, interleave.MaxSchedules(3000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,8 +151,8 @@ func TestConditionEverySchedule(t *testing.T) {
 func TestUnguardedWaitLostWakeup(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
-	cov, err := failpoints.Exhaustive(func() { _, _ = scenarios.UnguardedWait(io.Discard, cfg) }, 1)
-	if !errors.Is(err, failpoints.ErrDeadlock) {
+	cov, err := interleave.Exhaustive(func() { _, _ = scenarios.UnguardedWait(io.Discard, cfg) }, 1)
+	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("Exhaustive = %v (%v), want a deadlock", err, cov)
 	}
 	msg := err.Error()
@@ -174,14 +175,14 @@ func TestWaitForVersionNeverHangs(t *testing.T) {
 	cfg := scenarios.DefaultConditionConfig()
 	bad := ""
 	orders := map[string]bool{}
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.WaitForVersion(io.Discard, cfg)
 		tutorial, tc2First := slices.Equal(res.Lines, tutorialCondLines), slices.Equal(res.Lines, tc2FirstLines)
 		orders[fmt.Sprint(tutorial, tc2First)] = true
 		if bad == "" && (err != nil || !res.Woke || !(tutorial || tc2First) || !wokeAfterRelease(res) || (tc2First && res.Waited)) {
 			bad = fmt.Sprintf("err %v lines %q waited %v woke %v", err, res.Lines, res.Waited, res.Woke)
 		}
-	}, 2, failpoints.MaxSchedules(3000))
+	}, 2, interleave.MaxSchedules(3000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestConditionRealMode(t *testing.T) {
 		res, err = scenarios.UnguardedWait(io.Discard, cfg)
 		switch {
 		case err == nil && res.Woke && slices.Equal(modelNames(res), tutorialCondLines):
-		case errors.Is(err, failpoints.ErrDeadlock) && !res.Woke && strings.Contains(err.Error(), "Condition.Wait"):
+		case errors.Is(err, interleave.ErrDeadlock) && !res.Woke && strings.Contains(err.Error(), "Condition.Wait"):
 			t.Logf("real mode lost the wake-up: %v", err)
 		default:
 			t.Fatalf("UnguardedWait = %q, woke %v, %v", res.Lines, res.Woke, err)

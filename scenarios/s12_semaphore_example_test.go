@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -13,7 +14,7 @@ import (
 // cancelled before it is due; timer 0 fires. The BoundedSemaphore refuses
 // main's extra release.
 func ExampleSemaphore() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.Semaphore(os.Stdout, scenarios.DefaultSemaphoreConfig())
 	})
 	if err != nil {

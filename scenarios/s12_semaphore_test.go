@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -39,7 +40,7 @@ func runSemaphoreScenario(t *testing.T, f semFunc, cfg scenarios.SemaphoreConfig
 	t.Helper()
 	var res scenarios.SemaphoreResult
 	var err error
-	if _, runErr := failpoints.Run(func() { res, err = f(nil, cfg) }); runErr != nil {
+	if _, runErr := interleave.Run(func() { res, err = f(nil, cfg) }); runErr != nil {
 		t.Fatalf("run: %v", runErr)
 	}
 	if err != nil {
@@ -114,20 +115,20 @@ func TestSemaphoreOverReleaseFound(t *testing.T) {
 	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 4, Work: time.Second}
 	// The correct pool's full enumeration (44,264 schedules) is the
 	// properties' job; the first thousand make a quick check here.
-	if _, err := failpoints.Exhaustive(maxHolders(scenarios.Semaphore, cfg), 1, failpoints.MaxSchedules(1000)); err != nil {
+	if _, err := interleave.Exhaustive(maxHolders(scenarios.Semaphore, cfg), 1, interleave.MaxSchedules(1000)); err != nil {
 		t.Fatalf("Semaphore: %v", err)
 	}
 	if res := runSemaphoreScenario(t, scenarios.OverReleasedSemaphore, cfg); res.MaxHolders != 2 {
 		t.Errorf("OverReleasedSemaphore under the all-zero schedule: max holders = %d; want 2 (hidden)", res.MaxHolders)
 	}
-	_, err := failpoints.Exhaustive(maxHolders(scenarios.OverReleasedSemaphore, cfg), 1)
+	_, err := interleave.Exhaustive(maxHolders(scenarios.OverReleasedSemaphore, cfg), 1)
 	if err == nil || !strings.Contains(err.Error(), "max holders = 3") {
 		t.Fatalf("OverReleasedSemaphore: exhaustive error = %v; want max holders = 3", err)
 	}
 	// A BoundedSemaphore refuses the extra releases once the value would
 	// pass Slots, but the pool may overflow first.
 	cfg.Bounded = true
-	_, err = failpoints.Exhaustive(maxHolders(scenarios.OverReleasedSemaphore, cfg), 1)
+	_, err = interleave.Exhaustive(maxHolders(scenarios.OverReleasedSemaphore, cfg), 1)
 	if err == nil || !strings.Contains(err.Error(), "max holders = 3") {
 		t.Fatalf("OverReleasedSemaphore (bounded): exhaustive error = %v; want max holders = 3", err)
 	}

@@ -28,7 +28,7 @@ package scenarios
 // unwinds at its next blocking point, failpoint or sleep, running its
 // deferred calls, where Python's daemons die without clean-up. In a model
 // run the daemons unwind when the run ends, after Daemon returned: read
-// DaemonResult.Unwound once failpoints.Run returned. In real mode Shutdown
+// DaemonResult.Unwound once interleave.Run returned. In real mode Shutdown
 // unwinds them (every daemon of the process, not only S13's) before Daemon
 // returns.
 
@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -111,7 +112,7 @@ type DaemonResult struct {
 }
 
 // Ends returns how every thread that has ended so far ended, in order. Once
-// the process exited (failpoints.Run returned, or Daemon returned in real
+// the process exited (interleave.Run returned, or Daemon returned in real
 // mode) it lists every thread.
 func (r DaemonResult) Ends() []DaemonEnd {
 	if r.ends == nil {

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -14,7 +15,7 @@ import (
 // clean-up runs then.
 func ExampleDaemon() {
 	var res scenarios.DaemonResult
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		res, _ = scenarios.Daemon(os.Stdout, scenarios.DefaultDaemonConfig())
 	})
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -78,7 +79,7 @@ func checkDaemonExit(res scenarios.DaemonResult) error {
 func TestDaemonDefault(t *testing.T) {
 	var res scenarios.DaemonResult
 	var err error
-	if _, runErr := failpoints.Run(func() { res, err = scenarios.Daemon(nil, scenarios.DefaultDaemonConfig()) }); runErr != nil || err != nil {
+	if _, runErr := interleave.Run(func() { res, err = scenarios.Daemon(nil, scenarios.DefaultDaemonConfig()) }); runErr != nil || err != nil {
 		t.Fatalf("run: %v, %v", runErr, err)
 	}
 	if err := checkDaemonExit(res); err != nil {
@@ -101,13 +102,13 @@ func TestDaemonDefault(t *testing.T) {
 func TestDaemonExplored(t *testing.T) {
 	cfg := scenarios.DaemonConfig{Workers: 2, Daemons: 2, Work: time.Second, Requests: 3}
 	var results []scenarios.DaemonResult
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.Daemon(nil, cfg)
 		if err != nil {
 			panic(err)
 		}
 		results = append(results, res)
-	}, 1, failpoints.MaxSchedules(500))
+	}, 1, interleave.MaxSchedules(500))
 	if err != nil {
 		t.Fatalf("after %v: %v", cov, err)
 	}
@@ -123,7 +124,7 @@ func TestDaemonExplored(t *testing.T) {
 // unwound: its target (and so its clean-up) never started.
 func TestDaemonNeverRan(t *testing.T) {
 	var res scenarios.DaemonResult
-	if _, err := failpoints.Run(func() {
+	if _, err := interleave.Run(func() {
 		res, _ = scenarios.Daemon(nil, scenarios.DaemonConfig{Daemons: 1, Work: time.Second})
 	}); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -12,7 +13,7 @@ import (
 // puts one object a second, the reader takes one every 2 to 5 seconds, so
 // the queue fills up while the writer runs and drains once it finished.
 func ExampleProducerConsumer() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.ProducerConsumer(os.Stdout, scenarios.DefaultProducerConsumerConfig())
 	})
 	if err != nil {

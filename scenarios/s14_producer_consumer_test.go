@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -71,7 +72,7 @@ func runPC(t *testing.T, f pcFunc, cfg scenarios.ProducerConsumerConfig) scenari
 	t.Helper()
 	var res scenarios.ProducerConsumerResult
 	var err error
-	if _, runErr := failpoints.Run(func() { res, err = f(nil, cfg) }); runErr != nil || err != nil {
+	if _, runErr := interleave.Run(func() { res, err = f(nil, cfg) }); runErr != nil || err != nil {
 		t.Fatalf("run: %v, %v", runErr, err)
 	}
 	return res
@@ -128,13 +129,13 @@ func checkPCPanics(f pcFunc, cfg scenarios.ProducerConsumerConfig) func() {
 // all-zero schedule.
 func TestCheckThenActFound(t *testing.T) {
 	cfg := scenarios.ProducerConsumerConfig{MinItems: 2, MaxItems: 2, QueueSize: 1, Readers: 2, WriteSleep: 1, MinReadSleep: 1, MaxReadSleep: 1}
-	if cov, err := failpoints.Exhaustive(checkPCPanics(scenarios.ProducerConsumer, cfg), 1); err != nil {
+	if cov, err := interleave.Exhaustive(checkPCPanics(scenarios.ProducerConsumer, cfg), 1); err != nil {
 		t.Fatalf("ProducerConsumer: after %v: %v", cov, err)
 	}
 	if res := runPC(t, scenarios.CheckThenAct, cfg); checkPC(res, cfg) != nil {
 		t.Errorf("CheckThenAct under the all-zero schedule: %v; want the bug hidden", checkPC(res, cfg))
 	}
-	_, err := failpoints.Exhaustive(checkPCPanics(scenarios.CheckThenAct, cfg), 1)
+	_, err := interleave.Exhaustive(checkPCPanics(scenarios.CheckThenAct, cfg), 1)
 	if err == nil || !strings.Contains(err.Error(), "get_nowait raised Empty after empty() returned False") {
 		t.Fatalf("CheckThenAct: exhaustive error = %v; want get_nowait raising Empty", err)
 	}

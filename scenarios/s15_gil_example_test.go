@@ -5,7 +5,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -16,7 +17,7 @@ import (
 func ExampleGIL() {
 	gil := func(cfg scenarios.GILConfig) scenarios.GILResult {
 		var res scenarios.GILResult
-		if _, err := failpoints.Run(func() { res, _ = scenarios.GIL(io.Discard, cfg) }); err != nil {
+		if _, err := interleave.Run(func() { res, _ = scenarios.GIL(io.Discard, cfg) }); err != nil {
 			fmt.Println(err)
 		}
 		return res
@@ -37,7 +38,7 @@ func ExampleGIL() {
 	// One run's own printout: two CPU-bound threads under the GIL.
 	cfg := scenarios.DefaultGILConfig()
 	cfg.Threads = 2
-	if _, err := failpoints.Run(func() { _, _ = scenarios.GIL(os.Stdout, cfg) }); err != nil {
+	if _, err := interleave.Run(func() { _, _ = scenarios.GIL(os.Stdout, cfg) }); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -38,7 +39,7 @@ func runGIL(t *testing.T, cfg scenarios.GILConfig) scenarios.GILResult {
 	t.Helper()
 	var res scenarios.GILResult
 	var err error
-	if _, runErr := failpoints.Run(func() { res, err = scenarios.GIL(nil, cfg) }); runErr != nil || err != nil {
+	if _, runErr := interleave.Run(func() { res, err = scenarios.GIL(nil, cfg) }); runErr != nil || err != nil {
 		t.Fatalf("run: %v, %v", runErr, err)
 	}
 	return res
@@ -85,7 +86,7 @@ func TestGILExplored(t *testing.T) {
 	for _, workload := range []scenarios.Workload{scenarios.CPUBound, scenarios.IOBound} {
 		cfg := scenarios.GILConfig{Workload: workload, Threads: 3, Tasks: 3, CPUBytecodes: 4, IOBytecodes: 2,
 			IOTime: time.Second, BytecodeTime: time.Millisecond, SwitchInterval: 2}
-		cov, err := failpoints.Exhaustive(func() {
+		cov, err := interleave.Exhaustive(func() {
 			res, err := scenarios.GIL(nil, cfg)
 			switch {
 			case err != nil:
@@ -95,7 +96,7 @@ func TestGILExplored(t *testing.T) {
 			case workload == scenarios.CPUBound && res.Makespan < 12*time.Millisecond:
 				panic(fmt.Sprintf("makespan %v < 12ms of CPU", res.Makespan))
 			}
-		}, 1, failpoints.MaxSchedules(500))
+		}, 1, interleave.MaxSchedules(500))
 		if err != nil {
 			t.Fatalf("%v: after %v: %v", workload, cov, err)
 		}

@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
 // Three workers consume eight items through a queue of four; one sentinel
 // per worker shuts the pool down.
 func ExampleThreadPool() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.ThreadPool(os.Stdout, scenarios.DefaultThreadPoolConfig())
 	})
 	if err != nil {

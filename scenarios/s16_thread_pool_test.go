@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -71,7 +72,7 @@ func TestThreadPoolDefault(t *testing.T) {
 		cfg.Mode = mode
 		var res scenarios.ThreadPoolResult
 		var err error
-		if _, runErr := failpoints.Run(func() { res, err = scenarios.ThreadPool(nil, cfg) }); runErr != nil || err != nil {
+		if _, runErr := interleave.Run(func() { res, err = scenarios.ThreadPool(nil, cfg) }); runErr != nil || err != nil {
 			t.Fatalf("%v: run: %v, %v", mode, runErr, err)
 		}
 		if err := checkPool(res, cfg); err != nil {
@@ -91,7 +92,7 @@ func TestThreadPoolExplored(t *testing.T) {
 		{Workers: 2, Items: 3, QueueSize: 1, Work: time.Second, Mode: scenarios.ShutdownJoin},
 		{Workers: 3, Items: 0, Mode: scenarios.ShutdownJoin},
 	} {
-		cov, err := failpoints.Exhaustive(func() {
+		cov, err := interleave.Exhaustive(func() {
 			res, err := scenarios.ThreadPool(nil, cfg)
 			if err == nil {
 				err = checkPool(res, cfg)
@@ -99,7 +100,7 @@ func TestThreadPoolExplored(t *testing.T) {
 			if err != nil {
 				panic(err)
 			}
-		}, 1, failpoints.MaxSchedules(400))
+		}, 1, interleave.MaxSchedules(400))
 		if err != nil {
 			t.Fatalf("%+v: after %v: %v", cfg, cov, err)
 		}
@@ -112,13 +113,13 @@ func TestThreadPoolExplored(t *testing.T) {
 func TestTooFewSentinelsDeadlock(t *testing.T) {
 	cfg := scenarios.DefaultThreadPoolConfig()
 	for _, sched := range []string{"", "5:230", "9:256 14:250"} {
-		s, err := failpoints.ParseSchedule(sched)
+		s, err := interleave.ParseSchedule(sched)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var res scenarios.ThreadPoolResult
-		_, runErr := failpoints.Run(func() { res, _ = scenarios.TooFewSentinels(nil, cfg) }, failpoints.Replay(s))
-		if !errors.Is(runErr, failpoints.ErrDeadlock) {
+		_, runErr := interleave.Run(func() { res, _ = scenarios.TooFewSentinels(nil, cfg) }, interleave.Replay(s))
+		if !errors.Is(runErr, interleave.ErrDeadlock) {
 			t.Fatalf("schedule %q: run error = %v; want a deadlock", sched, runErr)
 		}
 		if len(res.Exited) != cfg.Workers-1 || res.DoneAtJoin != cfg.Items {

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -12,7 +13,7 @@ import (
 // under the all-zero schedule the first thread does all its increments,
 // then the second.
 func ExampleRace() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.Race(os.Stdout, scenarios.DefaultRaceConfig())
 	})
 	if err != nil {

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -41,7 +42,7 @@ func TestRaceDefault(t *testing.T) {
 	} {
 		var res scenarios.RaceResult
 		var err error
-		if _, runErr := failpoints.Run(func() { res, err = f(nil, scenarios.DefaultRaceConfig()) }); runErr != nil {
+		if _, runErr := interleave.Run(func() { res, err = f(nil, scenarios.DefaultRaceConfig()) }); runErr != nil {
 			t.Fatalf("%s: run: %v", name, runErr)
 		}
 		want := scenarios.RaceResult{Counter: 6, Want: 6}
@@ -65,16 +66,16 @@ func lostUpdate(f func(io.Writer, scenarios.RaceConfig) (scenarios.RaceResult, e
 // the read-then-write counter loses an update with one.
 func TestRaceExhaustive(t *testing.T) {
 	cfg := scenarios.RaceConfig{Threads: 2, Increments: 2}
-	if cov, err := failpoints.Exhaustive(lostUpdate(scenarios.Race, cfg), 2); err != nil {
+	if cov, err := interleave.Exhaustive(lostUpdate(scenarios.Race, cfg), 2); err != nil {
 		t.Fatalf("Race: %v", err)
 	} else if cov.Runs() < 2 {
 		t.Fatalf("Race: %d schedules explored; want several", cov.Runs())
 	}
-	_, err := failpoints.Exhaustive(lostUpdate(scenarios.ReadThenWriteCounter, cfg), 1)
+	_, err := interleave.Exhaustive(lostUpdate(scenarios.ReadThenWriteCounter, cfg), 1)
 	if err == nil || !strings.Contains(err.Error(), "counter = 2") {
 		t.Fatalf("ReadThenWriteCounter: exhaustive error = %v; want a lost update (counter = 2: one thread reads 1, the other makes two increments, the first writes 2)", err)
 	}
-	var re *failpoints.RunError
+	var re *interleave.RunError
 	if errors.As(err, &re) && re.Trace.Preemptions() != 1 {
 		t.Errorf("ReadThenWriteCounter: preemptions = %d; want 1", re.Trace.Preemptions())
 	}

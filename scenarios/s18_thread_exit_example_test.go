@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -12,7 +13,7 @@ import (
 // (its second and third steps never run; its clean-up does), and one that
 // main stops cooperatively at 2.5s. Every thread leaves the registry.
 func ExampleThreadExit() {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		_, _ = scenarios.ThreadExit(os.Stdout, scenarios.DefaultThreadExitConfig())
 	})
 	if err != nil {

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -37,7 +38,7 @@ func runThreadExit(t *testing.T, cfg scenarios.ThreadExitConfig) scenarios.Threa
 	t.Helper()
 	var res scenarios.ThreadExitResult
 	var err error
-	if _, runErr := failpoints.Run(func() { res, err = scenarios.ThreadExit(nil, cfg) }); runErr != nil {
+	if _, runErr := interleave.Run(func() { res, err = scenarios.ThreadExit(nil, cfg) }); runErr != nil {
 		t.Fatalf("run: %v", runErr)
 	}
 	if err != nil {

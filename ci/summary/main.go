@@ -9,7 +9,7 @@
 //
 //	interleave-summary: name=<Name> schedules=N distinct=M failures=F
 //
-// (failpoints.Coverage.String gives the part after the name). Tests that
+// (interleave.Coverage.String gives the part after the name). Tests that
 // ran without logging such a line get a row with dashes, so nothing that
 // ran is hidden. Summary echoes each package's result and each top-level
 // test's result as it arrives, prints the output of every failed test

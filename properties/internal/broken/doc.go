@@ -5,6 +5,6 @@
 // the broken twin, while the real primitive passes the same property.
 //
 // None of these types is fit for use; they are built on the real
-// primitives and on failpoints.WaitQueue, so that they schedule exactly as
+// primitives and on sched.WaitQueue, so that they schedule exactly as
 // the real ones do apart from their bug.
 package broken

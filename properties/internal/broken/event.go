@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // Event is an event whose waiters re-check the flag after waking: a Clear
@@ -14,7 +15,7 @@ import (
 type Event struct {
 	mu   sync.Mutex
 	flag bool
-	q    failpoints.WaitQueue
+	q    sched.WaitQueue
 }
 
 // Set sets the flag and wakes every waiter.
@@ -49,7 +50,7 @@ func (e *Event) Wait() { e.WaitTimeout(-1) }
 // the flag set.
 func (e *Event) WaitTimeout(d time.Duration) bool {
 	failpoints.Hit(failpoints.EventWait, e)
-	deadline := failpoints.Deadline(d)
+	deadline := sched.Deadline(d)
 	e.mu.Lock()
 	for !e.flag {
 		if !e.q.Wait(&e.mu, "Event.Wait", deadline) { // unwinds with mu released
@@ -66,5 +67,5 @@ func (e *Event) WaitTimeout(d time.Duration) bool {
 func (e *Event) Observe() failpoints.Snapshot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Event", Locked: e.flag, Waiters: e.q.Len()}
+	return failpoints.Snapshot{Kind: "Event", State: map[bool]string{false: "clear", true: "set"}[e.flag], Waiters: e.q.Len()}
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -14,7 +16,7 @@ type LIFOCondition struct {
 	l *primitives.Lock
 
 	mu      sync.Mutex
-	waiters []*failpoints.WaitQueue // one queue per parked waiter, oldest first
+	waiters []*sched.WaitQueue // one queue per parked waiter, oldest first
 }
 
 // NewLIFOCondition returns a LIFOCondition over l.
@@ -52,8 +54,8 @@ func (r *releaser) Unlock() {
 func (c *LIFOCondition) WaitTimeout(d time.Duration) bool {
 	c.checkOwned()
 	failpoints.Hit(failpoints.CondWait, c.l)
-	deadline := failpoints.Deadline(d)
-	q := new(failpoints.WaitQueue)
+	deadline := sched.Deadline(d)
+	q := new(sched.WaitQueue)
 	r := &releaser{c: c}
 	c.mu.Lock()
 	c.waiters = append(c.waiters, q)
@@ -87,9 +89,9 @@ func (c *LIFOCondition) WaitFor(pred func() bool) {
 
 // WaitForTimeout waits at most d until pred is true.
 func (c *LIFOCondition) WaitForTimeout(pred func() bool, d time.Duration) bool {
-	deadline := failpoints.Now().Add(d)
+	deadline := sched.Now().Add(d)
 	for !pred() {
-		left := deadline.Sub(failpoints.Now())
+		left := deadline.Sub(sched.Now())
 		if left <= 0 {
 			return false
 		}

@@ -1,10 +1,12 @@
 package broken
 
 import (
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // RacyBarrier is a cyclic barrier that reads a party's index and counts
@@ -19,7 +21,7 @@ type RacyBarrier struct {
 	mu    sync.Mutex
 	count int // parties arrived in this generation
 	gen   int // generation number
-	q     failpoints.WaitQueue
+	q     sched.WaitQueue
 }
 
 // NewRacyBarrier returns a RacyBarrier for parties threads; action (if not
@@ -79,5 +81,5 @@ func (b *RacyBarrier) NWaiting() int {
 func (b *RacyBarrier) Observe() failpoints.Snapshot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Barrier", Size: b.count, Waiters: b.q.Len()}
+	return failpoints.Snapshot{Kind: "Barrier", State: "waiting=" + strconv.Itoa(b.count), Waiters: b.q.Len()}
 }

@@ -1,10 +1,13 @@
 package broken
 
 import (
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"github.com/interleave-lab/interleave/primitives"
 )
 
@@ -20,7 +23,7 @@ type RLock struct {
 // Acquire takes the lock, or re-enters it without counting (the bug).
 func (r *RLock) Acquire() {
 	failpoints.Hit(failpoints.RLockAcquire, r)
-	me := failpoints.GoID()
+	me := sched.GoID()
 	if r.owner.Load() == me {
 		return // forgets to count the re-entry
 	}
@@ -31,7 +34,7 @@ func (r *RLock) Acquire() {
 
 // TryAcquire takes or re-enters the lock if it can without waiting.
 func (r *RLock) TryAcquire() bool {
-	me := failpoints.GoID()
+	me := sched.GoID()
 	if r.owner.Load() == me {
 		return true
 	}
@@ -46,7 +49,7 @@ func (r *RLock) TryAcquire() bool {
 // AcquireTimeout takes the lock waiting at most d, or re-enters it
 // without counting.
 func (r *RLock) AcquireTimeout(d time.Duration) bool {
-	me := failpoints.GoID()
+	me := sched.GoID()
 	if r.owner.Load() == me {
 		return true
 	}
@@ -60,7 +63,7 @@ func (r *RLock) AcquireTimeout(d time.Duration) bool {
 
 // Release frees the lock (every level at once, since it counted one).
 func (r *RLock) Release() {
-	if r.owner.Load() != failpoints.GoID() {
+	if r.owner.Load() != sched.GoID() {
 		panic(primitives.ErrNotOwner)
 	}
 	failpoints.Hit(failpoints.RLockRelease, r)
@@ -72,7 +75,7 @@ func (r *RLock) Release() {
 }
 
 // IsOwned reports whether the calling thread holds the lock.
-func (r *RLock) IsOwned() bool { return r.owner.Load() == failpoints.GoID() }
+func (r *RLock) IsOwned() bool { return r.owner.Load() == sched.GoID() }
 
 // Depth returns the caller's recursion depth (0 if it does not own the
 // lock).
@@ -88,7 +91,7 @@ func (r *RLock) Depth() int {
 func (r *RLock) Observe() failpoints.Snapshot {
 	s := failpoints.Snapshot{Kind: "RLock", Owner: r.owner.Load()}
 	if s.Owner != 0 {
-		s.Locked, s.Depth = true, r.depth
+		s.State = "locked depth=" + strconv.Itoa(r.depth)
 	}
 	return s
 }

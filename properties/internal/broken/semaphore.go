@@ -1,10 +1,12 @@
 package broken
 
 import (
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // Semaphore is a counting semaphore whose Acquire checks the value and
@@ -13,7 +15,7 @@ import (
 type Semaphore struct {
 	mu    sync.Mutex
 	value int
-	q     failpoints.WaitQueue
+	q     sched.WaitQueue
 }
 
 // NewSemaphore returns a Semaphore with the given value.
@@ -65,5 +67,5 @@ func (s *Semaphore) Value() int {
 func (s *Semaphore) Observe() failpoints.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Semaphore", Size: s.value, Waiters: s.q.Len()}
+	return failpoints.Snapshot{Kind: "Semaphore", State: "value=" + strconv.Itoa(s.value), Waiters: s.q.Len()}
 }

@@ -1,10 +1,11 @@
-package failpoints
+package sched
 
 import (
 	"fmt"
 	"math"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/petermattis/goid"
@@ -37,6 +38,7 @@ type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
 	info   ThreadInfo // the primitives' Thread, nil for a main thread until SetSelf
+	never  func()     // called instead of the body when the run ends before the thread first ran
 	daemon bool
 	isMain bool
 	gid    int64
@@ -71,8 +73,9 @@ func (th *thread) name() string {
 // is set, aborting is true and no further choice is drawn: every thread
 // still alive is unwound, one at a time, in thread order.
 type run struct {
-	strategy strategy
-	cfg      *config
+	strategy Strategy
+	view     View // handed to the strategy, so a choice allocates nothing
+	cfg      *Config
 
 	now      time.Duration
 	threads  []*thread
@@ -85,6 +88,9 @@ type run struct {
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
 	trace      *Trace
+	objects    map[Observable]int    // each observed primitive's index in trace.Objects
+	names      map[Observable]string // names given with Name
+	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
 	finished   chan struct{} // closed when the last thread ended
@@ -150,14 +156,14 @@ func (r *run) threadMain(th *thread, fn func()) {
 	defer func() {
 		v := recover()
 		if v != nil && !IsUnwinding(v) {
-			r.fail(panicError(th, v, stack()), v)
+			r.threadPanicked(th, v, stack())
 		}
 		managed.Delete(th.gid)
 		r.exit(th)
 	}()
 	if r.aborting {
-		if ns, ok := th.info.(neverStarter); ok {
-			ns.NeverStarted()
+		if th.never != nil {
+			th.never()
 		}
 		panic(unwinding{})
 	}
@@ -166,10 +172,11 @@ func (r *run) threadMain(th *thread, fn func()) {
 
 // spawn is Spawn in model mode: the new thread is ready at once, and the
 // spawning thread reaches a scheduling point.
-func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn func()) {
+func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func()) {
 	th := r.newThread(info, daemon)
+	th.never = never
 	th.readyAt = r.now
-	r.record(parent, stepStart, "start "+th.name(), nil)
+	r.record(parent, StepStart, "start "+th.name(), nil)
 	goPooled(func() { r.threadMain(th, fn) })
 	r.point(parent, "", nil)
 }
@@ -181,20 +188,21 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		return
 	}
 	if name != "" {
-		r.record(th, stepPoint, name, obj)
+		r.record(th, StepPoint, name, obj)
 	}
 	r.countStep(th)
 	if !r.hasChoice(th) {
 		return
 	}
-	d := r.strategy.delay(r, th)
-	if r.aborting {
+	code, ok := r.choose(nil)
+	if !ok {
 		panic(unwinding{})
 	}
+	d := r.decodeDelay(code)
 	if d == 0 {
 		return
 	}
-	r.record(th, stepDelay, "", nil)
+	r.record(th, StepDelay, "", nil)
 	th.state = ready
 	if d == yieldDelay {
 		th.readyAt = r.now
@@ -204,6 +212,27 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		th.readyAt = r.now + d
 	}
 	r.switchFrom(th)
+}
+
+// choose asks the strategy for a delay code (tied == nil) or for the index
+// of the tied thread that runs next, and appends the answer to the
+// schedule: the one place a schedule is written. It reports false when
+// the strategy panicked, which fails the run.
+func (r *run) choose(tied []int) (c int, ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.fail(fmt.Errorf("the strategy stopped the run: %v", v), v)
+			ok = false
+		}
+	}()
+	r.view = View{r: r, tied: tied}
+	if tied == nil {
+		c = r.strategy.Delay(&r.view)
+	} else {
+		c = r.strategy.Tie(&r.view)
+	}
+	r.trace.Schedule = append(r.trace.Schedule, c)
+	return c, true
 }
 
 // hasChoice reports whether a delay could change anything: another thread
@@ -231,9 +260,9 @@ func (r *run) nextTimer() time.Duration {
 
 func (r *run) countStep(th *thread) {
 	r.steps++
-	if r.steps > r.cfg.maxSteps {
+	if r.steps > r.cfg.MaxSteps {
 		r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
-			"%s was running", ErrStepBudget, r.cfg.maxSteps, th.name()), nil)
+			"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
 		panic(unwinding{})
 	}
 }
@@ -247,7 +276,7 @@ func (r *run) sleep(th *thread, d time.Duration) {
 		r.point(th, "", nil)
 		return
 	}
-	r.record(th, stepSleep, "", nil)
+	r.record(th, StepSleep, "", nil)
 	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
 	r.countStep(th)
 	th.state = blocked
@@ -263,7 +292,7 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	if r.aborting {
 		return false, true
 	}
-	r.record(th, stepBlock, op, nil)
+	r.record(th, StepBlock, op, nil)
 	th.state = blocked
 	th.wakeAt = noWake
 	if !deadline.IsZero() {
@@ -290,7 +319,7 @@ func (r *run) wake(th *thread) {
 	th.readyAt = r.now
 	th.wakeAt = noWake
 	if !r.aborting {
-		r.record(r.cur, stepWake, "wake "+th.name(), nil)
+		r.record(r.cur, StepWake, "wake "+th.name(), nil)
 	}
 }
 
@@ -371,8 +400,12 @@ func (r *run) pick(from *thread) *thread {
 			}
 		}
 		if next == nil {
-			i := r.strategy.tie(r, tied)
-			if r.aborting {
+			orders := make([]int, len(tied))
+			for i, o := range tied {
+				orders[i] = o.order
+			}
+			i, ok := r.choose(orders)
+			if !ok {
 				return nil
 			}
 			next = tied[i]
@@ -385,7 +418,7 @@ func (r *run) pick(from *thread) *thread {
 		next.timedOut = true
 		next.wakeAt = noWake
 		if next.waitOp != "Sleep" {
-			r.record(next, stepTimeout, next.waitOp, nil)
+			r.record(next, StepTimeout, next.waitOp, nil)
 		}
 	}
 	next.state = running
@@ -408,7 +441,7 @@ func (r *run) exit(th *thread) {
 	th.state = done
 	r.live--
 	if !r.aborting {
-		r.record(th, stepExit, "", nil)
+		r.record(th, StepExit, "", nil)
 	}
 	if !th.daemon && !th.isMain {
 		for _, o := range r.threads {
@@ -459,7 +492,7 @@ func (r *run) mainExit(main *thread) {
 		fn()
 	}
 	for r.nonDaemonAlive() {
-		if r.cfg.strictExit {
+		if r.cfg.StrictExit {
 			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",
 				ErrDeadlock, strings.Join(r.aliveNames(), ", ")), nil)
 			panic(unwinding{})
@@ -534,7 +567,7 @@ func parkLocations() map[int64]string {
 		}
 		for i := 1; i+1 < len(lines); i += 2 {
 			fn, file := lines[i], strings.TrimSpace(lines[i+1])
-			if strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") ||
+			if strings.Contains(fn, "interleave/internal/sched.") || strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") ||
 				strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") {
 				continue
 			}
@@ -568,4 +601,58 @@ func panicError(th *thread, v any, stack string) error {
 func stack() string {
 	buf := make([]byte, 8192)
 	return string(buf[:runtime.Stack(buf, false)])
+}
+
+// ThreadPanicked is called by a thread wrapper that recovered a panic from
+// its target (value v, stack trace stack). In a model run it fails the run
+// unless the run expects panics; the values the run's PassThrough accepts
+// (rapid's own signals) always fail it, so they reach the caller.
+func ThreadPanicked(v any, stack []byte) {
+	if th := self(); th != nil {
+		th.run.threadPanicked(th, v, string(stack))
+	}
+}
+
+func (r *run) threadPanicked(th *thread, v any, stack string) {
+	passThrough := r.cfg.PassThrough != nil && r.cfg.PassThrough(v)
+	if !r.aborting {
+		r.record(th, StepPanic, fmt.Sprint(v), nil)
+	}
+	if r.cfg.ExpectPanics && !passThrough {
+		return
+	}
+	r.fail(panicError(th, v, stack), v)
+}
+
+// stepsHint sizes a new trace's step slice: the most steps a recent run
+// took, up to maxStepsHint, so that appending rarely copies.
+var stepsHint atomic.Int64
+
+const maxStepsHint = 4096
+
+// Execute runs body as the main thread of one model run under st and
+// returns its trace. It panics with an error wrapping ErrMisuse when called
+// from a thread of a model run.
+func Execute(body func(), cfg *Config, st Strategy) *Trace {
+	if self() != nil {
+		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
+	}
+	r := &run{
+		strategy: st,
+		cfg:      cfg,
+		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
+		finished: make(chan struct{}),
+	}
+	r.start(body)
+	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
+		stepsHint.Store(n) // the next run of the same property will need about as many
+	}
+	r.finishTrace()
+	r.trace.PanicValue = r.panicVal
+	return r.trace
+}
+
+// readyNow reports whether th could run at instant now.
+func (th *thread) readyNow(now time.Duration) bool {
+	return (th.state == ready && th.readyAt <= now) || (th.state == blocked && th.wakeAt <= now)
 }

@@ -1,9 +1,14 @@
-package failpoints
+// Package interleavetest holds helpers for test binaries that explore
+// with interleave: pinning rapid's seed so that go test is deterministic.
+package interleavetest
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // SeedEnv is the environment variable PinRapidSeed reads.
@@ -30,4 +35,19 @@ func PinRapidSeed() error {
 		return fmt.Errorf("%s=%q: %w", SeedEnv, seed, err)
 	}
 	return nil
+}
+
+// Main is a TestMain for a package that explores: it parses the flags,
+// pins rapid's seed with PinRapidSeed (exiting with status 2 on a bad
+// INTERLEAVE_SEED), runs the tests, and fails the binary if a goroutine
+// leaked (goleak.VerifyTestMain, with opts).
+//
+//	func TestMain(m *testing.M) { interleavetest.Main(m) }
+func Main(m *testing.M, opts ...goleak.Option) {
+	flag.Parse()
+	if err := PinRapidSeed(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	goleak.VerifyTestMain(m, opts...)
 }

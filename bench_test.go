@@ -1,4 +1,4 @@
-package failpoints_test
+package interleave_test
 
 import (
 	"flag"
@@ -8,7 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+
 	"pgregory.net/rapid"
 )
 
@@ -45,7 +47,7 @@ func BenchmarkSchedules(b *testing.B) {
 			body := threadsSteps(c.threads, c.steps)
 			setFlag(b, "rapid.checks", strconv.Itoa(b.N))
 			b.ResetTimer()
-			rapid.Check(b, func(t *rapid.T) { failpoints.Explore(t, body) })
+			rapid.Check(b, func(t *rapid.T) { interleave.Explore(t, body) })
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
 		})
 	}
@@ -60,7 +62,7 @@ func BenchmarkLostUpdate(b *testing.B) {
 		body, _ := lostUpdate(2)
 		setFlag(b, "rapid.checks", strconv.Itoa(b.N))
 		b.ResetTimer()
-		rapid.Check(b, func(t *rapid.T) { failpoints.Explore(t, body) })
+		rapid.Check(b, func(t *rapid.T) { interleave.Explore(t, body) })
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
 	})
 	b.Run("real-random-sleeps", func(b *testing.B) {
@@ -93,9 +95,9 @@ func BenchmarkLostUpdate(b *testing.B) {
 		var counts []int
 		for i := range b.N {
 			setFlag(b, "rapid.seed", strconv.Itoa(1+i%51))
-			res := failpoints.Hunt(b, func(t *rapid.T) {
+			res := interleave.Hunt(b, func(t *rapid.T) {
 				body, counter := lostUpdate(2)
-				failpoints.Explore(t, body)
+				interleave.Explore(t, body)
 				if *counter != 2 {
 					t.Fatalf("counter = %d; want 2", *counter)
 				}
@@ -109,12 +111,4 @@ func BenchmarkLostUpdate(b *testing.B) {
 		b.ReportMetric(float64(counts[len(counts)/2]), "median-schedules")
 		b.ReportMetric(float64(counts[len(counts)-1]), "max-schedules")
 	})
-}
-
-// BenchmarkHitDisabled is the cost of a failpoint in real mode with nothing
-// enabled: what every primitive's fast path pays per failpoint.
-func BenchmarkHitDisabled(b *testing.B) {
-	for b.Loop() {
-		failpoints.Hit(fpStep, nil)
-	}
 }

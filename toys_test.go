@@ -1,10 +1,11 @@
-package failpoints_test
+package interleave_test
 
 import (
 	"sync"
 	"time"
 
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 )
 
 // Toy primitives built straight on the blocking layer, so the explorer is
@@ -24,7 +25,7 @@ func (n toyThread) Name() string { return string(n) }
 type toyLock struct {
 	mu     sync.Mutex
 	locked bool
-	q      failpoints.WaitQueue
+	q      sched.WaitQueue
 }
 
 func (l *toyLock) Acquire() {
@@ -46,21 +47,21 @@ func (l *toyLock) Release() {
 }
 
 func (l *toyLock) Observe() failpoints.Snapshot {
-	return failpoints.Snapshot{Kind: "toyLock", Locked: l.locked, Waiters: l.q.Len()}
+	return failpoints.Snapshot{Kind: "toyLock", State: map[bool]string{false: "unlocked", true: "locked"}[l.locked], Waiters: l.q.Len()}
 }
 
 // toyGroup lets main wait for n threads.
 type toyGroup struct {
 	mu sync.Mutex
 	n  int
-	q  failpoints.WaitQueue
+	q  sched.WaitQueue
 }
 
 func (g *toyGroup) Go(name string, fn func()) {
 	g.mu.Lock()
 	g.n++
 	g.mu.Unlock()
-	failpoints.Spawn(toyThread(name), false, func() {
+	sched.Spawn(toyThread(name), false, func() {
 		defer func() {
 			g.mu.Lock()
 			g.n--

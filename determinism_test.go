@@ -1,4 +1,4 @@
-package failpoints_test
+package interleave_test
 
 import (
 	"flag"
@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"pgregory.net/rapid"
 )
 
@@ -27,9 +30,9 @@ func busyBody() {
 				failpoints.Hit(fpRead, nil)
 				shared = v + 1
 				l.Release()
-				failpoints.Sleep(time.Duration(i+j) * time.Millisecond)
+				sched.Sleep(time.Duration(i+j) * time.Millisecond)
 				l.mu.Lock()
-				l.q.Wait(&l.mu, "toyLock.Wait", failpoints.Deadline(time.Millisecond))
+				l.q.Wait(&l.mu, "toyLock.Wait", sched.Deadline(time.Millisecond))
 				l.mu.Unlock()
 			}
 		})
@@ -60,7 +63,7 @@ func tracesForSeed(t *testing.T, seed string) []string {
 	var traces []string
 	withRapidSeed(t, seed, func() {
 		rapid.Check(t, func(rt *rapid.T) {
-			traces = append(traces, failpoints.Explore(rt, busyBody, failpoints.TraceLimit(0)).String())
+			traces = append(traces, interleave.Explore(rt, busyBody, interleave.TraceLimit(0)).String())
 		})
 	}, "20")
 	return traces
@@ -86,12 +89,12 @@ func TestSameSeedSameTraces(t *testing.T) {
 func TestReplayScheduleGivesSameTrace(t *testing.T) {
 	withRapidSeed(t, "7", func() {
 		rapid.Check(t, func(rt *rapid.T) {
-			tr := failpoints.Explore(rt, busyBody, failpoints.TraceLimit(0))
-			sched, err := failpoints.ParseSchedule(tr.Schedule.String())
+			tr := interleave.Explore(rt, busyBody, interleave.TraceLimit(0))
+			sched, err := interleave.ParseSchedule(tr.Schedule.String())
 			if err != nil {
 				rt.Fatal(err)
 			}
-			again, err := failpoints.Run(busyBody, failpoints.Replay(sched), failpoints.TraceLimit(0))
+			again, err := interleave.Run(busyBody, interleave.Replay(sched), interleave.TraceLimit(0))
 			if err != nil {
 				rt.Fatal(err)
 			}

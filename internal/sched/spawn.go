@@ -1,4 +1,4 @@
-package failpoints
+package sched
 
 import (
 	"sync"
@@ -21,14 +21,20 @@ type unwinding struct{}
 // wrapper that recovers panics must re-panic such a value.
 func IsUnwinding(v any) bool { _, ok := v.(unwinding); return ok }
 
-// Spawn starts fn as a new thread. Called from a model thread, the new
+// Spawn is SpawnThread with nothing to call for a thread that never ran.
+func Spawn(info ThreadInfo, daemon bool, fn func()) { SpawnThread(info, daemon, fn, nil) }
+
+// SpawnThread starts fn as a new thread. Called from a model thread, the new
 // thread belongs to the same run: it waits for the baton, and the call is a
 // scheduling point. Called from any other goroutine, it starts a goroutine
 // that Shutdown waits for (non-daemon) or unwinds (daemon). fn should
-// recover its own panics; Spawn only recovers the unwinding signal.
-func Spawn(info ThreadInfo, daemon bool, fn func()) {
+// recover its own panics; Spawn only recovers the unwinding signal. never,
+// if not nil, is called in place of fn when a model run ends before the
+// new thread first ran, so that the thread object can mark itself finished
+// and release its joiners.
+func SpawnThread(info ThreadInfo, daemon bool, fn, never func()) {
 	if th := self(); th != nil {
-		th.run.spawn(th, info, daemon, fn)
+		th.run.spawn(th, info, daemon, fn, never)
 		return
 	}
 	realThreads.start(daemon, fn)
@@ -178,11 +184,6 @@ func Unwinding() bool {
 	_, ok := realThreads.daemons.Load(goid.Get())
 	return ok
 }
-
-// ThreadInfo values may implement NeverStarted: a model thread whose run
-// ended before it first ran calls it (instead of its function) so that the
-// thread object can mark itself finished and release its joiners.
-type neverStarter interface{ NeverStarted() }
 
 // AtMainExit registers fn to run in the main thread of the calling model
 // run when its body returns (or exits with runtime.Goexit), before the run

@@ -1,4 +1,4 @@
-package failpoints
+package sched
 
 import (
 	"fmt"
@@ -7,39 +7,31 @@ import (
 	"time"
 )
 
-// Observable is implemented by the primitives so that a trace step shows
-// the state that matters at that step.
-type Observable interface {
-	// Observe returns the primitive's state. The explorer calls it only
-	// from the thread holding the baton.
-	Observe() Snapshot
-}
-
-// A Snapshot is a primitive's state as a trace line shows it. Fields that
-// do not apply stay zero and are not printed.
-type Snapshot struct {
-	Kind    string // "Lock", "RLock", "Queue", ...
-	Locked  bool   // a lock is held, an event is set, a thread is alive
-	Owner   int64  // goroutine id of an RLock's owner; 0 for none
-	Depth   int    // an RLock's recursion depth
-	Waiters int    // threads parked on the primitive
-	Size    int    // a queue's length, a semaphore's value, a barrier's count
-}
-
 // StepKind says what a trace step is.
 type StepKind uint8
 
 // The kinds of trace step.
 const (
-	stepPoint   StepKind = iota // a failpoint hit
-	stepStart                   // a thread started another
-	stepExit                    // a thread ended
-	stepBlock                   // a thread parked on an operation
-	stepWake                    // a thread woke another
-	stepTimeout                 // a parked thread's deadline passed
-	stepSleep                   // a thread slept on the virtual clock
-	stepDelay                   // the schedule delayed a thread (a preemption)
+	StepPoint   StepKind = iota // a failpoint hit
+	StepStart                   // a thread started another
+	StepExit                    // a thread ended
+	StepBlock                   // a thread parked on an operation
+	StepWake                    // a thread woke another
+	StepTimeout                 // a parked thread's deadline passed
+	StepSleep                   // a thread slept on the virtual clock
+	StepDelay                   // the schedule delayed a thread (a preemption)
+	StepPanic                   // a thread's target panicked (Op holds the value)
 )
+
+var stepKindNames = [...]string{"point", "start", "exit", "block", "wake", "timeout", "sleep", "delay", "panic"}
+
+// String returns the kind's name ("point", "block", ...).
+func (k StepKind) String() string {
+	if int(k) < len(stepKindNames) {
+		return stepKindNames[k]
+	}
+	return "StepKind(" + itoa(int(k)) + ")"
+}
 
 // A Step is one line of a trace.
 type Step struct {
@@ -48,22 +40,26 @@ type Step struct {
 	Kind   StepKind
 	Op     string        // failpoint name or operation
 	Delay  time.Duration // for a sleep or a delay
-	State  *Snapshot     // nil when the step has no primitive
+	Object int           // index into Trace.Objects of the step's primitive, -1 for none
+	State  *Snapshot     // the primitive's state at the step, nil for none
 }
 
 // A Trace is the record of one model run: one step per scheduling point,
 // the choices the strategy made, and how the run ended.
 type Trace struct {
 	Steps    []Step
+	Objects  []Object // the primitives the steps name, in order of first appearance
 	Schedule Schedule // every choice made, in order; replays the run with Replay
 	Failure  error    // nil for a clean run
 	Duration time.Duration
 
+	// PanicValue is what a thread panicked with (or a strategy stopped the
+	// run with), for Explore to re-panic rapid's signals.
+	PanicValue any
+
 	threads []*thread // the run's threads, for names (resolved when printed)
 	limit   int
 	fp      uint64
-
-	panicValue any // what a thread panicked with, for Explore to re-panic
 }
 
 // Fingerprint returns a hash of the interleaving: which thread took which
@@ -76,7 +72,7 @@ func (tr *Trace) Fingerprint() uint64 { return tr.fp }
 func (tr *Trace) Preemptions() int {
 	n := 0
 	for _, s := range tr.Steps {
-		if s.Kind == stepDelay {
+		if s.Kind == StepDelay {
 			n++
 		}
 	}
@@ -92,10 +88,11 @@ func (tr *Trace) ThreadName(i int) string {
 }
 
 func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
-	s := Step{At: r.now, Thread: th.order, Kind: kind, Op: op}
+	s := Step{At: r.now, Thread: th.order, Kind: kind, Op: op, Object: -1}
 	if obj != nil {
 		snap := obj.Observe()
 		s.State = &snap
+		s.Object = r.objectIndex(obj, snap.Kind)
 	}
 	r.trace.Steps = append(r.trace.Steps, s)
 }
@@ -154,41 +151,42 @@ func (tr *Trace) String() string {
 func (tr *Trace) describe(s Step) string {
 	var op string
 	switch s.Kind {
-	case stepPoint:
+	case StepPoint:
 		op = s.Op[strings.LastIndexByte(s.Op, '/')+1:]
-	case stepStart, stepWake:
+	case StepStart, StepWake:
 		op = s.Op
-	case stepExit:
+	case StepExit:
 		op = "exit"
-	case stepBlock:
+	case StepBlock:
 		op = "blocks on " + s.Op
-	case stepTimeout:
+	case StepTimeout:
 		op = "times out on " + s.Op
-	case stepSleep:
+	case StepSleep:
 		op = "sleep " + s.Delay.String()
-	case stepDelay:
+	case StepPanic:
+		op = "panics: " + s.Op
+	case StepDelay:
 		op = "preempted for " + s.Delay.String()
 		if s.Delay == 0 {
 			op = "yields"
 		}
 	}
 	if s.State != nil {
-		op = fmt.Sprintf("%-22s %s", op, tr.state(s.State))
+		op = fmt.Sprintf("%-22s %s", op, tr.state(s))
 	}
 	return op
 }
 
-func (tr *Trace) state(st *Snapshot) string {
+// state prints a step's primitive and its state: Lock#1{locked waiters=1}.
+func (tr *Trace) state(s Step) string {
+	st := s.State
+	name := st.Kind
+	if s.Object >= 0 && s.Object < len(tr.Objects) {
+		name = tr.Objects[s.Object].Name
+	}
 	var parts []string
-	if st.Locked {
-		switch st.Kind { // the one flag means what the kind makes of it
-		case "Thread", "Timer":
-			parts = append(parts, "alive")
-		case "Event":
-			parts = append(parts, "set")
-		default:
-			parts = append(parts, "locked")
-		}
+	if st.State != "" {
+		parts = append(parts, st.State)
 	}
 	if st.Owner != 0 {
 		owner := "?"
@@ -199,49 +197,10 @@ func (tr *Trace) state(st *Snapshot) string {
 		}
 		parts = append(parts, "owner="+owner)
 	}
-	if st.Depth != 0 {
-		parts = append(parts, "depth="+strconv.Itoa(st.Depth))
-	}
 	if st.Waiters != 0 {
 		parts = append(parts, "waiters="+strconv.Itoa(st.Waiters))
 	}
-	if st.Size != 0 {
-		parts = append(parts, "size="+strconv.Itoa(st.Size))
-	}
-	return st.Kind + "{" + strings.Join(parts, " ") + "}"
+	return name + "{" + strings.Join(parts, " ") + "}"
 }
 
-// A Schedule is the list of choices a strategy made in a run, in order: for
-// each scheduling point with a choice, the delay code (0: keep running), and
-// for each tie, the index of the thread chosen. Replay(s) runs it again.
-type Schedule []int
-
-// String returns the schedule in its compact form: the positions of its
-// non-zero choices, "index:value" separated by spaces ("" for all zeros).
-func (s Schedule) String() string {
-	var parts []string
-	for i, v := range s {
-		if v != 0 {
-			parts = append(parts, strconv.Itoa(i)+":"+strconv.Itoa(v))
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// ParseSchedule reads the compact form that Schedule.String prints.
-func ParseSchedule(text string) (Schedule, error) {
-	var s Schedule
-	for _, f := range strings.Fields(text) {
-		i, v, ok := strings.Cut(f, ":")
-		idx, err1 := strconv.Atoi(i)
-		val, err2 := strconv.Atoi(v)
-		if !ok || err1 != nil || err2 != nil || idx < 0 || val < 0 {
-			return nil, fmt.Errorf("%w: schedule entry %q is not index:value", ErrBadOption, f)
-		}
-		for len(s) <= idx {
-			s = append(s, 0)
-		}
-		s[idx] = val
-	}
-	return s, nil
-}
+func itoa(n int) string { return strconv.Itoa(n) }

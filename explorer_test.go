@@ -1,4 +1,4 @@
-package failpoints_test
+package interleave_test
 
 import (
 	"errors"
@@ -8,13 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+
 	"pgregory.net/rapid"
 )
 
 func TestRunZeroScheduleIsSequential(t *testing.T) {
 	body, counter := lostUpdate(2)
-	tr, err := failpoints.Run(body)
+	tr, err := interleave.Run(body)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -27,9 +30,9 @@ func TestRunZeroScheduleIsSequential(t *testing.T) {
 }
 
 func TestExploreFindsLostUpdateAndShrinksToOnePreemption(t *testing.T) {
-	res := failpoints.Hunt(t, func(rt *rapid.T) {
+	res := interleave.Hunt(t, func(rt *rapid.T) {
 		body, counter := lostUpdate(2)
-		failpoints.Explore(rt, body)
+		interleave.Explore(rt, body)
 		if *counter != 2 {
 			rt.Fatalf("counter = %d; want 2", *counter)
 		}
@@ -48,14 +51,14 @@ func TestExploreFindsLostUpdateAndShrinksToOnePreemption(t *testing.T) {
 
 func TestDeadlockIsReportedNamingBothThreads(t *testing.T) {
 	start := time.Now()
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		var a, b toyLock
 		var g toyGroup
-		g.Go("left", func() { a.Acquire(); failpoints.Sleep(time.Second); b.Acquire() })
-		g.Go("right", func() { b.Acquire(); failpoints.Sleep(time.Second); a.Acquire() })
+		g.Go("left", func() { a.Acquire(); sched.Sleep(time.Second); b.Acquire() })
+		g.Go("right", func() { b.Acquire(); sched.Sleep(time.Second); a.Acquire() })
 		g.Wait()
 	})
-	if !errors.Is(err, failpoints.ErrDeadlock) {
+	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("Run err = %v; want ErrDeadlock", err)
 	}
 	msg := err.Error()
@@ -70,7 +73,7 @@ func TestDeadlockIsReportedNamingBothThreads(t *testing.T) {
 }
 
 func TestNestedAcquireDeadlocks(t *testing.T) {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		var l toyLock
 		var g toyGroup
 		for _, n := range []string{"Thread-1", "Thread-2"} {
@@ -78,7 +81,7 @@ func TestNestedAcquireDeadlocks(t *testing.T) {
 		}
 		g.Wait()
 	})
-	if !errors.Is(err, failpoints.ErrDeadlock) {
+	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("Run err = %v; want ErrDeadlock", err)
 	}
 	for _, want := range []string{"Thread-1 waits on toyLock.Acquire", "Thread-2 waits on toyLock.Acquire"} {
@@ -90,22 +93,22 @@ func TestNestedAcquireDeadlocks(t *testing.T) {
 
 func TestVirtualSleepAndTimeout(t *testing.T) {
 	var woke, timedOut time.Duration
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		var l toyLock
 		l.Acquire()
 		var g toyGroup
 		g.Go("sleeper", func() {
-			failpoints.Sleep(3 * time.Second)
-			woke = failpoints.Now().Sub(failpoints.Epoch)
+			sched.Sleep(3 * time.Second)
+			woke = sched.Now().Sub(sched.Epoch)
 		})
 		g.Go("waiter", func() {
 			l.mu.Lock()
-			ok := l.q.Wait(&l.mu, "toyLock.AcquireTimeout", failpoints.Deadline(1500*time.Millisecond))
+			ok := l.q.Wait(&l.mu, "toyLock.AcquireTimeout", sched.Deadline(1500*time.Millisecond))
 			l.mu.Unlock()
 			if ok {
 				panic("woken without a wake")
 			}
-			timedOut = failpoints.Now().Sub(failpoints.Epoch)
+			timedOut = sched.Now().Sub(sched.Epoch)
 		})
 		g.Wait()
 		l.Release()
@@ -119,26 +122,26 @@ func TestVirtualSleepAndTimeout(t *testing.T) {
 }
 
 func TestThreadPanicFailsTheRun(t *testing.T) {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		var g toyGroup
 		g.Go("boom", func() { panic("kaboom") })
 		g.Wait()
 	})
-	if !errors.Is(err, failpoints.ErrThreadPanic) || !strings.Contains(err.Error(), "boom: kaboom") {
+	if !errors.Is(err, interleave.ErrThreadPanic) || !strings.Contains(err.Error(), "boom: kaboom") {
 		t.Fatalf("Run err = %v; want ErrThreadPanic naming boom", err)
 	}
 }
 
 func TestDaemonThreadsAreUnwoundAtExit(t *testing.T) {
 	cleaned := false
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		var l toyLock
 		l.Acquire()
-		failpoints.Spawn(toyThread("daemon"), true, func() {
+		sched.Spawn(toyThread("daemon"), true, func() {
 			defer func() { cleaned = true }()
 			l.Acquire() // blocks forever: the run must unwind it, not report a deadlock
 		})
-		failpoints.Sleep(time.Second)
+		sched.Sleep(time.Second)
 	})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -150,48 +153,48 @@ func TestDaemonThreadsAreUnwoundAtExit(t *testing.T) {
 
 func TestMainWaitsForNonDaemonThreads(t *testing.T) {
 	var doneAt time.Duration
-	tr, err := failpoints.Run(func() {
-		failpoints.Spawn(toyThread("worker"), false, func() {
-			failpoints.Sleep(5 * time.Second)
-			doneAt = failpoints.Now().Sub(failpoints.Epoch)
+	tr, err := interleave.Run(func() {
+		sched.Spawn(toyThread("worker"), false, func() {
+			sched.Sleep(5 * time.Second)
+			doneAt = sched.Now().Sub(sched.Epoch)
 		})
 	})
 	if err != nil || doneAt != 5*time.Second || tr.Duration != 5*time.Second {
 		t.Fatalf("err = %v, worker done at %v, run lasted %v; want nil, 5s, 5s", err, doneAt, tr.Duration)
 	}
-	_, err = failpoints.Run(func() {
-		failpoints.Spawn(toyThread("worker"), false, func() { failpoints.Sleep(time.Second) })
-	}, failpoints.StrictExit())
-	if !errors.Is(err, failpoints.ErrDeadlock) || !strings.Contains(err.Error(), "worker") {
+	_, err = interleave.Run(func() {
+		sched.Spawn(toyThread("worker"), false, func() { sched.Sleep(time.Second) })
+	}, interleave.StrictExit())
+	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "worker") {
 		t.Fatalf("StrictExit: err = %v; want a report naming worker", err)
 	}
 }
 
 func TestStepBudget(t *testing.T) {
-	_, err := failpoints.Run(func() {
+	_, err := interleave.Run(func() {
 		for {
 			failpoints.Hit(fpStep, nil)
-			failpoints.Sleep(0)
+			sched.Sleep(0)
 		}
-	}, failpoints.MaxSteps(1000))
-	if !errors.Is(err, failpoints.ErrStepBudget) {
+	}, interleave.MaxSteps(1000))
+	if !errors.Is(err, interleave.ErrStepBudget) {
 		t.Fatalf("Run err = %v; want ErrStepBudget", err)
 	}
 }
 
 func TestBadOptionsPanic(t *testing.T) {
 	for name, mk := range map[string]func(){
-		"MaxSteps(-1)":    func() { failpoints.MaxSteps(-1) },
-		"PCT(0, 10)":      func() { failpoints.PCT(0, 10) },
-		"Exhaustive(-1)":  func() { _, _ = failpoints.Exhaustive(func() {}, -1) },
-		"TraceLimit(-1)":  func() { failpoints.TraceLimit(-1) },
-		"MaxSchedules(0)": func() { failpoints.MaxSchedules(0) },
+		"MaxSteps(-1)":    func() { interleave.MaxSteps(-1) },
+		"PCT(0, 10)":      func() { interleave.PCT(0, 10) },
+		"Exhaustive(-1)":  func() { _, _ = interleave.Exhaustive(func() {}, -1) },
+		"TraceLimit(-1)":  func() { interleave.TraceLimit(-1) },
+		"MaxSchedules(0)": func() { interleave.MaxSchedules(0) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
 				v := recover()
 				err, _ := v.(error)
-				if !errors.Is(err, failpoints.ErrBadOption) && !errors.Is(err, failpoints.ErrMisuse) {
+				if !errors.Is(err, interleave.ErrBadOption) && !errors.Is(err, interleave.ErrMisuse) {
 					t.Fatalf("recovered %v; want an error wrapping ErrBadOption or ErrMisuse", v)
 				}
 			}()
@@ -201,8 +204,8 @@ func TestBadOptionsPanic(t *testing.T) {
 }
 
 func TestRunInsideRunIsMisuse(t *testing.T) {
-	_, err := failpoints.Run(func() { _, _ = failpoints.Run(func() {}) })
-	if !errors.Is(err, failpoints.ErrMisuse) || !errors.Is(err, failpoints.ErrThreadPanic) {
+	_, err := interleave.Run(func() { _, _ = interleave.Run(func() {}) })
+	if !errors.Is(err, interleave.ErrMisuse) || !errors.Is(err, interleave.ErrThreadPanic) {
 		t.Fatalf("Run err = %v; want ErrThreadPanic wrapping ErrMisuse", err)
 	}
 }
@@ -210,7 +213,7 @@ func TestRunInsideRunIsMisuse(t *testing.T) {
 func TestExhaustiveTwoThreadsTwoSteps(t *testing.T) {
 	orders := map[string]bool{}
 	var order []byte
-	cov, err := failpoints.Exhaustive(func() {
+	cov, err := interleave.Exhaustive(func() {
 		order = order[:0]
 		var g toyGroup
 		for _, n := range []byte{'A', 'B'} {
@@ -245,14 +248,14 @@ func TestExhaustiveTwoThreadsTwoSteps(t *testing.T) {
 const exhaustive2x2Schedules = 44
 
 func TestMainGoexitStillExitsCleanly(t *testing.T) {
-	_, err := failpoints.Run(func() {
-		failpoints.Spawn(toyThread("d"), true, func() {
+	_, err := interleave.Run(func() {
+		sched.Spawn(toyThread("d"), true, func() {
 			for {
-				failpoints.Sleep(time.Second)
+				sched.Sleep(time.Second)
 			}
 		})
 		runtime.Goexit()
-	}, failpoints.MaxSteps(10000))
+	}, interleave.MaxSteps(10000))
 	if err != nil {
 		t.Fatalf("Run: %v; want a clean exit (daemon unwound)", err)
 	}
@@ -268,10 +271,10 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 	// Schedule: choices 0 and 1 are main's two spawns, 2 the tie when main
 	// blocks (0: the waiter first), 3 the waiter's Hit inside Unlock, where
 	// it is preempted (230) and the waker wakes it before it parks.
-	var q failpoints.WaitQueue
+	var q sched.WaitQueue
 	var mu hitLocker
 	woken := false
-	tr, err := failpoints.Run(func() {
+	tr, err := interleave.Run(func() {
 		var g toyGroup
 		g.Go("waiter", func() {
 			mu.Lock()
@@ -284,7 +287,7 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 			mu.Mutex.Unlock()
 		})
 		g.Wait()
-	}, failpoints.Replay(failpoints.Schedule{0, 0, 0, 230}))
+	}, interleave.Replay(interleave.Schedule{0, 0, 0, 230}))
 	if err != nil || !woken {
 		t.Fatalf("Run err = %v, woken = %v; want nil, true\n%s", err, woken, tr)
 	}
@@ -294,9 +297,9 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 // model run is reported with its own message after shrinking, not as one
 // of rapid's "overrun" signals met while shrinking.
 func TestFatalfInsideRunKeepsItsMessage(t *testing.T) {
-	res := failpoints.Hunt(t, func(rt *rapid.T) {
+	res := interleave.Hunt(t, func(rt *rapid.T) {
 		x := 0
-		failpoints.Explore(rt, func() {
+		interleave.Explore(rt, func() {
 			var g toyGroup
 			g.Go("a", func() { x++; failpoints.Hit(fpStep, nil); x++ })
 			failpoints.Hit(fpStep, nil)

@@ -1,4 +1,4 @@
-package failpoints
+package sched
 
 import (
 	"sync"
@@ -37,3 +37,24 @@ func self() *thread {
 
 // InModel reports whether the calling goroutine is a thread of a model run.
 func InModel() bool { return self() != nil }
+
+// Active reports whether Hit and the blocking layer must leave their fast
+// path: a model run is active, a failpoint is enabled, or a real-mode
+// Shutdown is unwinding daemons.
+func Active() bool { return hooks.Load() != 0 }
+
+// AddActive adds n to the count behind Active: the failpoints bridge counts
+// each failpoint it enabled.
+func AddActive(n int64) { hooks.Add(n) }
+
+// Point is a scheduling point named name (a failpoint) with obj's state
+// for the calling model thread, and reports true; in real mode it only
+// unwinds a daemon thread that a Shutdown is ending, and reports false.
+func Point(name string, obj Observable) bool {
+	if th := self(); th != nil {
+		th.run.point(th, name, obj)
+		return true
+	}
+	checkUnwind()
+	return false
+}

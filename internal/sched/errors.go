@@ -1,4 +1,4 @@
-package failpoints
+package sched
 
 import "errors"
 
@@ -9,17 +9,15 @@ import "errors"
 var (
 	// ErrMisuse: Explore inside Explore, a primitive used by two runs, or a
 	// real-mode goroutine waking a model thread.
-	ErrMisuse = errors.New("failpoints: misuse")
+	ErrMisuse = errors.New("interleave: misuse")
 	// ErrBadOption: an Option that makes no sense (a negative budget or
 	// preemption bound, an unparsable schedule).
-	ErrBadOption = errors.New("failpoints: bad option")
-	// ErrUnknownFailpoint: Enable with a name that is not package-qualified.
-	ErrUnknownFailpoint = errors.New("failpoints: unknown failpoint")
+	ErrBadOption = errors.New("interleave: bad option")
 	// ErrDeadlock: no thread can run and no timer is left.
-	ErrDeadlock = errors.New("deadlock")
+	ErrDeadlock = errors.New("interleave: deadlock")
 	// ErrStepBudget: a run took more scheduling steps than its budget
 	// (a livelock or a busy spin).
-	ErrStepBudget = errors.New("step budget exceeded")
+	ErrStepBudget = errors.New("interleave: step budget exceeded")
 	// ErrThreadPanic: a thread of a model run panicked.
-	ErrThreadPanic = errors.New("thread panicked")
+	ErrThreadPanic = errors.New("interleave: thread panicked")
 )

@@ -1,11 +1,12 @@
-package failpoints_test
+package interleave_test
 
 import (
 	"io"
 	"testing"
 	"time"
 
-	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave"
+
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestVirtualTimeS01Sized(t *testing.T) {
 	cfg := scenarios.DefaultPipelineConfig()
 	var seq, par scenarios.PipelineResult
-	tr, err := failpoints.Run(func() {
+	tr, err := interleave.Run(func() {
 		var err error
 		if seq, err = scenarios.PipelineSequential(io.Discard, cfg); err != nil {
 			panic(err)

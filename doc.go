@@ -1,0 +1,61 @@
+// Package interleave model-checks concurrent Go code: it runs a body many
+// times, each time under a different interleaving of its threads on a
+// virtual clock, and reports the interleaving that breaks a property as a
+// readable, replayable trace.
+//
+// # A run
+//
+// [Explore] runs body as the main thread of one model run. Every thread the
+// body starts (a primitives.Thread, a Timer) belongs to the run, and exactly
+// one of them runs at a time: it holds the baton until it reaches a
+// scheduling point. At each scheduling point the strategy chooses a virtual
+// delay for the running thread (0: keep running); the ready thread with the
+// earliest ready time runs next, ties going to the thread already running
+// and then to the thread started first. Time is virtual: a Sleep or a
+// timeout takes no wall time, and when no thread is ready the clock jumps
+// to the earliest pending wake-up. When nothing is left to wake, the run is
+// a deadlock, and the report names every thread and what it waits on.
+//
+// Under Explore each choice is drawn from a [rapid.T], so the draws are the
+// schedule: rapid's seed or fail file replays the same interleaving, byte
+// for byte, and rapid's shrinker shrinks a failing schedule towards fewer
+// and shorter preemptions. [Run] runs one fixed schedule (the all-zero one,
+// or [Replay] of a printed one, or [PCT]); [Exhaustive] enumerates every
+// schedule of a small body up to a preemption bound; [Hunt] runs a property
+// and records, instead of failing, whether and where it broke: it is how a
+// test asserts that a deliberate bug is found.
+//
+// # What the explorer sees
+//
+// A run is explored only where it passes through a scheduling point:
+//
+//   - every blocking or state-changing operation of the primitives package
+//     (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, Thread,
+//     Timer, Sleep);
+//   - every failpoints.Hit, the user's own preemption point;
+//   - thread start and exit, and the virtual clock.
+//
+// Everything else is invisible to it: Go's own sync package, channels,
+// select, go statements, time.Sleep, I/O, a busy loop. Code between two
+// scheduling points runs atomically in every schedule, so a read and a
+// write with no scheduling point between them are never interleaved. A
+// thread that blocks in something the explorer cannot see holds the baton
+// and stops the whole run.
+//
+// Data races between threads of one model run are invisible to the race
+// detector: the baton orders every step, so -race sees a happens-before
+// edge between any two of them. Race demos therefore run in real mode.
+//
+// # Replaying a failure
+//
+// A failing property prints rapid's replay command (-rapid.seed or
+// -rapid.failfile) and the trace, whose header gives the schedule in its
+// compact form ("12:230 31:1"): Run(body, Replay(s)) with the schedule from
+// [ParseSchedule] runs that interleaving again, outside rapid.
+//
+// # Isolation
+//
+// Each run has its own threads, clock and thread registry. A primitive may
+// serve one run after another, but not two live runs at once: that panics
+// with an error wrapping ErrMisuse.
+package interleave

@@ -1,0 +1,76 @@
+package interleave
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"pgregory.net/rapid"
+)
+
+// HuntResult is what Hunt found.
+type HuntResult struct {
+	Found     bool      // the property failed on some schedule
+	Schedules int       // schedules run before the first failure (all of them if none failed)
+	Message   string    // rapid's failure report, with the replay command
+	Trace     *Trace    // the shrunk failing interleaving, nil if none
+	Log       string    // everything rapid logged
+	Coverage  *Coverage // every run Hunt saw, shrinking included
+}
+
+// Hunt runs the rapid property prop as rapid.Check would, but records its
+// outcome instead of failing tb: it is how a test asserts that the explorer
+// finds a deliberate bug, and shows the shrunk interleaving with -v. The
+// number of schedules is rapid's (-rapid.checks); the seed is rapid's
+// (-rapid.seed), so a fixed seed gives the same result every time.
+//
+// rapid saves every failure in a fail file and replays saved fail files
+// first; Hunt removes its own (testdata/rapid/hunt_<test>/) before and after,
+// so each Hunt searches afresh and leaves nothing behind.
+func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
+	rec := &recordingTB{name: "hunt_" + failFileName(tb.Name())}
+	dir := filepath.Join("testdata", "rapid", rec.name)
+	_ = os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
+	var last *Trace
+	runs := 0
+	cov := &Coverage{}
+	huntMu.Lock()
+	hunting++
+	huntMu.Unlock()
+	defer func() {
+		huntMu.Lock()
+		hunting--
+		huntMu.Unlock()
+	}()
+	rapid.Check(rec, func(t *rapid.T) {
+		runs++ // rapid calls the property from one goroutine at a time
+		defer func() {
+			tr := takeHuntTrace(t)
+			if tr != nil {
+				cov.Add(tr)
+			}
+			if v := recover(); v != nil {
+				if tr != nil {
+					last = tr
+				}
+				panic(v)
+			}
+			if t.Failed() && tr != nil {
+				last = tr
+			}
+		}()
+		prop(t)
+	})
+	res := HuntResult{Found: rec.failed, Log: string(rec.log), Message: strings.Join(rec.errors, "\n"), Coverage: cov}
+	res.Schedules = runs
+	if m := failedAfter.FindStringSubmatch(res.Message); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		res.Schedules = n + 1
+	}
+	if res.Found {
+		res.Trace = last
+	}
+	return res
+}

@@ -1,0 +1,17 @@
+package sched
+
+// Config is a run's settings, filled in by the root package's options.
+type Config struct {
+	MaxSteps     int  // a run fails after this many scheduling steps
+	MaxSchedules int  // Exhaustive stops after this many schedules (0: no limit)
+	ExpectPanics bool // a thread's panic ends only that thread
+	StrictExit   bool // the main thread may not return while non-daemon threads live
+	TraceLimit   int  // steps Trace.String prints (0: all)
+
+	// PassThrough reports the panic values that must reach the caller of
+	// the run unchanged, even under ExpectPanics (rapid's signals).
+	PassThrough func(v any) bool
+}
+
+// NewConfig returns the default settings.
+func NewConfig() *Config { return &Config{MaxSteps: 1_000_000, TraceLimit: 400} }

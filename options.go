@@ -1,0 +1,101 @@
+package interleave
+
+import (
+	"fmt"
+
+	"github.com/interleave-lab/interleave/internal/sched"
+)
+
+// An Option changes how a run is explored. The zero Option (nil) is
+// refused: every entry point panics with an error wrapping ErrBadOption.
+type Option func(*settings)
+
+// settings is a run's configuration: the scheduler's part and the choice
+// of strategy.
+type settings struct {
+	sched.Config
+	pctDepth, pctSteps int
+	seed               uint64
+	schedule           Schedule
+	replay             bool
+}
+
+func newSettings(opts []Option) *settings {
+	s := &settings{Config: *sched.NewConfig()}
+	s.PassThrough = isRapidSignal
+	for i, o := range opts {
+		if o == nil {
+			panic(fmt.Errorf("%w: option %d is nil", ErrBadOption, i))
+		}
+		o(s)
+	}
+	return s
+}
+
+// MaxSteps fails a run that takes more than n scheduling steps (default
+// 1,000,000): a livelock or a busy spin is a report, never a hang.
+func MaxSteps(n int) Option {
+	if n <= 0 {
+		panic(fmt.Errorf("%w: MaxSteps(%d): the budget must be positive", ErrBadOption, n))
+	}
+	return func(s *settings) { s.MaxSteps = n }
+}
+
+// MaxSchedules stops Exhaustive after n schedules (default: no limit).
+func MaxSchedules(n int) Option {
+	if n <= 0 {
+		panic(fmt.Errorf("%w: MaxSchedules(%d): the budget must be positive", ErrBadOption, n))
+	}
+	return func(s *settings) { s.MaxSchedules = n }
+}
+
+// ExpectPanics lets a thread's panic end only that thread: the property
+// reads it from Thread.Err instead of the run failing.
+func ExpectPanics() Option { return func(s *settings) { s.ExpectPanics = true } }
+
+// StrictExit makes it a failure for body to return while a non-daemon
+// thread is alive (by default the main thread waits for them, as Python's
+// interpreter does at exit).
+func StrictExit() Option { return func(s *settings) { s.StrictExit = true } }
+
+// TraceLimit bounds how many steps Trace.String prints (default 400; the
+// first and the last are kept). 0 prints every step.
+func TraceLimit(n int) Option {
+	if n < 0 {
+		panic(fmt.Errorf("%w: TraceLimit(%d) < 0", ErrBadOption, n))
+	}
+	return func(s *settings) { s.TraceLimit = n }
+}
+
+// PCT schedules with Probabilistic Concurrency Testing of the given depth,
+// for runs of about steps scheduling points. Depth d places d-1 priority
+// change points, so a bug that needs k preemptions needs d = k+1. Under
+// Explore its seed is drawn from the rapid.T; under Run it comes from
+// Seed. A run finds a bug of depth d among n threads and k steps with
+// probability at least 1/(n·k^(d-1)).
+func PCT(depth, steps int) Option {
+	if depth < 1 || steps < 1 {
+		panic(fmt.Errorf("%w: PCT(depth %d, steps %d): both must be >= 1", ErrBadOption, depth, steps))
+	}
+	return func(s *settings) { s.pctDepth, s.pctSteps = depth, steps }
+}
+
+// Seed seeds the PCT strategy of Run.
+func Seed(seed uint64) Option { return func(s *settings) { s.seed = seed } }
+
+// Replay runs a fixed schedule (as printed in a trace's header, parsed by
+// ParseSchedule); past its end every choice is 0. Run without Replay runs
+// the all-zero schedule: each thread keeps running until it blocks, sleeps
+// or ends, which is how the scenarios' Examples print deterministically.
+func Replay(s Schedule) Option {
+	return func(st *settings) { st.schedule, st.replay = s, true }
+}
+
+// strategy returns the strategy the settings ask for under Run (and under
+// Explore when they ask for a replay).
+func (s *settings) fixedStrategy() sched.Strategy {
+	if s.pctDepth > 0 {
+		return sched.NewPCT(s.pctDepth, s.pctSteps, s.seed)
+	}
+	return sched.NewFixed(s.schedule)
+}
