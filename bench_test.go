@@ -30,7 +30,7 @@ func threadsSteps(n, steps int) func() {
 }
 
 // setFlag sets a rapid flag for the rest of the benchmark.
-func setFlag(b *testing.B, name, v string) {
+func setFlag(b testing.TB, name, v string) {
 	f := flag.Lookup(name)
 	old := f.Value.String()
 	if err := f.Value.Set(v); err != nil {

@@ -1,0 +1,96 @@
+package interleave_test
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/interleave-lab/interleave"
+
+	"pgregory.net/rapid"
+)
+
+// kernelSeeds is how many rapid seeds every kernel measurement uses.
+const kernelSeeds = 20
+
+// huntKernel runs Explore on k under rapid seed seed with at most checks
+// schedules, and reports whether it failed and after how many schedules.
+func huntKernel(tb testing.TB, k kernel, seed, checks int) (found bool, schedules int, res interleave.HuntResult) {
+	setFlag(tb, "rapid.seed", strconv.Itoa(seed))
+	setFlag(tb, "rapid.checks", strconv.Itoa(checks))
+	res = interleave.Hunt(tb, func(t *rapid.T) {
+		body, check := k.make()
+		interleave.Explore(t, body)
+		if err := check(); err != nil {
+			t.Fatalf("%s: %v", k.name, err)
+		}
+	})
+	return res.Found, res.Schedules, res
+}
+
+// kernelStats hunts k on seeds 1..kernelSeeds with checks schedules each
+// and returns how many seeds found it and the sorted schedule counts of
+// those that did.
+func kernelStats(tb testing.TB, k kernel, checks int) (found int, counts []int) {
+	for seed := 1; seed <= kernelSeeds; seed++ {
+		ok, n, _ := huntKernel(tb, k, seed, checks)
+		if ok {
+			found++
+			counts = append(counts, n)
+		}
+	}
+	slices.Sort(counts)
+	return found, counts
+}
+
+// TestKernelsMinimalBound: each kernel's stated preemptions is the least
+// bound at which Exhaustive fails it.
+func TestKernelsMinimalBound(t *testing.T) {
+	for _, k := range kernels {
+		for bound := 0; bound <= k.preemptions; bound++ {
+			body, check := k.make()
+			_, err := interleave.Exhaustive(func() {
+				body()
+				if e := check(); e != nil {
+					panic(e)
+				}
+			}, bound)
+			if failed := err != nil; failed != (bound == k.preemptions) {
+				t.Errorf("%s: Exhaustive at bound %d failed = %v; want %v", k.name, bound, failed, bound == k.preemptions)
+			}
+		}
+	}
+}
+
+// BenchmarkKernels reports, per kernel, the median and worst number of
+// schedules Explore needs to find the bug over 20 seeds (seeds that miss
+// within 2000 count as 2000) and on how many seeds it is found within the
+// default 100. One op is the whole measurement.
+//
+//	go test -run '^$' -bench Kernels -benchtime 1x
+func BenchmarkKernels(b *testing.B) {
+	for _, k := range kernels {
+		b.Run(k.name, func(b *testing.B) {
+			for range b.N {
+				var counts []int
+				within := 0
+				for seed := 1; seed <= kernelSeeds; seed++ {
+					ok, n, _ := huntKernel(b, k, seed, 2000)
+					if !ok {
+						n = 2000
+					}
+					if n <= 100 {
+						within++
+					}
+					counts = append(counts, n)
+				}
+				slices.Sort(counts)
+				b.ReportMetric(float64(counts[len(counts)/2]), "median-schedules")
+				b.ReportMetric(float64(counts[len(counts)-1]), "max-schedules")
+				b.ReportMetric(float64(within), "seeds-within-100")
+				b.Logf("%s: %s", k.name, fmt.Sprint(counts))
+			}
+		})
+	}
+}
