@@ -30,12 +30,14 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	t.Helper()
 	checkBody(body)
 	s := newSettings(opts)
-	var st sched.Strategy = rapidStrategy{t: t}
+	var st sched.Strategy
 	switch {
 	case s.replay:
 		st = sched.NewFixed(s.schedule)
 	case s.pctDepth > 0:
-		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
+		st = newRapidPCT(t, s.pctDepth, s.pctSteps)
+	default:
+		st = newRapidStrategy(t)
 	}
 	tr := sched.Execute(body, &s.Config, st)
 	noteHuntTrace(t, tr)

@@ -67,12 +67,21 @@ func TraceLimit(n int) Option {
 	return func(s *settings) { s.TraceLimit = n }
 }
 
-// PCT schedules with Probabilistic Concurrency Testing of the given depth,
-// for runs of about steps scheduling points. Depth d places d-1 priority
-// change points, so a bug that needs k preemptions needs d = k+1. Under
-// Explore its seed is drawn from the rapid.T; under Run it comes from
-// Seed. A run finds a bug of depth d among n threads and k steps with
+// PCT schedules with Probabilistic Concurrency Testing (Burckhardt et al.,
+// ASPLOS 2010) of the given depth, for runs of about steps scheduling
+// choices. Every thread gets a priority when first seen and the
+// highest-priority ready thread runs; depth d places exactly d-1 priority
+// change points (fewer only when two fall on the same choice or past the
+// run's end), and at each the running thread drops below every other
+// thread: one preemption each. So a bug that needs k preemptions needs
+// depth d = k+1, and PCT(1, n) never preempts (it only orders threads by
+// priority). A run finds a bug of depth d among n threads and k steps with
 // probability at least 1/(n·k^(d-1)).
+//
+// Under Explore every PCT choice (change points and priorities) is drawn
+// from the rapid.T, so a PCT failure replays from its seed and rapid
+// shrinks it towards fewer change points; under Run the choices come from
+// Seed.
 func PCT(depth, steps int) Option {
 	if depth < 1 || steps < 1 {
 		panic(fmt.Errorf("%w: PCT(depth %d, steps %d): both must be >= 1", ErrBadOption, depth, steps))
