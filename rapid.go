@@ -53,13 +53,15 @@ const (
 //     the first. Reaches delays of any length, past timers too.
 //   - yielders (three runs in four): each thread draws, when first seen,
 //     whether it never yields, yields at every one of its scheduling
-//     points, or at a point in two (a coin each); a yield and every tie go
-//     to the next thread in round-robin order. A bug that needs k threads
+//     points, or is delayed at a point in two (a coin each, then a delay
+//     code as the coin-flip mode draws it, so delays past a pending timer
+//     stay reachable); a yield and every tie go to the next thread in
+//     round-robin order. A bug that needs k threads
 //     each preempted inside a critical section is hit when those k threads
 //     yield and the others do not: probability about 3^-n for n threads,
 //     whatever k is and however many points each thread has. Measured on
 //     the seqlock kernel (two preemptions, four threads, kernels_test.go):
-//     found within 100 schedules on 20/20 seeds, against 7/20 with coin
+//     found within 100 schedules on 19/20 seeds, against 7/20 with coin
 //     flips alone.
 //
 // Under the PCT option the mode is PCT (see PCT).
@@ -130,10 +132,11 @@ func (s *rapidStrategy) Delay(v *sched.View) int {
 		switch s.priority(v.Current()) {
 		case 0: // never yields
 			return 0
-		case 2: // yields at a point in two
+		case 2: // at a point in two, a delay as the coin-flip mode draws it
 			if !coinGen.Draw(s.t, "") {
 				return 0
 			}
+			return sched.PreemptFrom + amountGen.Draw(s.t, "")
 		}
 		return sched.YieldCode
 	}
