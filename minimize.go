@@ -82,6 +82,7 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 				break
 			}
 			e := sched.NewExhaustive(prefix, bound)
+			e.PastTimers = s.pastTimers
 			tr := sched.Execute(body, &s.Config, e)
 			runs++
 			err := tr.Failure

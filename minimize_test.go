@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/primitives"
@@ -158,4 +159,51 @@ func TestHuntThenMinimize(t *testing.T) {
 		t.Fatalf("Minimize after a shrunk trace of %d preemptions = %v; want 2, proven", res.Trace.Preemptions(), ce)
 	}
 	t.Logf("rapid shrank to %d preemptions; %s", res.Trace.Preemptions(), ce)
+}
+
+// kernelLateForDeadline: main sleeps 1 ms and reads a flag a worker sets
+// after a scheduling point; the read is early only if the worker is
+// delayed past main's wake-up, a timer race.
+func kernelLateForDeadline() (func(), func() error) {
+	done := false
+	seen := false
+	return func() {
+			done, seen = false, false
+			w := primitives.NewThread(func() {
+				primitives.Sleep(0)
+				done = true
+			})
+			w.Start()
+			primitives.Sleep(time.Millisecond)
+			seen = done
+			w.Join()
+		}, func() error {
+			if !seen {
+				return errors.New("main read the flag before the worker set it")
+			}
+			return nil
+		}
+}
+
+// TestExhaustiveDelayPastTimers: without DelayPastTimers the timer race is
+// out of reach at any bound; with it, Exhaustive finds it at bound 1 and
+// Minimize proves one preemption is the fewest.
+func TestExhaustiveDelayPastTimers(t *testing.T) {
+	body, check := kernelLateForDeadline()
+	failing := func() {
+		body()
+		if err := check(); err != nil {
+			panic(err)
+		}
+	}
+	if _, err := interleave.Exhaustive(failing, 3); err != nil {
+		t.Fatalf("Exhaustive without DelayPastTimers: %v; want no failure (timers out of reach)", err)
+	}
+	if _, err := interleave.Exhaustive(failing, 1, interleave.DelayPastTimers()); err == nil {
+		t.Fatalf("Exhaustive(DelayPastTimers) at bound 1 found nothing; want the timer race")
+	}
+	ce := interleave.Minimize(body, check, 2, interleave.DelayPastTimers())
+	if ce == nil || ce.Preemptions != 1 || !ce.Proven {
+		t.Fatalf("Minimize(DelayPastTimers) = %v; want 1 preemption, proven", ce)
+	}
 }

@@ -18,6 +18,7 @@ type settings struct {
 	seed               uint64
 	schedule           Schedule
 	replay             bool
+	pastTimers         bool
 }
 
 func newSettings(opts []Option) *settings {
@@ -48,6 +49,13 @@ func MaxSchedules(n int) Option {
 	}
 	return func(s *settings) { s.MaxSchedules = n }
 }
+
+// DelayPastTimers makes Exhaustive and Minimize enumerate, at every
+// scheduling point where a sleep or a timeout is pending, one more
+// preemption: delaying the running thread past the next pending wake-up
+// (plus one Tick), so that timer races (a thread that is late for a
+// deadline) are in reach. It multiplies the schedules of bodies that sleep.
+func DelayPastTimers() Option { return func(s *settings) { s.pastTimers = true } }
 
 // ExpectPanics lets a thread's panic end only that thread: the property
 // reads it from Thread.Err instead of the run failing.
