@@ -30,14 +30,15 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	t.Helper()
 	checkBody(body)
 	s := newSettings(opts)
-	var st sched.Strategy = rapidStrategy{t: t}
+	var tr *Trace
 	switch {
 	case s.replay:
-		st = sched.NewFixed(s.schedule)
+		tr = sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))
 	case s.pctDepth > 0:
-		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
+		tr = sched.Execute(body, &s.Config, sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed")))
+	default:
+		tr = exploreRapid(t, body, &s.Config)
 	}
-	tr := sched.Execute(body, &s.Config, st)
 	noteHuntTrace(t, tr)
 	if tr.Failure != nil {
 		failRapid(t, tr)

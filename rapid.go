@@ -55,6 +55,31 @@ func (s rapidStrategy) Tie(v *sched.View) int {
 	return i
 }
 
+// exploreRapid runs body once with every choice drawn from t. The whole run
+// is one draw of a rapid.Custom generator, labelled "schedule": rapid logs
+// each top-level draw of a failing case ("[rapid] draw #N: false", hundreds
+// of coins), but not the draws a Custom generator makes inside, so the
+// report carries one line, the schedule in its compact form, instead of
+// one per coin. The run itself never panics (Execute records a panic in the
+// trace), so the generator never retries; the caller re-panics afterwards,
+// outside the generator, when the trace says to.
+func exploreRapid(t *rapid.T, body func(), cfg *sched.Config) *Trace {
+	t.Helper()
+	return rapid.Custom(func(ct *rapid.T) drawnRun {
+		return drawnRun{sched.Execute(body, cfg, rapidStrategy{t: ct})}
+	}).Draw(t, "schedule").tr
+}
+
+// drawnRun is the value of exploreRapid's draw: a run, which rapid's log
+// shows (with %#v) as its schedule.
+type drawnRun struct{ tr *Trace }
+
+// GoString is what rapid logs for the draw: the compact schedule, which
+// Replay(ParseSchedule(...)) runs again.
+func (d drawnRun) GoString() string {
+	return fmt.Sprintf("%q, preemptions: %d", d.tr.Schedule.String(), d.tr.Preemptions())
+}
+
 // isRapidSignal reports whether a panic value is rapid's own (a failed or
 // skipped test case, an overrun of a shrunk draw buffer), which must reach
 // rapid unchanged.
