@@ -14,6 +14,7 @@ import (
 	"weak"
 
 	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/internal/sched"
 
 	"github.com/interleave-lab/interleave/primitives"
@@ -503,6 +504,53 @@ func TestThread_test_excepthook(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("DefaultExceptHook output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestDefaultExceptHookSilentInModelRun: inside a model run a thread's
+// panic is a step of the trace and the run's failure, so DefaultExceptHook
+// prints nothing; a property that finds the panic and shrinks it would
+// otherwise print one dump per schedule tried. The failing report carries
+// the schedule once and no unlabelled "[rapid] draw #N" lines.
+func TestDefaultExceptHookSilentInModelRun(t *testing.T) {
+	var buf bytes.Buffer
+	defer primitives.SetExceptHookOutput(&buf)()
+	old := primitives.ExceptHook
+	primitives.ExceptHook = primitives.DefaultExceptHook
+	defer func() { primitives.ExceptHook = old }()
+
+	runs := 0
+	res := interleave.Hunt(t, func(rt *rapid.T) {
+		runs++
+		interleave.Explore(rt, func() {
+			x := 0
+			th := primitives.NewThread(func() {
+				x++
+				failpoints.Hit(failpoints.ScenarioReadWrite, nil)
+				if x == 1 { // the main thread was preempted before its x++
+					panic("boom")
+				}
+			}, primitives.WithName("panicker"))
+			th.Start()
+			failpoints.Hit(failpoints.ScenarioReadWrite, nil)
+			x++
+			th.Join()
+		})
+	})
+	if !res.Found || !strings.Contains(res.Message, "boom") {
+		t.Fatalf("Hunt found = %v, message %q; want the thread's panic", res.Found, res.Message)
+	}
+	if !strings.Contains(res.Log, "panicker") || !strings.Contains(res.Log, "panics: boom") {
+		t.Errorf("the failing run's log lacks the trace's panic step:\n%s", res.Log)
+	}
+	if runs < 2 {
+		t.Fatalf("Hunt ran %d schedules; the test needs a failure after a success, then shrinking", runs)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("DefaultExceptHook printed inside model runs (%d runs):\n%s", runs, buf.String())
+	}
+	if strings.Contains(res.Log, "[rapid] draw #") || strings.Count(res.Log, "[rapid] draw schedule:") != 1 {
+		t.Errorf("log wants one labelled schedule draw and no unlabelled draws:\n%s", res.Log)
 	}
 }
 
