@@ -32,10 +32,14 @@ const preemptCoins = 3
 // rapidStrategy draws every choice from a rapid.T, so rapid's seed and
 // fail file replay the run and its shrinker simplifies the schedule: every
 // draw shrinks towards "keep running" and "thread order".
-type rapidStrategy struct{ t *rapid.T }
+type rapidStrategy struct {
+	t    *rapid.T
+	drew bool // some choice was drawn from t
+}
 
 // Delay draws preemptCoins coins and, if all came up, a delay code.
-func (s rapidStrategy) Delay(*sched.View) int {
+func (s *rapidStrategy) Delay(*sched.View) int {
+	s.drew = true
 	for range preemptCoins {
 		if !coinGen.Draw(s.t, "") {
 			return 0
@@ -47,8 +51,9 @@ func (s rapidStrategy) Delay(*sched.View) int {
 // Tie draws one coin per candidate past the first: "not this one, the
 // next". Cheap (a coin costs a sixth of an integer draw) and it shrinks to
 // 0, thread order.
-func (s rapidStrategy) Tie(v *sched.View) int {
+func (s *rapidStrategy) Tie(v *sched.View) int {
 	i, n := 0, len(v.Tied())
+	s.drew = s.drew || n > 1
 	for i < n-1 && coinGen.Draw(s.t, "") {
 		i++
 	}
@@ -66,7 +71,14 @@ func (s rapidStrategy) Tie(v *sched.View) int {
 func exploreRapid(t *rapid.T, body func(), cfg *sched.Config) *Trace {
 	t.Helper()
 	return rapid.Custom(func(ct *rapid.T) drawnRun {
-		return drawnRun{sched.Execute(body, cfg, rapidStrategy{t: ct})}
+		st := &rapidStrategy{t: ct}
+		tr := sched.Execute(body, cfg, st)
+		if !st.drew {
+			// rapid rejects a Custom generator that draws nothing; a run
+			// with no choice to make draws one coin it ignores.
+			coinGen.Draw(ct, "")
+		}
+		return drawnRun{tr}
 	}).Draw(t, "schedule").tr
 }
 
