@@ -67,6 +67,7 @@ const (
 	IOBound
 )
 
+// String returns the workload's name, as the tutorial prints it.
 func (w Workload) String() string {
 	switch w {
 	case CPUBound:

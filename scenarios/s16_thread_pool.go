@@ -45,6 +45,7 @@ const (
 	ShutdownJoin
 )
 
+// String returns the shutdown's name, for test and demo messages.
 func (m ShutdownMode) String() string {
 	switch m {
 	case ShutdownSentinel:
