@@ -67,7 +67,7 @@ const (
 	IOBound
 )
 
-// String returns the workload's name, as the tutorial prints it.
+// String returns the workload's name: "cpu-bound" or "io-bound".
 func (w Workload) String() string {
 	switch w {
 	case CPUBound:
