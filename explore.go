@@ -43,6 +43,10 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if tr.Failure != nil {
 		failRapid(t, tr)
 	}
+	// rapid prints a test case's log only for the failing case it reports
+	// (and formats it only then), so a check the property makes after
+	// Explore returns still shows the interleaving that broke it.
+	t.Logf("the interleaving of this test case:\n%v", tr)
 	return tr
 }
 
