@@ -78,13 +78,14 @@ type rapidStrategy struct {
 	changes []int // PCT: choice indexes of change points
 	demoted int   // PCT: change points passed; demoted threads get -1, -2, ...
 	buf     []int
+	drew    bool // some choice was drawn from t (newRapidPCT may draw none)
 }
 
 const unseenPrio = -1 << 30
 
 // newRapidStrategy draws the mode of one Explore run.
 func newRapidStrategy(t *rapid.T) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modeCoins}
+	s := &rapidStrategy{t: t, mode: modeCoins, drew: true}
 	if modeGen.Draw(t, "") > 0 {
 		s.mode = modeYielders
 	}
@@ -97,7 +98,7 @@ func newRapidStrategy(t *rapid.T) *rapidStrategy {
 // per thread drawn towards 0. A shrunk PCT failure has the fewest change
 // points that still fail.
 func newRapidPCT(t *rapid.T, depth, steps int) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modePCT}
+	s := &rapidStrategy{t: t, mode: modePCT, drew: depth > 1}
 	place := rapid.IntRange(0, steps)
 	for range depth - 1 {
 		// 0 (where the shrinker goes) means "no change point".
@@ -114,6 +115,7 @@ func (s *rapidStrategy) priority(th int) int {
 		s.prio = append(s.prio, unseenPrio)
 	}
 	if s.prio[th] == unseenPrio {
+		s.drew = true
 		if s.mode == modeYielders {
 			s.prio[th] = levelGen.Draw(s.t, "")
 		} else {
@@ -198,6 +200,43 @@ func (s *rapidStrategy) Tie(v *sched.View) int {
 		i++
 	}
 	return i
+}
+
+// exploreRapid runs body once with every choice drawn from t. The whole run
+// is one draw of a rapid.Custom generator, labelled "schedule": rapid logs
+// each top-level draw of a failing case ("[rapid] draw #N: false", hundreds
+// of coins), but not the draws a Custom generator makes inside, so the
+// report carries one line, the schedule in its compact form, instead of
+// one per coin. The run itself never panics (Execute records a panic in the
+// trace), so the generator never retries; the caller re-panics afterwards,
+// outside the generator, when the trace says to.
+//
+// newStrategy makes the run's strategy from the generator's rapid.T
+// (newRapidStrategy, or newRapidPCT under the PCT option); it always draws
+// at least the mode or a change point, so the generator never draws
+// nothing.
+func exploreRapid(t *rapid.T, body func(), cfg *sched.Config, newStrategy func(*rapid.T) *rapidStrategy) *Trace {
+	t.Helper()
+	return rapid.Custom(func(ct *rapid.T) drawnRun {
+		st := newStrategy(ct)
+		tr := sched.Execute(body, cfg, st)
+		if !st.drew {
+			// rapid rejects a Custom generator that draws nothing; a run
+			// with no choice to make draws one coin it ignores.
+			coinGen.Draw(ct, "")
+		}
+		return drawnRun{tr}
+	}).Draw(t, "schedule").tr
+}
+
+// drawnRun is the value of exploreRapid's draw: a run, which rapid's log
+// shows (with %#v) as its schedule.
+type drawnRun struct{ tr *Trace }
+
+// GoString is what rapid logs for the draw: the compact schedule, which
+// Replay(ParseSchedule(...)) runs again.
+func (d drawnRun) GoString() string {
+	return fmt.Sprintf("%q, preemptions: %d", d.tr.Schedule.String(), d.tr.Preemptions())
 }
 
 // isRapidSignal reports whether a panic value is rapid's own (a failed or
