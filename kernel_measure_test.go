@@ -15,11 +15,17 @@ import (
 // kernelSeeds is how many rapid seeds every kernel measurement uses.
 const kernelSeeds = 20
 
+// shrinkTime is rapid's shrink budget while kernels are measured: the
+// count of schedules to the failure is known before shrinking starts, and
+// shrinking 100 failures would dominate the measurement's cost.
+var shrinkTime = "1ms"
+
 // huntKernel runs Explore on k under rapid seed seed with at most checks
 // schedules, and reports whether it failed and after how many schedules.
 func huntKernel(tb testing.TB, k kernel, seed, checks int) (found bool, schedules int, res interleave.HuntResult) {
 	setFlag(tb, "rapid.seed", strconv.Itoa(seed))
 	setFlag(tb, "rapid.checks", strconv.Itoa(checks))
+	setFlag(tb, "rapid.shrinktime", shrinkTime)
 	res = interleave.Hunt(tb, func(t *rapid.T) {
 		body, check := k.make()
 		interleave.Explore(t, body)
@@ -120,6 +126,7 @@ func BenchmarkKernels(b *testing.B) {
 func TestPCTDepthIsPreemptionsPlusOne(t *testing.T) {
 	setFlag(t, "rapid.seed", "1")
 	setFlag(t, "rapid.checks", "1000")
+	setFlag(t, "rapid.shrinktime", shrinkTime)
 	for _, c := range []struct {
 		depth int
 		found bool

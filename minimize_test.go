@@ -149,6 +149,8 @@ func ExampleMinimize() {
 // preemptions, proves the simplest one has two.
 func TestHuntThenMinimize(t *testing.T) {
 	k := kernels[len(kernels)-1]
+	shrinkTime = "30s" // rapid's default: this test needs the shrunk trace
+	defer func() { shrinkTime = "1ms" }()
 	found, _, res := huntKernel(t, k, 1, 100)
 	if !found || res.Trace == nil {
 		t.Fatalf("seqlock not found by Hunt on seed 1")
