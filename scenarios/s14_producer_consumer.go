@@ -112,7 +112,7 @@ func (r ProducerConsumerResult) Check(cfg ProducerConsumerConfig) error {
 		return fmt.Errorf("failures %v, %d items left; want none, 0", r.Failures, r.Left)
 	}
 	if r.Items < cfg.MinItems || r.Items > cfg.MaxItems {
-		return fmt.Errorf("Items = %d; want %d..%d", r.Items, cfg.MinItems, cfg.MaxItems)
+		return fmt.Errorf("%d items; want %d..%d", r.Items, cfg.MinItems, cfg.MaxItems)
 	}
 	var all []int
 	for i, got := range r.Got {
