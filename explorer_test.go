@@ -189,6 +189,8 @@ func TestBadOptionsPanic(t *testing.T) {
 		"Exhaustive(-1)":  func() { _, _ = interleave.Exhaustive(func() {}, -1) },
 		"TraceLimit(-1)":  func() { interleave.TraceLimit(-1) },
 		"MaxSchedules(0)": func() { interleave.MaxSchedules(0) },
+		"Replay({-1})":    func() { interleave.Replay(interleave.Schedule{-1}) },
+		"Replay({0,257})": func() { interleave.Replay(interleave.Schedule{0, interleave.MaxChoice + 1}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -200,6 +202,20 @@ func TestBadOptionsPanic(t *testing.T) {
 			}()
 			mk()
 		})
+	}
+}
+
+// TestReplayOfParsedScheduleRuns checks that the largest choices that
+// parse also replay: a tie index of MaxChoice is clamped to the last
+// candidate, never an index out of range.
+func TestReplayOfParsedScheduleRuns(t *testing.T) {
+	s, err := interleave.ParseSchedule("0:256 1:256 2:256 3:256 4:256 5:256")
+	if err != nil {
+		t.Fatalf("ParseSchedule error = %v", err)
+	}
+	body, _ := lostUpdate(3)
+	if _, err = interleave.Run(body, interleave.Replay(s)); err != nil {
+		t.Fatalf("Run(Replay(%v)) error = %v; want nil", s, err)
 	}
 }
 
