@@ -312,15 +312,23 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 // TestFatalfInsideRunKeepsItsMessage: a property that fails from inside a
 // model run is reported with its own message after shrinking, not as one
 // of rapid's "overrun" signals met while shrinking.
+//
+// One preemption of the main thread at any of its four points lets "a"
+// run its first increment and sleep, so a schedule finds it with
+// probability 1-(7/8)^4 = 41%: 20 schedules (-short) miss with probability
+// 2e-5. (The earlier body needed two preemptions, 1/64 a schedule, and
+// missed 100 schedules on 23-31% of seeds.)
 func TestFatalfInsideRunKeepsItsMessage(t *testing.T) {
 	res := interleave.Hunt(t, func(rt *rapid.T) {
 		x := 0
 		interleave.Explore(rt, func() {
 			var g toyGroup
-			g.Go("a", func() { x++; failpoints.Hit(fpStep, nil); x++ })
-			failpoints.Hit(fpStep, nil)
-			if x == 1 {
-				rt.Fatalf("x = %d; want 0 or 2", x)
+			g.Go("a", func() { x++; sched.Sleep(time.Second); x++ })
+			for range 4 {
+				failpoints.Hit(fpStep, nil)
+				if x == 1 {
+					rt.Fatalf("x = %d; want 0 or 2", x)
+				}
 			}
 			g.Wait()
 		})

@@ -23,7 +23,12 @@ const SummaryPrefix = "interleave-summary:"
 func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *interleave.Coverage)) {
 	t.Helper()
 	cov := &interleave.Coverage{}
-	defer func() { t.Logf("%s name=%s %v", SummaryPrefix, name, cov) }()
+	defer func() {
+		t.Logf("%s name=%s seed=%d %v", SummaryPrefix, name, interleave.RapidSeed(), cov)
+		if t.Failed() {
+			logReplay(t, "")
+		}
+	}()
 	rapid.Check(t, func(rt *rapid.T) { prop(rt, cov) })
 }
 
@@ -43,6 +48,11 @@ func Explore(rt *rapid.T, cov *interleave.Coverage, body func(), opts ...interle
 func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	t.Helper()
 	if os.Getenv(DemoFailEnv) != "" {
+		defer func() {
+			if t.Failed() {
+				logReplay(t, DemoFailEnv+"=1 ")
+			}
+		}()
 		rapid.Check(t, buggy)
 		return
 	}
@@ -51,11 +61,18 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if found.Found {
 		failures = 1
 	}
-	t.Logf("%s name=%s schedules=%d distinct=%d failures=%d", SummaryPrefix, name, found.Schedules, found.Coverage.Distinct(), failures)
+	t.Logf("%s name=%s seed=%d schedules=%d distinct=%d failures=%d", SummaryPrefix, name, interleave.RapidSeed(), found.Schedules, found.Coverage.Distinct(), failures)
 	if !found.Found {
-		t.Fatalf("%s: the explorer did not find the bug in %d schedules", name, found.Schedules)
+		why := "every schedule passed"
+		if found.Invalid {
+			why = "rapid found too few valid schedules: " + firstLine(found.Message)
+		}
+		t.Errorf("%s: the explorer did not find the bug in %d schedules (%s)", name, found.Schedules, why)
+		logReplay(t, "")
+		t.FailNow()
 	}
-	t.Logf("%s: bug found after %d schedules: %s", name, found.Schedules, firstLine(found.Message))
+	t.Logf("%s: bug found after %d schedules (rapid seed %d): %s", name, found.Schedules, found.Seed, firstLine(found.Message))
+	t.Logf("%s: watch it fail: %s%s", name, DemoFailEnv+"=1 ", interleave.ReplayCommand(t.Name(), found.Seed))
 	if found.Trace != nil {
 		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
 	}
@@ -66,6 +83,18 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if fixed.Found {
 		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
 	}
+}
+
+// logReplay logs the seed of this test binary and the command that re-runs
+// t with it (env prefixes the command).
+func logReplay(t *testing.T, env string) {
+	t.Helper()
+	seed := interleave.RapidSeed()
+	if seed == 0 {
+		t.Logf("rapid seed: random (-rapid.seed=0); replay with the -rapid.seed or -rapid.failfile rapid printed above, in: %s%s", env, interleave.ReplayCommand(t.Name(), 0))
+		return
+	}
+	t.Logf("rapid seed %d; replay: %s%s", seed, env, interleave.ReplayCommand(t.Name(), seed))
 }
 
 func firstLine(s string) string {
