@@ -183,7 +183,9 @@ func creatorDaemon() bool {
 //
 // Start ports Python's Thread.start. Unlike Python's, it does not wait for
 // the new thread to begin running: the thread is alive and listed by
-// Enumerate as soon as Start returns.
+// Enumerate from the moment Start registers it until its target ends,
+// which for a short target may be before Start returns (in Python too:
+// is_alive() right after start() is false if run() already returned).
 func (t *Thread) Start() {
 	reg := currentRegistry()
 	t.mu.Lock()
@@ -341,10 +343,17 @@ func (t *Thread) join(timeout time.Duration) bool {
 	return ended
 }
 
-// IsAlive reports whether the thread is alive: from Start until its target
-// ends. The main thread and dummy threads are always alive.
+// IsAlive reports whether the thread is alive: true from the moment Start
+// registers it until its target has ended (returned, panicked or called
+// ExitThread, deferred calls run), false before Start and after that, and
+// never true again. A thread whose target ends at once may already be
+// dead when Start returns; what IsAlive promises right after Start is
+// only that it is true while the target has not ended. Join returning
+// (or JoinTimeout reporting true) implies IsAlive is false. The main
+// thread and dummy threads are always alive.
 //
-// IsAlive ports Python's Thread.is_alive.
+// IsAlive ports Python's Thread.is_alive, which is likewise true from
+// start() until run() ends.
 func (t *Thread) IsAlive() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
