@@ -36,6 +36,9 @@ import (
 type Thread struct {
 	kind  threadKind
 	class string // the Python class String prints: "Thread", "Timer", ...
+	// foreign: started by StartNewThread, which Python's threading sees as
+	// a dummy thread (joining it is an error). Set before Start, then read-only.
+	foreign bool
 
 	mu       sync.Mutex
 	target   func() // guarded by mu; nil once the thread ran
@@ -294,8 +297,10 @@ func (t *Thread) finish(reg *registry) {
 // ExitThread, or panicked.
 //
 // It is a run-time error to join a thread that was not started, the
-// calling thread itself, or a dummy thread; Join then panics with an error
-// wrapping ErrThreadState. Any number of threads may join one thread.
+// calling thread itself, or a dummy thread (the thread of a goroutine that
+// Thread did not start, or of one started by StartNewThread, as Python's
+// current_thread() in a _thread.start_new_thread thread is a
+// _DummyThread); Join then panics with an error wrapping ErrThreadState. Any number of threads may join one thread.
 // Joining the main thread waits until a Shutdown runs or, in a model run,
 // until the run's body returns (Python's interpreter exit).
 //
@@ -317,10 +322,10 @@ func (t *Thread) JoinTimeout(d time.Duration) bool {
 // join waits for the thread; timeout < 0 means no timeout.
 func (t *Thread) join(timeout time.Duration) bool {
 	t.mu.Lock()
-	started, kind := t.started, t.kind
+	started, kind, foreign := t.started, t.kind, t.foreign
 	t.mu.Unlock()
 	switch {
-	case kind == kindDummy:
+	case kind == kindDummy || foreign:
 		panic(fmt.Errorf("%w: Thread.Join: cannot join a dummy thread", ErrThreadState))
 	case !started:
 		panic(fmt.Errorf("%w: Thread.Join: cannot join thread before it is started", ErrThreadState))
