@@ -30,7 +30,7 @@ func TestRunZeroScheduleIsSequential(t *testing.T) {
 }
 
 func TestExploreFindsLostUpdateAndShrinksToOnePreemption(t *testing.T) {
-	res := interleave.Hunt(t, func(rt *rapid.T) {
+	res, _ := huntRounds(t, func(rt *rapid.T) {
 		body, counter := lostUpdate(2)
 		interleave.Explore(rt, body)
 		if *counter != 2 {
@@ -319,7 +319,7 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 // 2e-5. (The earlier body needed two preemptions, 1/64 a schedule, and
 // missed 100 schedules on 23-31% of seeds.)
 func TestFatalfInsideRunKeepsItsMessage(t *testing.T) {
-	res := interleave.Hunt(t, func(rt *rapid.T) {
+	res, _ := huntRounds(t, func(rt *rapid.T) {
 		x := 0
 		interleave.Explore(rt, func() {
 			var g toyGroup

@@ -21,14 +21,17 @@ func ReplayCommand(testName string, seed uint64) string {
 	for _, part := range strings.Split(testName, "/") {
 		run = append(run, "^"+regexp.QuoteMeta(part)+"$")
 	}
-	cmd := fmt.Sprintf("go test -count=1 -run='%s'", strings.Join(run, "/"))
+	// The package comes before the rapid flags: go test stops reading
+	// packages at the first flag it does not know, and would test the
+	// current directory instead.
+	cmd := fmt.Sprintf("go test %s -count=1 -run='%s'", packageDir(), strings.Join(run, "/"))
 	if seed != 0 {
 		cmd += fmt.Sprintf(" -rapid.seed=%d", seed)
 	}
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() != f.DefValue {
 		cmd += " -rapid.checks=" + f.Value.String()
 	}
-	return cmd + " " + packageDir()
+	return cmd
 }
 
 // RapidSeed returns the -rapid.seed of this test binary (0: rapid picks a

@@ -1,7 +1,9 @@
 package properties
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
@@ -40,39 +42,87 @@ func Explore(rt *rapid.T, cov *interleave.Coverage, body func(), opts ...interle
 	return tr
 }
 
+// DemoRoundEnv names the search round a Demo's replay command runs (see
+// Demo); unset means round 0.
+const DemoRoundEnv = "INTERLEAVE_DEMO_ROUND"
+
+// demoRounds is how many rounds of rapid's budget a Demo may search: 5
+// under -short, where rapid runs a fifth of -rapid.checks, so a demo's
+// budget (5 x 20 = 100 schedules by default) does not shrink with -short,
+// and 3 otherwise (300 schedules). Measured schedules-to-failure over 200
+// random seeds (100 schedules a round): every demo's worst case is in its
+// test's doc; S06ResultBeforeJoin, the slowest, averaged 19 and needed up
+// to 50 in 17 seeds, which one round of 100 misses on about 1 seed in
+// 200.
+func demoRounds() int {
+	if testing.Short() {
+		return 5
+	}
+	return 3
+}
+
+// inRound wraps prop for search round k: k leading draws, which prop never
+// sees, shift rapid's random stream so that round k explores other
+// schedules than round 0 under the same seed, and the seed still replays.
+func inRound(k int, prop func(rt *rapid.T)) func(rt *rapid.T) {
+	if k == 0 {
+		return prop
+	}
+	return func(rt *rapid.T) {
+		for range k {
+			rapid.Uint64().Draw(rt, "round")
+		}
+		prop(rt)
+	}
+}
+
 // Demo asserts that the explorer finds a failing interleaving of buggy
-// within rapid's budget and that correct survives the same budget. With -v
-// it logs the shrunk counterexample; with INTERLEAVE_DEMO_FAIL=1 it runs
+// within its budget (up to demoRounds rounds of rapid's -rapid.checks), by
+// a failing check of the property, never by a skip or an exhausted budget,
+// and that correct survives one round. With -v it logs the shrunk
+// counterexample and the command that shows it failing; with
+// INTERLEAVE_DEMO_FAIL=1 (and INTERLEAVE_DEMO_ROUND=k as printed) it runs
 // buggy as a plain rapid property, which fails and prints rapid's replay
 // command.
 func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	t.Helper()
 	if os.Getenv(DemoFailEnv) != "" {
+		round, _ := strconv.Atoi(os.Getenv(DemoRoundEnv))
 		defer func() {
 			if t.Failed() {
-				logReplay(t, DemoFailEnv+"=1 ")
+				logReplay(t, demoEnv(round))
 			}
 		}()
-		rapid.Check(t, buggy)
+		rapid.Check(t, inRound(round, buggy))
 		return
 	}
-	found := interleave.Hunt(t, buggy)
+	var found interleave.HuntResult
+	schedules, distinct, round := 0, 0, 0
+	for ; round < demoRounds(); round++ {
+		found = interleave.Hunt(t, inRound(round, buggy))
+		schedules += found.Schedules
+		distinct += found.Coverage.Distinct()
+		if found.Found {
+			break
+		}
+	}
 	failures := 0
 	if found.Found {
 		failures = 1
 	}
-	t.Logf("%s name=%s seed=%d schedules=%d distinct=%d failures=%d", SummaryPrefix, name, interleave.RapidSeed(), found.Schedules, found.Coverage.Distinct(), failures)
+	t.Logf("%s name=%s seed=%d schedules=%d distinct=%d failures=%d", SummaryPrefix, name, interleave.RapidSeed(), schedules, distinct, failures)
 	if !found.Found {
 		why := "every schedule passed"
 		if found.Invalid {
 			why = "rapid found too few valid schedules: " + firstLine(found.Message)
 		}
-		t.Errorf("%s: the explorer did not find the bug in %d schedules (%s)", name, found.Schedules, why)
+		t.Errorf("%s: the explorer did not find the bug in %d schedules, %d rounds (%s)", name, schedules, demoRounds(), why)
 		logReplay(t, "")
 		t.FailNow()
 	}
+	found.Schedules = schedules
 	t.Logf("%s: bug found after %d schedules (rapid seed %d): %s", name, found.Schedules, found.Seed, firstLine(found.Message))
-	t.Logf("%s: watch it fail: %s%s", name, DemoFailEnv+"=1 ", interleave.ReplayCommand(t.Name(), found.Seed))
+	t.Logf("%s: watch it fail: %s%s", name, demoEnv(round), interleave.ReplayCommand(t.Name(), found.Seed))
 	if found.Trace != nil {
 		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
 	}
@@ -83,6 +133,15 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if fixed.Found {
 		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
 	}
+}
+
+// demoEnv is the environment prefix of the command that replays round
+// k of a demo as a failing property.
+func demoEnv(k int) string {
+	if k == 0 {
+		return DemoFailEnv + "=1 "
+	}
+	return fmt.Sprintf("%s=1 %s=%d ", DemoFailEnv, DemoRoundEnv, k)
 }
 
 // logReplay logs the seed of this test binary and the command that re-runs
