@@ -17,7 +17,7 @@ import (
 // CPython's failing blocking get, which takes the one item a trigger put,
 // has no counterpart.)
 
-var errLose = errors.New("You Lose")
+var errLose = errors.New("you lose") // CPython raises FailingQueueException("You Lose")
 
 // fqPoison is the item whose comparison panics.
 const fqPoison = -666
