@@ -44,8 +44,14 @@ func (m *Mutex) Lock() {
 	if sched.Active() {
 		sched.Point("Mutex.Lock", m)
 	}
+	m.lock("Mutex.Lock")
+}
+
+// lock is Lock without the scheduling point; op names a blocked call in
+// deadlock reports (RWMutex.Lock parks here too).
+func (m *Mutex) lock(op string) {
 	if !m.state.CompareAndSwap(0, mutexLocked) {
-		m.lockSlow()
+		m.lockSlow(op)
 	}
 }
 
@@ -58,6 +64,10 @@ func (m *Mutex) TryLock() bool {
 	if sched.Active() {
 		sched.Point("Mutex.TryLock", m)
 	}
+	return m.tryLock()
+}
+
+func (m *Mutex) tryLock() bool {
 	for {
 		s := m.state.Load()
 		if s&mutexLocked != 0 {
@@ -81,6 +91,11 @@ func (m *Mutex) Unlock() {
 	if sched.Active() {
 		sched.Point("Mutex.Unlock", m)
 	}
+	m.unlock()
+}
+
+// unlock is Unlock without the scheduling point.
+func (m *Mutex) unlock() {
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
 	}
@@ -98,7 +113,7 @@ func (m *Mutex) Observe() sched.Snapshot {
 	return sched.Snapshot{Kind: "Mutex", State: st, Waiters: m.q.Len()}
 }
 
-func (m *Mutex) lockSlow() {
+func (m *Mutex) lockSlow(op string) {
 	m.mu.Lock()
 	registered := false
 	defer func() {
@@ -129,7 +144,7 @@ func (m *Mutex) lockSlow() {
 			continue
 		}
 		registered = true
-		m.q.Wait(&m.mu, "Mutex.Lock", time.Time{})
+		m.q.Wait(&m.mu, op, time.Time{})
 		registered = false
 		m.state.Add(-waiterOne)
 	}
@@ -147,4 +162,10 @@ func (m *Mutex) unlockSlow() {
 	m.state.Add(-mutexLocked)
 	m.q.WakeOne()
 	m.mu.Unlock()
+}
+
+func (m *Mutex) waiters() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.q.Len()
 }

@@ -2,8 +2,7 @@ package sync
 
 import (
 	"fmt"
-	gosync "sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 )
@@ -31,18 +30,20 @@ import (
 // RLock parks on the explorer's wait queues ("RWMutex.Lock",
 // "RWMutex.RLock" in a deadlock report).
 type RWMutex struct {
-	mu gosync.Mutex // protects every field below
-
-	// Invariant: writer and readers > 0 never hold together; a woken
-	// waiter has already been granted the lock by its waker (hand-off), so
-	// readers and writer count it; while a writer waits (wq.Len() > 0) no
-	// new reader gets in, and an Unlock admits the readers that queued
-	// during the write before the next writer, as Go's RWMutex does.
-	writer  bool
-	readers int
-	wq      sched.WaitQueue // blocked writers
-	rq      sched.WaitQueue // blocked readers
+	// The algorithm is Go's (src/sync/rwmutex.go), with the runtime's
+	// semaphores replaced by the explorer's wait queues. Invariant, as
+	// there: readerCount counts the readers holding or entering, minus
+	// rwmutexMaxReaders while a writer holds or waits (so a negative count
+	// sends new readers to readerSem); readerWait counts the readers the
+	// pending writer still waits for; w serialises writers.
+	w           Mutex
+	writerSem   sema
+	readerSem   sema
+	readerCount atomic.Int32
+	readerWait  atomic.Int32
 }
+
+const rwmutexMaxReaders = 1 << 30
 
 // Lock locks rw for writing. If the lock is already locked for reading or
 // writing, Lock blocks until the lock is available.
@@ -50,14 +51,13 @@ func (rw *RWMutex) Lock() {
 	if sched.Active() {
 		sched.Point("RWMutex.Lock", rw)
 	}
-	rw.mu.Lock()
-	if !rw.writer && rw.readers == 0 {
-		rw.writer = true
-		rw.mu.Unlock()
-		return
+	rw.w.lock("RWMutex.Lock")
+	// Announce to readers there is a pending writer.
+	r := rw.readerCount.Add(-rwmutexMaxReaders) + rwmutexMaxReaders
+	// Wait for active readers.
+	if r != 0 && rw.readerWait.Add(r) != 0 {
+		rw.writerSem.acquire("RWMutex.Lock")
 	}
-	rw.wq.Wait(&rw.mu, "RWMutex.Lock", time.Time{}) // woken: granted by the waker
-	rw.mu.Unlock()
 }
 
 // TryLock tries to lock rw for writing and reports whether it succeeded.
@@ -65,12 +65,13 @@ func (rw *RWMutex) TryLock() bool {
 	if sched.Active() {
 		sched.Point("RWMutex.TryLock", rw)
 	}
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
-	if rw.writer || rw.readers > 0 {
+	if !rw.w.tryLock() {
 		return false
 	}
-	rw.writer = true
+	if !rw.readerCount.CompareAndSwap(0, -rwmutexMaxReaders) {
+		rw.w.unlock()
+		return false
+	}
 	return true
 }
 
@@ -84,23 +85,21 @@ func (rw *RWMutex) Unlock() {
 	if sched.Active() {
 		sched.Point("RWMutex.Unlock", rw)
 	}
-	rw.mu.Lock()
-	if !rw.writer {
-		rw.mu.Unlock()
+	// Announce to readers there is no active writer.
+	r := rw.readerCount.Add(rwmutexMaxReaders)
+	if r >= rwmutexMaxReaders {
+		rw.readerCount.Add(-rwmutexMaxReaders)
 		if sched.Unwinding() {
 			return
 		}
 		panic(fmt.Errorf("%w", ErrUnlockOfUnlocked))
 	}
-	rw.writer = false
-	if n := rw.rq.Len(); n > 0 {
-		rw.readers += n
-		rw.rq.WakeAll()
-	} else if rw.wq.Len() > 0 {
-		rw.writer = true
-		rw.wq.WakeOne()
+	// Unblock the readers that queued during the write, then let the next
+	// writer in: they are admitted first, as in Go.
+	for range r {
+		rw.readerSem.release()
 	}
-	rw.mu.Unlock()
+	rw.w.unlock()
 }
 
 // RLock locks rw for reading.
@@ -111,14 +110,10 @@ func (rw *RWMutex) RLock() {
 	if sched.Active() {
 		sched.Point("RWMutex.RLock", rw)
 	}
-	rw.mu.Lock()
-	if !rw.writer && rw.wq.Len() == 0 {
-		rw.readers++
-		rw.mu.Unlock()
-		return
+	if rw.readerCount.Add(1) < 0 {
+		// A writer is pending: wait for it.
+		rw.readerSem.acquire("RWMutex.RLock")
 	}
-	rw.rq.Wait(&rw.mu, "RWMutex.RLock", time.Time{}) // woken: counted by the waker
-	rw.mu.Unlock()
 }
 
 // TryRLock tries to lock rw for reading and reports whether it succeeded.
@@ -126,13 +121,15 @@ func (rw *RWMutex) TryRLock() bool {
 	if sched.Active() {
 		sched.Point("RWMutex.TryRLock", rw)
 	}
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
-	if rw.writer || rw.wq.Len() > 0 {
-		return false
+	for {
+		c := rw.readerCount.Load()
+		if c < 0 {
+			return false
+		}
+		if rw.readerCount.CompareAndSwap(c, c+1) {
+			return true
+		}
 	}
-	rw.readers++
-	return true
 }
 
 // RUnlock undoes a single RLock call; it does not affect other
@@ -143,20 +140,24 @@ func (rw *RWMutex) RUnlock() {
 	if sched.Active() {
 		sched.Point("RWMutex.RUnlock", rw)
 	}
-	rw.mu.Lock()
-	if rw.readers == 0 {
-		rw.mu.Unlock()
+	if r := rw.readerCount.Add(-1); r < 0 {
+		rw.rUnlockSlow(r)
+	}
+}
+
+func (rw *RWMutex) rUnlockSlow(r int32) {
+	if r+1 == 0 || r+1 == -rwmutexMaxReaders {
+		rw.readerCount.Add(1)
 		if sched.Unwinding() {
 			return
 		}
 		panic(fmt.Errorf("%w", ErrRUnlockOfUnlocked))
 	}
-	rw.readers--
-	if rw.readers == 0 && rw.wq.Len() > 0 {
-		rw.writer = true
-		rw.wq.WakeOne()
+	// A writer is pending.
+	if rw.readerWait.Add(-1) == 0 {
+		// The last reader unblocks the writer.
+		rw.writerSem.release()
 	}
-	rw.mu.Unlock()
 }
 
 // RLocker returns a Locker interface that implements the Lock and Unlock
@@ -168,17 +169,20 @@ type rlocker RWMutex
 func (r *rlocker) Lock()   { (*RWMutex)(r).RLock() }
 func (r *rlocker) Unlock() { (*RWMutex)(r).RUnlock() }
 
-// Observe reports the state a trace shows: "writer", "readers=N" or
-// "unlocked", and the blocked goroutines.
+// Observe reports the state a trace shows: "writer" (held or pending, with
+// the readers it waits for), "readers=N" or "unlocked", and the blocked
+// goroutines.
 func (rw *RWMutex) Observe() sched.Snapshot {
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
+	c := rw.readerCount.Load()
 	st := "unlocked"
 	switch {
-	case rw.writer:
+	case c < 0:
 		st = "writer"
-	case rw.readers > 0:
-		st = fmt.Sprintf("readers=%d", rw.readers)
+		if w := rw.readerWait.Load(); w > 0 {
+			st = fmt.Sprintf("writer pending, readers=%d", w)
+		}
+	case c > 0:
+		st = fmt.Sprintf("readers=%d", c)
 	}
-	return sched.Snapshot{Kind: "RWMutex", State: st, Waiters: rw.wq.Len() + rw.rq.Len()}
+	return sched.Snapshot{Kind: "RWMutex", State: st, Waiters: rw.writerSem.waiters() + rw.readerSem.waiters() + rw.w.waiters()}
 }
