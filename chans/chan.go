@@ -72,7 +72,7 @@ func (c *Chan[T]) Send(v T) {
 	w := newWaiter()
 	e := &entry[T]{w: w, val: v}
 	c.sendq = append(c.sendq, e)
-	w.park(c.op("send"))
+	w.park(c.opIfModel("send"))
 	closed := w.closed
 	mu.Unlock()
 	if closed {
@@ -113,7 +113,7 @@ func (c *Chan[T]) Recv2() (T, bool) {
 	}
 	w := newWaiter()
 	c.recvq = append(c.recvq, &entry[T]{w: w, into: &v})
-	w.park(c.op("recv"))
+	w.park(c.opIfModel("recv"))
 	ok := w.ok
 	mu.Unlock()
 	return v, ok
@@ -238,6 +238,16 @@ func (c *Chan[T]) observable() sched.Observable {
 // op names a blocked operation for deadlock reports. mu must be held.
 func (c *Chan[T]) op(what string) string {
 	return fmt.Sprintf("chan %s (cap %d, len %d)", what, c.capacity, c.count)
+}
+
+// opIfModel is op in a model run, where a deadlock report needs it, and
+// "" in real mode, which never shows it (formatting costs more than a
+// hand-off).
+func (c *Chan[T]) opIfModel(what string) string {
+	if !sched.Active() {
+		return ""
+	}
+	return c.op(what)
 }
 
 // trySendLocked completes a send of v if a receiver waits or the buffer

@@ -108,15 +108,21 @@ func Select(cases ...Case) int {
 	}
 	w := newWaiter()
 	var descs []string
+	model := sched.Active()
 	for i, cs := range cases {
 		if cs.op != nil && !cs.op.isNil() {
 			cs.op.enqueue(cs.send, w, i)
-			descs = append(descs, cs.op.describe(cs.send))
+			if model {
+				descs = append(descs, cs.op.describe(cs.send))
+			}
 		}
 	}
-	op := "select (no cases)"
-	if len(descs) > 0 {
-		op = "select (" + strings.Join(descs, ", ") + ")"
+	op := "" // real mode never shows it
+	if model {
+		op = "select (no cases)"
+		if len(descs) > 0 {
+			op = "select (" + strings.Join(descs, ", ") + ")"
+		}
 	}
 	w.park(op)
 	for _, cs := range cases {
