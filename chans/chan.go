@@ -62,11 +62,11 @@ func (c *Chan[T]) Send(v T) {
 	}
 	mu.Lock()
 	if c.closed {
-		mu.Unlock()
+		unlock()
 		panic(fmt.Errorf("%w", ErrSendOnClosed))
 	}
 	if c.trySendLocked(v) {
-		mu.Unlock()
+		unlock()
 		return
 	}
 	w := newWaiter()
@@ -74,7 +74,7 @@ func (c *Chan[T]) Send(v T) {
 	c.sendq = append(c.sendq, e)
 	w.park(c.opIfModel("send"))
 	closed := w.closed
-	mu.Unlock()
+	unlock()
 	if closed {
 		panic(fmt.Errorf("%w", ErrSendOnClosed))
 	}
@@ -108,14 +108,14 @@ func (c *Chan[T]) Recv2() (T, bool) {
 	}
 	mu.Lock()
 	if ok, ready := c.tryRecvLocked(&v); ready {
-		mu.Unlock()
+		unlock()
 		return v, ok
 	}
 	w := newWaiter()
 	c.recvq = append(c.recvq, &entry[T]{w: w, into: &v})
 	w.park(c.opIfModel("recv"))
 	ok := w.ok
-	mu.Unlock()
+	unlock()
 	return v, ok
 }
 
@@ -141,7 +141,7 @@ func (c *Chan[T]) Close() {
 	}
 	mu.Lock()
 	if c.closed {
-		mu.Unlock()
+		unlock()
 		panic(fmt.Errorf("%w", ErrCloseOfClosed))
 	}
 	c.closed = true
@@ -162,7 +162,7 @@ func (c *Chan[T]) Close() {
 		}
 	}
 	c.recvq, c.sendq = nil, nil
-	mu.Unlock()
+	unlock()
 }
 
 // Len returns the number of values buffered in c: len(c). 0 for nil.

@@ -157,3 +157,4 @@ func TestTraceShowsState(t *testing.T) {
 		}
 	}
 }
+

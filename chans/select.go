@@ -96,14 +96,14 @@ func Select(cases ...Case) int {
 			i = ready[sched.Choose(len(ready))]
 		}
 		err := cases[i].op.commit(cases[i].send)
-		mu.Unlock()
+		unlock()
 		if err != nil {
 			panic(err)
 		}
 		return i
 	}
 	if dflt >= 0 {
-		mu.Unlock()
+		unlock()
 		return dflt
 	}
 	w := newWaiter()
@@ -133,7 +133,7 @@ func Select(cases ...Case) int {
 	i := w.fired
 	cases[i].op.finish(cases[i].send, w)
 	closed := w.closed
-	mu.Unlock()
+	unlock()
 	if closed {
 		panic(fmt.Errorf("%w", ErrSendOnClosed))
 	}

@@ -29,10 +29,30 @@ type waiter struct {
 
 func newWaiter() *waiter { return &waiter{fired: -1} }
 
+// misuse is a panic raised while waking a waiter (a goroutine that the
+// waiter's model run does not manage woke it), held until mu is released
+// so that the panic never leaves mu locked. Guarded by mu.
+var misuse any
+
 // fire completes case idx of w and wakes it. mu must be held.
 func (w *waiter) fire(idx int) {
 	w.fired = idx
+	defer func() {
+		if v := recover(); v != nil && misuse == nil {
+			misuse = v
+		}
+	}()
 	w.q.WakeOne()
+}
+
+// unlock releases mu, then raises a misuse caught while it was held.
+func unlock() {
+	v := misuse
+	misuse = nil
+	mu.Unlock()
+	if v != nil {
+		panic(v)
+	}
 }
 
 // park blocks the goroutine until w fires. mu must be held; it is held
@@ -49,5 +69,5 @@ func blockForever(op string) {
 	mu.Lock()
 	w := newWaiter()
 	w.park(op)
-	mu.Unlock()
+	unlock()
 }

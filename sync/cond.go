@@ -79,8 +79,8 @@ func (c *Cond) Signal() {
 		sched.Point("Cond.Signal", c)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
 	c.q.WakeOne()
-	c.mu.Unlock()
 }
 
 // Broadcast wakes all goroutines waiting on c.
@@ -92,8 +92,8 @@ func (c *Cond) Broadcast() {
 		sched.Point("Cond.Broadcast", c)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.q.WakeAll()
-	c.mu.Unlock()
 }
 
 // Observe reports the state a trace shows: the number of waiters.

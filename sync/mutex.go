@@ -159,9 +159,9 @@ func (m *Mutex) unlockSlow() {
 		}
 		panic(fmt.Errorf("%w", ErrUnlockOfUnlocked))
 	}
+	defer m.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
 	m.state.Add(-mutexLocked)
 	m.q.WakeOne()
-	m.mu.Unlock()
 }
 
 func (m *Mutex) waiters() int {

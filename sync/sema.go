@@ -35,10 +35,10 @@ func (s *sema) acquire(op string) {
 // release adds a unit, handing it to the oldest waiter if any.
 func (s *sema) release() {
 	s.mu.Lock()
+	defer s.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
 	if !s.q.WakeOne() {
 		s.n++
 	}
-	s.mu.Unlock()
 }
 
 func (s *sema) waiters() int {

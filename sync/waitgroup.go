@@ -65,11 +65,12 @@ func (wg *WaitGroup) Add(delta int) {
 			panic(fmt.Errorf("%w: WaitGroup is reused before previous Wait has returned", ErrWaitGroupMisuse))
 		}
 	}
+	defer wg.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
 	wg.n = v
 	if v == 0 {
-		wg.releasing += wg.q.WakeAll()
+		wg.releasing += wg.q.Len()
+		wg.q.WakeAll()
 	}
-	wg.mu.Unlock()
 }
 
 // Done decrements the WaitGroup counter by one: Add(-1).
