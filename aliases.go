@@ -1,6 +1,9 @@
 package interleave
 
-import "github.com/interleave-lab/interleave/internal/sched"
+import (
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+)
 
 // A Trace is the record of one model run: one Step per scheduling point,
 // the primitives the steps name, the choices the strategy made (its
@@ -55,4 +58,4 @@ const Tick = sched.Tick
 // Name gives obj (a primitive, or any failpoints.Observable) a name in the
 // traces of the calling model run: its steps show the name instead of the
 // Kind#N ordinal. Outside a run it does nothing.
-func Name(obj sched.Observable, name string) { sched.Name(obj, name) }
+func Name(obj failpoints.Observable, name string) { sched.Name(obj, name) }

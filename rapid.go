@@ -32,10 +32,14 @@ const preemptCoins = 3
 // rapidStrategy draws every choice from a rapid.T, so rapid's seed and
 // fail file replay the run and its shrinker simplifies the schedule: every
 // draw shrinks towards "keep running" and "thread order".
-type rapidStrategy struct{ t *rapid.T }
+type rapidStrategy struct {
+	t    *rapid.T
+	drew bool // some choice was drawn from t
+}
 
 // Delay draws preemptCoins coins and, if all came up, a delay code.
-func (s rapidStrategy) Delay(*sched.View) int {
+func (s *rapidStrategy) Delay(*sched.View) int {
+	s.drew = true
 	for range preemptCoins {
 		if !coinGen.Draw(s.t, "") {
 			return 0
@@ -47,12 +51,45 @@ func (s rapidStrategy) Delay(*sched.View) int {
 // Tie draws one coin per candidate past the first: "not this one, the
 // next". Cheap (a coin costs a sixth of an integer draw) and it shrinks to
 // 0, thread order.
-func (s rapidStrategy) Tie(v *sched.View) int {
+func (s *rapidStrategy) Tie(v *sched.View) int {
 	i, n := 0, len(v.Tied())
+	s.drew = s.drew || n > 1
 	for i < n-1 && coinGen.Draw(s.t, "") {
 		i++
 	}
 	return i
+}
+
+// exploreRapid runs body once with every choice drawn from t. The whole run
+// is one draw of a rapid.Custom generator, labelled "schedule": rapid logs
+// each top-level draw of a failing case ("[rapid] draw #N: false", hundreds
+// of coins), but not the draws a Custom generator makes inside, so the
+// report carries one line, the schedule in its compact form, instead of
+// one per coin. The run itself never panics (Execute records a panic in the
+// trace), so the generator never retries; the caller re-panics afterwards,
+// outside the generator, when the trace says to.
+func exploreRapid(t *rapid.T, body func(), cfg *sched.Config) *Trace {
+	t.Helper()
+	return rapid.Custom(func(ct *rapid.T) drawnRun {
+		st := &rapidStrategy{t: ct}
+		tr := sched.Execute(body, cfg, st)
+		if !st.drew {
+			// rapid rejects a Custom generator that draws nothing; a run
+			// with no choice to make draws one coin it ignores.
+			coinGen.Draw(ct, "")
+		}
+		return drawnRun{tr}
+	}).Draw(t, "schedule").tr
+}
+
+// drawnRun is the value of exploreRapid's draw: a run, which rapid's log
+// shows (with %#v) as its schedule.
+type drawnRun struct{ tr *Trace }
+
+// GoString is what rapid logs for the draw: the compact schedule, which
+// Replay(ParseSchedule(...)) runs again.
+func (d drawnRun) GoString() string {
+	return fmt.Sprintf("%q, preemptions: %d", d.tr.Schedule.String(), d.tr.Preemptions())
 }
 
 // isRapidSignal reports whether a panic value is rapid's own (a failed or

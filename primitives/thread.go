@@ -219,7 +219,8 @@ func (t *Thread) bootstrap(reg *registry, trace, profile TraceFunc) {
 		case v == (exitSignal{}): // ExitThread: a normal end
 		case sched.IsUnwinding(v):
 			// The run or the process is ending: no report, no hook; the
-			// deferred finish runs while the signal keeps unwinding.
+			// deferred finish runs while the signal keeps unwinding (the
+			// protocol: internal/sched's package doc, "Unwinding").
 			panic(v)
 		default:
 			t.panicked(v, debug.Stack())
