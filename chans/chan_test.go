@@ -157,4 +157,3 @@ func TestTraceShowsState(t *testing.T) {
 		}
 	}
 }
-

@@ -86,7 +86,7 @@ func TestOnceFunc(t *testing.T) {
 		}()
 	}
 	v := sync.OnceValue(func() int { calls++; return calls })
-	if v() != 2 || v() != 2 {
+	if a, b := v(), v(); a != 2 || b != 2 {
 		t.Fatalf("OnceValue: got a second call")
 	}
 	vs := sync.OnceValues(func() (int, error) { calls++; return calls, nil })
