@@ -8,45 +8,46 @@ import (
 )
 
 // A Case is one case of a Select: a send (Chan.CaseSend), a receive
-// (Chan.CaseRecv) or the default case (Default).
+// (Chan.CaseRecv) or the default case (Default). A receive case costs no
+// allocation (its channel and target are pointers), so a Select on the
+// ready path allocates no more than a send's value needs to be boxed.
 type Case struct {
-	op   caseOp // nil for the default case
+	ch   caseOp // the channel; nil for the default case
 	send bool
+	val  any   // send: the value
+	into any   // recv: the *T the value goes to, or nil
+	ok   *bool // recv: where ok goes, or nil
 }
 
 // caseOp is what Select needs of a case's channel, whatever its element
-// type. Every method but isNil is called with mu held.
+// type (implemented by *Chan[T]). Every method but isNil is called with
+// mu held.
 type caseOp interface {
 	isNil() bool
-	ready(send bool) bool
+	readyFor(send bool) bool
 	// commit completes a ready case; for a send on a closed channel it
 	// returns ErrSendOnClosed instead.
-	commit(send bool) error
-	enqueue(send bool, w *waiter, idx int)
+	commit(cs *Case) error
+	enqueue(cs *Case, w *waiter, idx int)
 	dequeue(send bool, w *waiter)
-	finish(send bool, w *waiter) // store a fired receive's ok
 	describe(send bool) string
 	observable() sched.Observable
-}
-
-type chanCase[T any] struct {
-	c    *Chan[T]
-	v    T     // send: the value
-	into *T    // recv: where the value goes, may be nil
-	ok   *bool // recv: where ok goes, may be nil
-	tmp  T     // recv target when into is nil
 }
 
 // CaseSend returns the select case "case c <- v". A send case on a closed
 // channel is ready, and Select panics if it chooses it, as Go's does; on
 // a nil channel the case is never ready.
-func (c *Chan[T]) CaseSend(v T) Case { return Case{op: &chanCase[T]{c: c, v: v}, send: true} }
+func (c *Chan[T]) CaseSend(v T) Case { return Case{ch: c, send: true, val: v} }
 
 // CaseRecv returns the select case "case *into, *ok = <-c"; into and ok
 // may be nil to drop the value or the flag. On a nil channel the case is
 // never ready.
 func (c *Chan[T]) CaseRecv(into *T, ok *bool) Case {
-	return Case{op: &chanCase[T]{c: c, into: into, ok: ok}}
+	cs := Case{ch: c, ok: ok}
+	if into != nil {
+		cs.into = into
+	}
+	return cs
 }
 
 // Default returns the default case: Select returns its index at once when
@@ -63,7 +64,7 @@ func Default() Case { return Case{} }
 func Select(cases ...Case) int {
 	dflt := -1
 	for i, cs := range cases {
-		if cs.op == nil {
+		if cs.ch == nil {
 			if dflt >= 0 {
 				panic("chans: Select: multiple defaults")
 			}
@@ -73,8 +74,8 @@ func Select(cases ...Case) int {
 	if sched.Active() {
 		var obj sched.Observable
 		for _, cs := range cases {
-			if cs.op != nil && !cs.op.isNil() {
-				obj = cs.op.observable()
+			if cs.ch != nil && !cs.ch.isNil() {
+				obj = cs.ch.observable()
 				break
 			}
 		}
@@ -84,7 +85,7 @@ func Select(cases ...Case) int {
 	var readyBuf [8]int
 	ready := readyBuf[:0]
 	for i, cs := range cases {
-		if cs.op != nil && !cs.op.isNil() && cs.op.ready(cs.send) {
+		if cs.ch != nil && !cs.ch.isNil() && cs.ch.readyFor(cs.send) {
 			ready = append(ready, i)
 		}
 	}
@@ -95,7 +96,7 @@ func Select(cases ...Case) int {
 			// so it may run with mu held.
 			i = ready[sched.Choose(len(ready))]
 		}
-		err := cases[i].op.commit(cases[i].send)
+		err := cases[i].ch.commit(&cases[i])
 		unlock()
 		if err != nil {
 			panic(err)
@@ -110,10 +111,10 @@ func Select(cases ...Case) int {
 	var descs []string
 	model := sched.Active()
 	for i, cs := range cases {
-		if cs.op != nil && !cs.op.isNil() {
-			cs.op.enqueue(cs.send, w, i)
+		if cs.ch != nil && !cs.ch.isNil() {
+			cases[i].ch.enqueue(&cases[i], w, i)
 			if model {
-				descs = append(descs, cs.op.describe(cs.send))
+				descs = append(descs, cs.ch.describe(cs.send))
 			}
 		}
 	}
@@ -126,12 +127,14 @@ func Select(cases ...Case) int {
 	}
 	w.park(op)
 	for _, cs := range cases {
-		if cs.op != nil && !cs.op.isNil() {
-			cs.op.dequeue(cs.send, w)
+		if cs.ch != nil && !cs.ch.isNil() {
+			cs.ch.dequeue(cs.send, w)
 		}
 	}
 	i := w.fired
-	cases[i].op.finish(cases[i].send, w)
+	if cs := &cases[i]; !cs.send && cs.ok != nil {
+		*cs.ok = w.ok
+	}
 	closed := w.closed
 	unlock()
 	if closed {
@@ -140,66 +143,60 @@ func Select(cases ...Case) int {
 	return i
 }
 
-func (k *chanCase[T]) isNil() bool                  { return k.c == nil }
-func (k *chanCase[T]) observable() sched.Observable { return k.c }
+func (c *Chan[T]) isNil() bool { return c == nil }
 
-func (k *chanCase[T]) ready(send bool) bool {
-	c := k.c
+func (c *Chan[T]) readyFor(send bool) bool {
 	if send {
 		return c.closed || c.count < c.capacity || hasLive(c.recvq)
 	}
 	return c.count > 0 || c.closed || hasLive(c.sendq)
 }
 
-func (k *chanCase[T]) target() *T {
-	if k.into != nil {
-		return k.into
-	}
-	return &k.tmp
-}
-
-func (k *chanCase[T]) commit(send bool) error {
-	if send {
-		if k.c.closed {
+func (c *Chan[T]) commit(cs *Case) error {
+	if cs.send {
+		if c.closed {
 			return fmt.Errorf("%w", ErrSendOnClosed)
 		}
-		k.c.trySendLocked(k.v)
+		c.trySendLocked(cs.val.(T))
 		return nil
 	}
-	ok, _ := k.c.tryRecvLocked(k.target())
-	if k.ok != nil {
-		*k.ok = ok
+	var tmp T
+	into := &tmp
+	if cs.into != nil {
+		into = cs.into.(*T)
+	}
+	ok, _ := c.tryRecvLocked(into)
+	if cs.ok != nil {
+		*cs.ok = ok
 	}
 	return nil
 }
 
-func (k *chanCase[T]) enqueue(send bool, w *waiter, idx int) {
+func (c *Chan[T]) enqueue(cs *Case, w *waiter, idx int) {
+	if cs.send {
+		c.sendq = append(c.sendq, &entry[T]{w: w, idx: idx, val: cs.val.(T)})
+		return
+	}
+	into, _ := cs.into.(*T)
+	if into == nil {
+		into = new(T)
+	}
+	c.recvq = append(c.recvq, &entry[T]{w: w, idx: idx, into: into})
+}
+
+func (c *Chan[T]) dequeue(send bool, w *waiter) {
 	if send {
-		k.c.sendq = append(k.c.sendq, &entry[T]{w: w, idx: idx, val: k.v})
+		removeWaiter(&c.sendq, w)
 	} else {
-		k.c.recvq = append(k.c.recvq, &entry[T]{w: w, idx: idx, into: k.target()})
+		removeWaiter(&c.recvq, w)
 	}
 }
 
-func (k *chanCase[T]) dequeue(send bool, w *waiter) {
+func (c *Chan[T]) describe(send bool) string {
 	if send {
-		removeWaiter(&k.c.sendq, w)
-	} else {
-		removeWaiter(&k.c.recvq, w)
+		return c.op("send")
 	}
-}
-
-func (k *chanCase[T]) finish(send bool, w *waiter) {
-	if !send && k.ok != nil {
-		*k.ok = w.ok
-	}
-}
-
-func (k *chanCase[T]) describe(send bool) string {
-	if send {
-		return k.c.op("send")
-	}
-	return k.c.op("recv")
+	return c.op("recv")
 }
 
 // hasLive reports whether q holds an entry whose waiter has not fired.
