@@ -43,8 +43,19 @@ type Object = sched.Object
 type Schedule = sched.Schedule
 
 // ParseSchedule reads the compact form that Schedule.String prints
-// ("index:code" pairs separated by spaces).
+// ("index:code" pairs separated by spaces). It refuses, with an error
+// wrapping ErrBadOption, an entry that is not two unsigned decimal numbers,
+// an index given twice or at or above MaxScheduleLen, and a code above
+// MaxChoice.
 func ParseSchedule(text string) (Schedule, error) { return sched.ParseSchedule(text) }
+
+// MaxScheduleLen bounds a parsed schedule: ParseSchedule refuses an index
+// at or above it (1<<20), so a typo cannot allocate gigabytes.
+const MaxScheduleLen = sched.MaxScheduleLen
+
+// MaxChoice is the largest choice a Schedule may hold (the yield delay
+// code); Replay and ParseSchedule refuse larger and negative ones.
+const MaxChoice = sched.MaxChoice
 
 // Coverage counts the schedules a property ran and the distinct
 // interleavings (trace fingerprints) they covered. It is safe for

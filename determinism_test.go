@@ -58,14 +58,19 @@ func withRapidSeed(t *testing.T, seed string, fn func(), checks ...string) {
 	fn()
 }
 
-// tracesForSeed returns the traces of the 20 schedules rapid runs for seed.
+// tracesForSeed returns the traces of the 20 schedules rapid runs for seed
+// (rapid runs a fifth of -rapid.checks under -short: 100 then).
 func tracesForSeed(t *testing.T, seed string) []string {
+	checks := "20"
+	if testing.Short() {
+		checks = "100"
+	}
 	var traces []string
 	withRapidSeed(t, seed, func() {
 		rapid.Check(t, func(rt *rapid.T) {
 			traces = append(traces, interleave.Explore(rt, busyBody, interleave.TraceLimit(0)).String())
 		})
-	}, "20")
+	}, checks)
 	return traces
 }
 

@@ -87,7 +87,14 @@ func Seed(seed uint64) Option { return func(s *settings) { s.seed = seed } }
 // ParseSchedule); past its end every choice is 0. Run without Replay runs
 // the all-zero schedule: each thread keeps running until it blocks, sleeps
 // or ends, which is how the scenarios' Examples print deterministically.
+//
+// Replay panics with an error wrapping ErrBadOption if a choice of s is
+// negative or above MaxChoice (the largest delay code, YieldCode).
 func Replay(s Schedule) Option {
+	if err := s.Check(); err != nil {
+		panic(fmt.Errorf("Replay: %w", err))
+	}
+	s = append(Schedule(nil), s...) // the caller may reuse its slice
 	return func(st *settings) { st.schedule, st.replay = s, true }
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strconv"
 	"sync"
 	"unicode"
 
@@ -131,6 +132,32 @@ func repanicInvalid(v any) { panic(v) }
 // failedAfter matches the line of rapid's failure report that says after
 // how many test cases the property failed.
 var failedAfter = regexp.MustCompile(`\[rapid\] (?:failed|panic) after (\d+) tests`)
+
+// rapidFound matches the lines of rapid's report that say the property
+// itself failed; rapidInvalid the one that says no (or too few) valid test
+// cases ran, which is not a failure of the property.
+var (
+	rapidFound   = regexp.MustCompile(`\[rapid\] (?:(?:failed|panic) after \d+ tests|flaky test)`)
+	rapidInvalid = regexp.MustCompile(`\[rapid\] only generated \d+ valid tests`)
+	rapidSeed    = regexp.MustCompile(`-rapid\.seed=(\d+)`)
+)
+
+// classifyRapidReport reads rapid's errors: found when the property
+// failed, invalid when rapid gave up for lack of valid cases.
+func classifyRapidReport(msg string) (found, invalid bool) {
+	return rapidFound.MatchString(msg), rapidInvalid.MatchString(msg)
+}
+
+// reportedSeed is the seed rapid's report names for the failing case (0
+// when it names only a fail file).
+func reportedSeed(msg string) uint64 {
+	m := rapidSeed.FindStringSubmatch(msg)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseUint(m[1], 10, 64)
+	return n
+}
 
 // failFileName keeps the characters rapid keeps in a fail file's name:
 // rapid saves a failure of test NAME under testdata/rapid/NAME/.

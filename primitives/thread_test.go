@@ -146,7 +146,9 @@ func TestThread_test_ident_of_no_threading_threads(t *testing.T) {
 		if got := ident.Load(); got != tid {
 			e.Errorf("the thread's ident = %d; StartNewThread returned %d", got, tid)
 		}
-		e.Join(self.Load()) // threading_helper.wait_threads_exit
+		// threading_helper.wait_threads_exit polls the thread count: the
+		// thread is a dummy thread to threading, which cannot be joined.
+		e.WaitUntil("the StartNewThread thread ended", func() bool { return !self.Load().IsAlive() })
 	})
 }
 
@@ -398,12 +400,34 @@ func TestThread_NewThreadNil(t *testing.T) {
 	hBoth(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
 		th.Start()
-		if !th.IsAlive() {
-			e.Errorf("IsAlive() right after Start = false; want true")
-		}
+		// A target that ends at once may already be over when Start
+		// returns (in Python too): IsAlive promises only "from Start
+		// until the target ends", so it is not checked here.
 		e.Join(th)
 		if th.IsAlive() || th.Err() != nil {
 			e.Errorf("after Join: IsAlive %v, Err %v; want false, nil", th.IsAlive(), th.Err())
+		}
+	})
+}
+
+// TestThread_IsAliveUntilTargetEnds: a thread whose target has not ended
+// is alive right after Start (the target here cannot end before the
+// event is set), and not alive once Join returned.
+func TestThread_IsAliveUntilTargetEnds(t *testing.T) {
+	hBoth(t, func(e *hEnv) {
+		var ev primitives.Event
+		th := primitives.NewThread(ev.Wait)
+		if th.IsAlive() {
+			e.Errorf("IsAlive() before Start = true; want false")
+		}
+		th.Start()
+		if !th.IsAlive() {
+			e.Errorf("IsAlive() after Start, target blocked = false; want true")
+		}
+		ev.Set()
+		e.Join(th)
+		if th.IsAlive() {
+			e.Errorf("IsAlive() after Join = true; want false")
 		}
 	})
 }
@@ -890,11 +914,67 @@ func TestStartNewThread(t *testing.T) {
 		if !slices.Contains(primitives.Enumerate(), th) {
 			e.Errorf("Enumerate() lacks the running StartNewThread thread")
 		}
+		thWantJoinPanics(e, "Join of a StartNewThread thread", th)
 		release.Set()
-		e.Join(th)
+		e.WaitUntil("the StartNewThread thread ended", func() bool { return !th.IsAlive() })
 		if slices.Contains(primitives.Enumerate(), th) {
 			e.Errorf("Enumerate() still lists the ended thread")
 		}
+	})
+}
+
+// thWantJoinPanics checks that Join and JoinTimeout of th panic with an
+// error wrapping ErrThreadState (Python: "cannot join a dummy thread").
+func thWantJoinPanics(e *hEnv, what string, th *primitives.Thread) {
+	e.t.Helper()
+	for name, join := range map[string]func(){"Join": th.Join, "JoinTimeout": func() { th.JoinTimeout(0) }} {
+		func() {
+			defer func() {
+				err, _ := recover().(error)
+				if !errors.Is(err, primitives.ErrThreadState) {
+					e.Errorf("%s (%s) recovered %v; want an error wrapping ErrThreadState", what, name, err)
+				}
+			}()
+			join()
+		}()
+	}
+}
+
+// TestThread_JoinDummyOfForeignGoroutine: the thread CurrentThread()
+// returns in a goroutine that Thread did not start (a plain go statement)
+// or that StartNewThread started is a dummy thread; joining it panics, as
+// CPython's _DummyThread.join raises RuntimeError, even after it ended.
+func TestThread_JoinDummyOfForeignGoroutine(t *testing.T) {
+	t.Run("StartNewThread", func(t *testing.T) {
+		hBoth(t, func(e *hEnv) {
+			var done primitives.Event
+			var self atomic.Pointer[primitives.Thread]
+			primitives.StartNewThread(func() { self.Store(primitives.CurrentThread()); done.Set() })
+			if !done.WaitTimeout(e.deadline()) {
+				e.Fatalf("the thread never ran")
+			}
+			thWantJoinPanics(e, "Join of a StartNewThread thread", self.Load())
+			e.WaitUntil("the thread ended", func() bool { return !self.Load().IsAlive() })
+			thWantJoinPanics(e, "Join of an ended StartNewThread thread", self.Load())
+		})
+	})
+	t.Run("go", func(t *testing.T) {
+		ch := make(chan *primitives.Thread)
+		go func() { ch <- primitives.CurrentThread() }()
+		hReal(t, func(e *hEnv) { thWantJoinPanics(e, "Join of a goroutine's dummy thread", <-ch) })
+	})
+	t.Run("StartNewThread inside", func(t *testing.T) {
+		// Joining itself from inside is the same error.
+		hBoth(t, func(e *hEnv) {
+			var done primitives.Event
+			primitives.StartNewThread(func() {
+				defer done.Set()
+				thWantJoinPanics(e, "Join of itself", primitives.CurrentThread())
+			})
+			if !done.WaitTimeout(e.deadline()) {
+				e.Fatalf("the thread never ran")
+			}
+		})
 	})
 }
 
