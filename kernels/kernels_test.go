@@ -24,7 +24,6 @@ func prop(body func() error) func(*rapid.T) {
 	}
 }
 
-
 // TestBugsFound: the explorer finds every buggy kernel's bug within the
 // default budget (rapid's 100 checks), as a deadlock naming the blocked
 // goroutines for a blocking kernel, as a broken invariant or a panic for a
