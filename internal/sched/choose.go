@@ -9,7 +9,9 @@ import (
 // thread: in a model run it is a scheduling choice the strategy makes
 // (through Tie, so it is recorded in the schedule, replays, and shrinks
 // towards 0); in real mode it is uniform at random, as Go's select picks
-// among ready cases. n <= 1 returns 0 and draws nothing.
+// among ready cases. n <= 1 returns 0 and draws nothing. Choose never
+// panics and never switches threads, so a caller may hold a mutex across
+// it; in a run that is failing it returns 0.
 func Choose(n int) int {
 	if n <= 1 {
 		return 0
@@ -28,7 +30,11 @@ func Choose(n int) int {
 	}
 	c, ok := r.choose(opts)
 	if !ok {
-		panic(unwinding{})
+		// The strategy stopped the run (a rapid draw overran while
+		// shrinking). Choose must not panic: its callers hold their own
+		// mutex across it. The run is aborting now, so the caller unwinds
+		// at its next scheduling point or park.
+		return 0
 	}
 	return min(max(c, 0), n-1)
 }
