@@ -225,3 +225,10 @@ func (l *Lock) releaseSave() lockState {
 
 // acquireRestore takes l back after Condition.Wait.
 func (l *Lock) acquireRestore(lockState) { l.Acquire() }
+
+// Lock is Acquire, so that a *Lock satisfies sync.Locker (and the
+// interleave sync package's Locker) and can guard a sync.Cond.
+func (l *Lock) Lock() { l.Acquire() }
+
+// Unlock is Release, for sync.Locker.
+func (l *Lock) Unlock() { l.Release() }

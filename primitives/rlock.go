@@ -189,3 +189,10 @@ func (r *RLock) acquireRestore(st lockState) {
 	r.own(st.owner, st.depth)
 	failpoints.Hit(failpoints.RLockAcquired, r)
 }
+
+// Lock is Acquire, so that an *RLock satisfies sync.Locker (and the
+// interleave sync package's Locker).
+func (r *RLock) Lock() { r.Acquire() }
+
+// Unlock is Release, for sync.Locker.
+func (r *RLock) Unlock() { r.Release() }

@@ -568,7 +568,7 @@ func parkLocations() map[int64]string {
 		}
 		for i := 1; i+1 < len(lines); i += 2 {
 			fn, file := lines[i], strings.TrimSpace(lines[i+1])
-			if strings.Contains(fn, "interleave/internal/sched.") || strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") ||
+			if strings.Contains(fn, "interleave/internal/sched.") || strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") || isSwapIn(fn) ||
 				strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") {
 				continue
 			}

@@ -1,0 +1,210 @@
+package chans
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/interleave-lab/interleave/internal/sched"
+)
+
+// A Case is one case of a Select: a send (Chan.CaseSend), a receive
+// (Chan.CaseRecv) or the default case (Default). A receive case costs no
+// allocation (its channel and target are pointers), so a Select on the
+// ready path allocates no more than a send's value needs to be boxed.
+type Case struct {
+	ch   caseOp // the channel; nil for the default case
+	send bool
+	val  any   // send: the value
+	into any   // recv: the *T the value goes to, or nil
+	ok   *bool // recv: where ok goes, or nil
+}
+
+// caseOp is what Select needs of a case's channel, whatever its element
+// type (implemented by *Chan[T]). Every method but isNil is called with
+// mu held.
+type caseOp interface {
+	isNil() bool
+	readyFor(send bool) bool
+	// commit completes a ready case; for a send on a closed channel it
+	// returns ErrSendOnClosed instead.
+	commit(cs *Case) error
+	enqueue(cs *Case, w *waiter, idx int)
+	dequeue(send bool, w *waiter)
+	describe(send bool) string
+	observable() sched.Observable
+}
+
+// CaseSend returns the select case "case c <- v". A send case on a closed
+// channel is ready, and Select panics if it chooses it, as Go's does; on
+// a nil channel the case is never ready.
+func (c *Chan[T]) CaseSend(v T) Case { return Case{ch: c, send: true, val: v} }
+
+// CaseRecv returns the select case "case *into, *ok = <-c"; into and ok
+// may be nil to drop the value or the flag. On a nil channel the case is
+// never ready.
+func (c *Chan[T]) CaseRecv(into *T, ok *bool) Case {
+	cs := Case{ch: c, ok: ok}
+	if into != nil {
+		cs.into = into
+	}
+	return cs
+}
+
+// Default returns the default case: Select returns its index at once when
+// no other case is ready.
+func Default() Case { return Case{} }
+
+// Select is Go's select statement: it waits until one of the cases can
+// proceed, performs it, and returns its index. With several ready cases it
+// picks one uniformly at random in real mode, and by a scheduling choice in
+// a model run (replayed and shrunk towards the first ready case). With a
+// Default case it never blocks. Select() with no case blocks forever, as
+// select {} does. It panics if cases hold more than one Default, or if it
+// chooses a send on a closed channel (an error wrapping ErrSendOnClosed).
+func Select(cases ...Case) int {
+	dflt := -1
+	for i, cs := range cases {
+		if cs.ch == nil {
+			if dflt >= 0 {
+				panic("chans: Select: multiple defaults")
+			}
+			dflt = i
+		}
+	}
+	if sched.Active() {
+		var obj sched.Observable
+		for _, cs := range cases {
+			if cs.ch != nil && !cs.ch.isNil() {
+				obj = cs.ch.observable()
+				break
+			}
+		}
+		sched.Point("select", obj)
+	}
+	mu.Lock()
+	var readyBuf [8]int
+	ready := readyBuf[:0]
+	for i, cs := range cases {
+		if cs.ch != nil && !cs.ch.isNil() && cs.ch.readyFor(cs.send) {
+			ready = append(ready, i)
+		}
+	}
+	if len(ready) > 0 {
+		i := ready[0]
+		if len(ready) > 1 {
+			// Choose only asks the strategy (it never switches threads),
+			// so it may run with mu held.
+			i = ready[sched.Choose(len(ready))]
+		}
+		err := cases[i].ch.commit(&cases[i])
+		unlock()
+		if err != nil {
+			panic(err)
+		}
+		return i
+	}
+	if dflt >= 0 {
+		unlock()
+		return dflt
+	}
+	w := newWaiter()
+	var descs []string
+	model := sched.Active()
+	for i, cs := range cases {
+		if cs.ch != nil && !cs.ch.isNil() {
+			cases[i].ch.enqueue(&cases[i], w, i)
+			if model {
+				descs = append(descs, cs.ch.describe(cs.send))
+			}
+		}
+	}
+	op := "" // real mode never shows it
+	if model {
+		op = "select (no cases)"
+		if len(descs) > 0 {
+			op = "select (" + strings.Join(descs, ", ") + ")"
+		}
+	}
+	w.park(op)
+	for _, cs := range cases {
+		if cs.ch != nil && !cs.ch.isNil() {
+			cs.ch.dequeue(cs.send, w)
+		}
+	}
+	i := w.fired
+	if cs := &cases[i]; !cs.send && cs.ok != nil {
+		*cs.ok = w.ok
+	}
+	closed := w.closed
+	unlock()
+	if closed {
+		panic(fmt.Errorf("%w", ErrSendOnClosed))
+	}
+	return i
+}
+
+func (c *Chan[T]) isNil() bool { return c == nil }
+
+func (c *Chan[T]) readyFor(send bool) bool {
+	if send {
+		return c.closed || c.count < c.capacity || hasLive(c.recvq)
+	}
+	return c.count > 0 || c.closed || hasLive(c.sendq)
+}
+
+func (c *Chan[T]) commit(cs *Case) error {
+	if cs.send {
+		if c.closed {
+			return fmt.Errorf("%w", ErrSendOnClosed)
+		}
+		c.trySendLocked(cs.val.(T))
+		return nil
+	}
+	var tmp T
+	into := &tmp
+	if cs.into != nil {
+		into = cs.into.(*T)
+	}
+	ok, _ := c.tryRecvLocked(into)
+	if cs.ok != nil {
+		*cs.ok = ok
+	}
+	return nil
+}
+
+func (c *Chan[T]) enqueue(cs *Case, w *waiter, idx int) {
+	if cs.send {
+		c.sendq = append(c.sendq, &entry[T]{w: w, idx: idx, val: cs.val.(T)})
+		return
+	}
+	into, _ := cs.into.(*T)
+	if into == nil {
+		into = new(T)
+	}
+	c.recvq = append(c.recvq, &entry[T]{w: w, idx: idx, into: into})
+}
+
+func (c *Chan[T]) dequeue(send bool, w *waiter) {
+	if send {
+		removeWaiter(&c.sendq, w)
+	} else {
+		removeWaiter(&c.recvq, w)
+	}
+}
+
+func (c *Chan[T]) describe(send bool) string {
+	if send {
+		return c.op("send")
+	}
+	return c.op("recv")
+}
+
+// hasLive reports whether q holds an entry whose waiter has not fired.
+func hasLive[T any](q []*entry[T]) bool {
+	for _, e := range q {
+		if e.w.fired < 0 {
+			return true
+		}
+	}
+	return false
+}
