@@ -2,6 +2,7 @@ package interleave
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 	"pgregory.net/rapid"
@@ -38,7 +39,14 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
 	}
 	tr := sched.Execute(body, &s.Config, st)
-	noteHuntTrace(t, tr)
+	hunted := noteHuntTrace(t, tr)
+	if !hunted && (tr.Failure != nil || s.saveTrace || os.Getenv(TraceDirEnv) != "") {
+		if path, err := saveTraceFile(tr, t.Name()); err != nil {
+			t.Logf("interleave: trace file not written: %v", err)
+		} else if tr.Failure != nil {
+			t.Logf("interleave: trace file %s", path)
+		}
+	}
 	if tr.Failure != nil {
 		failRapid(t, tr)
 	}
@@ -52,6 +60,11 @@ func Run(body func(), opts ...Option) (*Trace, error) {
 	checkBody(body)
 	s := newSettings(opts)
 	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
+	if s.saveTrace {
+		if _, err := saveTraceFile(tr, ""); err != nil {
+			return tr, err
+		}
+	}
 	if tr.Failure != nil {
 		return tr, &RunError{Trace: tr}
 	}

@@ -17,6 +17,7 @@ type HuntResult struct {
 	Trace     *Trace    // the shrunk failing interleaving, nil if none
 	Log       string    // everything rapid logged
 	Coverage  *Coverage // every run Hunt saw, shrinking included
+	TraceFile string    // where the shrunk failure's trace file was written ("" if none)
 }
 
 // Hunt runs the rapid property prop as rapid.Check would, but records its
@@ -71,6 +72,11 @@ func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
 	}
 	if res.Found {
 		res.Trace = last
+		if last != nil {
+			if path, err := saveTraceFile(last, tb.Name()); err == nil {
+				res.TraceFile = path
+			}
+		}
 	}
 	return res
 }

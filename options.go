@@ -18,6 +18,7 @@ type settings struct {
 	seed               uint64
 	schedule           Schedule
 	replay             bool
+	saveTrace          bool // write a trace file for every run (SaveTrace)
 }
 
 func newSettings(opts []Option) *settings {
