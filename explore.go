@@ -39,13 +39,24 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
 	}
 	tr := sched.Execute(body, &s.Config, st)
-	hunted := noteHuntTrace(t, tr)
-	if !hunted && (tr.Failure != nil || s.saveTrace || os.Getenv(TraceDirEnv) != "") {
-		if path, err := saveTraceFile(tr, t.Name()); err != nil {
-			t.Logf("interleave: trace file not written: %v", err)
-		} else if tr.Failure != nil {
-			t.Logf("interleave: trace file %s", path)
-		}
+	if !noteHuntTrace(t, tr) {
+		// A property may fail after Explore returns (a broken invariant
+		// checked on the result): decide at cleanup, when rapid knows.
+		save := s.saveTrace || os.Getenv(TraceDirEnv) != ""
+		t.Cleanup(func() {
+			if tr.Failure == nil && !t.Failed() && !save {
+				return
+			}
+			failure := ""
+			if tr.Failure == nil && t.Failed() {
+				failure = "the property failed after this run (see the test log)"
+			}
+			if path, err := saveTraceFile(tr, t.Name(), failure); err != nil {
+				t.Logf("interleave: trace file not written: %v", err)
+			} else if failure != "" || tr.Failure != nil {
+				t.Logf("interleave: trace file %s", path)
+			}
+		})
 	}
 	if tr.Failure != nil {
 		failRapid(t, tr)
@@ -61,7 +72,7 @@ func Run(body func(), opts ...Option) (*Trace, error) {
 	s := newSettings(opts)
 	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
 	if s.saveTrace {
-		if _, err := saveTraceFile(tr, ""); err != nil {
+		if _, err := saveTraceFile(tr, "", ""); err != nil {
 			return tr, err
 		}
 	}

@@ -73,10 +73,16 @@ func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
 	if res.Found {
 		res.Trace = last
 		if last != nil {
-			if path, err := saveTraceFile(last, tb.Name()); err == nil {
+			if path, err := saveTraceFile(last, tb.Name(), firstLine(res.Message)); err == nil {
 				res.TraceFile = path
 			}
 		}
 	}
 	return res
+}
+
+// firstLine returns s up to its first newline.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

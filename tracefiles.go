@@ -32,8 +32,9 @@ func ReplayFile(path string) Option {
 }
 
 // saveTraceFile writes tr's trace file for test into the trace directory
-// and returns its path ("" and the error if it could not).
-func saveTraceFile(tr *Trace, test string) (string, error) {
+// and returns its path. failure, if not empty, is the failure to record
+// when the run itself did not fail (the property did).
+func saveTraceFile(tr *Trace, test, failure string) (string, error) {
 	dir := os.Getenv(TraceDirEnv)
 	name := failFileName(test)
 	if name == "" {
@@ -49,8 +50,11 @@ func saveTraceFile(tr *Trace, test string) (string, error) {
 		replay = "interleave.Run(body, interleave.ReplayFile(path))"
 	}
 	f := tracefile.FromTrace(tr, test, replay)
+	if f.Failure == "" {
+		f.Failure = failure
+	}
 	path := filepath.Join(dir, tracefile.DefaultName(f))
-	if tr.Failure != nil {
+	if f.Failure != "" {
 		// One file per test for the failure: shrinking overwrites it, so
 		// what is left is the last (shrunk) failing run.
 		path = filepath.Join(dir, "failure.json")
