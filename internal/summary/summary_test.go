@@ -1,7 +1,8 @@
-package main
+package summary
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,5 +261,48 @@ func TestRunExitStatusAndLog(t *testing.T) {
 	}
 	if string(b) != passing {
 		t.Errorf("-log file = %q; want the input unchanged", b)
+	}
+}
+
+// asJSON turns go test -v output into go test -json events, the way
+// test2json emits them (one output event per line, action events between).
+func asJSON(t *testing.T, text string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line == "" {
+			continue
+		}
+		out, err := json.Marshal(map[string]string{"Action": "output", "Output": line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(out)
+		b.WriteString("\n{\"Action\":\"pass\",\"Test\":\"x\"}\n")
+	}
+	return b.String()
+}
+
+// TestParseJSONMatchesVerbose: go test -json gives the table go test -v
+// gives.
+func TestParseJSONMatchesVerbose(t *testing.T) {
+	for _, text := range []string{passing} {
+		v, err := parse(strings.NewReader(text), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := parse(strings.NewReader(asJSON(t, text)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vb, jb bytes.Buffer
+		v.write(&vb, "")
+		j.write(&jb, "")
+		if vb.String() != jb.String() {
+			t.Errorf("-json table:\n%s\nwant the -v table:\n%s", jb.String(), vb.String())
+		}
+		if len(j.rows) != 4 {
+			t.Errorf("-json rows = %d; want 4", len(j.rows))
+		}
 	}
 }
