@@ -113,13 +113,18 @@ endif
 .PHONY: explore
 explore: ## Run every property and demo with EXPLORE_CHECKS schedules each and print a summary table.
 	@mkdir -p $(BIN)
-	@$(GO) build -o $(BIN)/summary ./ci/summary
+	@$(GO) build -o $(BIN)/interleave ./cmd/interleave
 	@pkgs='$(strip $(foreach p,$(EXPLORE_PKGS),$(if $(wildcard $(p)*.go),$(p))))'; \
 	if [ -z "$$pkgs" ]; then echo 'explore: none of $(EXPLORE_PKGS) exists yet'; exit 1; fi; \
-	echo "go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS)"; \
-	$(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) \
+	echo "go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -json -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS)"; \
+	$(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -json -timeout=$(EXPLORE_TIMEOUT) \
 		-rapid.checks=$(EXPLORE_CHECKS) 2>&1 | \
-		$(BIN)/summary -log '$(EXPLORE_LOG)'
+		$(BIN)/interleave summary -log '$(EXPLORE_LOG)'
+
+.PHONY: golden
+golden: ## Regenerate the timeline fixtures (timeline/testdata/*.json), their golden SVGs and docs/s11-timeline.svg.
+	$(GO) test ./timeline -count=1 -run 'TestFixturesAreCurrent|TestGoldenSVG' -update
+	$(GO) run ./cmd/interleave svg timeline/testdata/s11.json -o docs/s11-timeline.svg
 
 .PHONY: replay
 replay: ## Replay a failure: make replay PKG=properties TEST=TestX FAILFILE=<file> (or SEED=<n>).

@@ -39,6 +39,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/interleave-lab/interleave/internal/sched"
@@ -214,8 +215,16 @@ func (f *File) Text() string {
 		b = fmt.Appendf(b, ", schedule %s", strconv.Quote(f.Schedule))
 	}
 	b = append(b, '\n')
+	width := 10
+	for _, t := range f.Threads {
+		width = max(width, len(t.Name))
+	}
 	for i, s := range f.Steps {
-		b = fmt.Appendf(b, "%6d %12v  %s\n", i, s.At(), s.Line)
+		line := s.Line
+		if name := f.Threads[s.Thread].Name; strings.HasPrefix(line, name+"  ") {
+			line = fmt.Sprintf("%-*s%s", width, name, line[len(name):])
+		}
+		b = fmt.Appendf(b, "%6d %12v  %s\n", i, s.At(), line)
 	}
 	if f.Failure != "" {
 		b = fmt.Appendf(b, "failure: %s\n", f.Failure)
