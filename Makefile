@@ -121,11 +121,6 @@ explore: ## Run every property and demo with EXPLORE_CHECKS schedules each and p
 		-rapid.checks=$(EXPLORE_CHECKS) 2>&1 | \
 		$(BIN)/interleave summary -log '$(EXPLORE_LOG)'
 
-.PHONY: golden
-golden: ## Regenerate the timeline fixtures (timeline/testdata/*.json), their golden SVGs and docs/s11-timeline.svg.
-	$(GO) test ./timeline -count=1 -run 'TestFixturesAreCurrent|TestGoldenSVG' -update
-	$(GO) run ./cmd/interleave svg timeline/testdata/s11.json -o docs/s11-timeline.svg
-
 .PHONY: replay
 replay: ## Replay a failure: make replay PKG=properties TEST=TestX FAILFILE=<file> (or SEED=<n>).
 	@if [ -z '$(TEST)' ]; then echo 'replay: set TEST=<test name>, e.g. make replay PKG=properties TEST=TestPropLock SEED=42'; exit 2; fi

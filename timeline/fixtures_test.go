@@ -113,10 +113,10 @@ func fixtureFile(t *testing.T, fx fixture) (*tracefile.File, *interleave.Trace) 
 	return f, tr
 }
 
-// TestFixturesAreCurrent: each committed trace file is what its run gives
+// TestGoldenFixtures: each committed trace file is what its run gives
 // today (the hunt is deterministic under the pinned seed), and replaying
 // the file gives the same interleaving. -update rewrites them.
-func TestFixturesAreCurrent(t *testing.T) {
+func TestGoldenFixtures(t *testing.T) {
 	for _, fx := range fixtures() {
 		t.Run(fx.name, func(t *testing.T) {
 			f, _ := fixtureFile(t, fx)

@@ -42,7 +42,24 @@ func TestGoldenSVG(t *testing.T) {
 				t.Errorf("SVG of %s differs from %s (make golden updates it)", path, golden)
 			}
 			checkWellFormed(t, got)
+			if name == "s11" {
+				// The README's picture is the S11 timeline.
+				checkFile(t, filepath.Join("..", "docs", "s11-timeline.svg"), got)
+			}
 		})
+	}
+}
+
+func checkFile(t *testing.T, path string, want []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s is not the current S11 timeline (err %v; make golden updates it)", path, err)
 	}
 }
 

@@ -20,7 +20,8 @@ const (
 	laneH   = 36
 	axisH   = 44
 	padR    = 24
-	footH   = 70
+	tailW   = 64 // past the last step: where the threads still blocked at the end are drawn
+	footH   = 88
 	minW    = 640
 	charW   = 7 // an upper bound on a 12px sans-serif character's width
 	labelMx = 32
@@ -34,8 +35,8 @@ const style = `
 .tl .tick.moved{stroke:#a0aec0}
 .tl .lane{fill:#f7fafc}.tl .lane.odd{fill:#edf2f7}
 .tl .life{stroke:#a0aec0;stroke-width:2}
-.tl .blocked{fill:#e9d8fd;stroke:#b794f4;stroke-width:1}
-.tl .blocked.deadlocked{fill:#fed7d7;stroke:#e53e3e}
+.tl .blocked rect{fill:#e9d8fd;stroke:#b794f4;stroke-width:1}
+.tl .blocked.deadlocked rect{fill:#fed7d7;stroke:#e53e3e}
 .tl .blocked text,.tl text.blabel{font-size:10px;fill:#553c9a}
 .tl .preempt-band{fill:#feebc8;opacity:.8}
 .tl .arrow{stroke:#d69e2e;stroke-width:1.5;fill:none;marker-end:url(#head)}
@@ -73,7 +74,7 @@ func size(f *tracefile.File) (labelW, width, height int) {
 	for _, t := range f.Threads {
 		labelW = max(labelW, min(labelMx, len(threadLabel(t)))*charW+16)
 	}
-	width = max(minW, labelW+len(f.Steps)*colW+padR)
+	width = max(minW, labelW+len(f.Steps)*colW+tailW+padR)
 	height = axisH + len(f.Threads)*laneH + footH
 	return labelW, width, height
 }
@@ -175,7 +176,7 @@ func writeSVG(b *bytes.Buffer, f *tracefile.File, standalone bool) {
 	b.WriteString(`<g class="blocks">` + "\n")
 	for _, sp := range l.blocked {
 		x0 := x(sp.from)
-		x1 := labelW + len(f.Steps)*colW
+		x1 := labelW + len(f.Steps)*colW + tailW
 		if sp.to < len(f.Steps) {
 			x1 = x(sp.to)
 		}
@@ -232,7 +233,7 @@ func writeSVG(b *bytes.Buffer, f *tracefile.File, standalone bool) {
 		}
 		fx := labelW + at*colW + colW/2
 		if at == len(f.Steps) {
-			fx = labelW + at*colW + 2
+			fx = labelW + at*colW + tailW
 		}
 		fmt.Fprintf(b, `<g class="failure-mark"><title>%s</title><line class="failure-line" x1="%d" y1="%d" x2="%d" y2="%d"/></g>`+"\n", esc(f.Failure), fx, axisH-6, fx, foot+4)
 		first, _, _ := strings.Cut(f.Failure, "\n")
@@ -243,8 +244,8 @@ func writeSVG(b *bytes.Buffer, f *tracefile.File, standalone bool) {
 	b.WriteString(`<g class="legend">` + "\n")
 	lx, ly := 6, foot+48
 	for _, cat := range categories {
-		if lx+90 > width {
-			break
+		if lx+2*markR+len(cat)*7+14 > width {
+			lx, ly = 6, ly+18
 		}
 		writeMark(b, cat, lx+markR, ly-4)
 		fmt.Fprintf(b, `<text x="%d" y="%d">%s</text>`, lx+2*markR+4, ly, cat)
