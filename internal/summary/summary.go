@@ -38,6 +38,11 @@ import (
 // marker starts the line a property logs with its coverage.
 const marker = "interleave-summary:"
 
+// progressMarker starts the line a running property logs every few
+// seconds (properties.Check with -v): its schedules so far and the wall
+// time since it started.
+const progressMarker = "interleave-progress:"
+
 // maxFailedLines bounds how much of one failed test's output is printed
 // after the table; the full output is in the -log file.
 const maxFailedLines = 400
@@ -125,6 +130,12 @@ type report struct {
 // parse reads go test -v output. If progress is not nil, it echoes package
 // results and top-level test results to it as they arrive.
 func parse(r io.Reader, progress io.Writer) (*report, error) {
+	var live *liveWriter
+	if progress != nil {
+		live = &liveWriter{w: progress, tty: isTerminal(progress)}
+		progress = live
+		defer live.clear()
+	}
 	rep := &report{byName: map[string]*testResult{}}
 	var cur *testResult // the test whose output is being printed
 	var pending []*row  // rows of the package not finished yet
@@ -209,6 +220,9 @@ func parse(r io.Reader, progress io.Writer) (*report, error) {
 		}
 		if cur != nil {
 			cur.output = append(cur.output, line)
+		}
+		if i := strings.Index(line, progressMarker); i >= 0 && live != nil {
+			live.status(progressText(line[i+len(progressMarker):]))
 		}
 		if i := strings.Index(line, marker); i >= 0 {
 			rw := parseSummary(line[i+len(marker):])
@@ -472,4 +486,62 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+// A liveWriter echoes results and shows progress: on a terminal, progress
+// is one line updated in place (cleared before anything else is written);
+// elsewhere (CI logs), a plain line each time.
+type liveWriter struct {
+	w      io.Writer
+	tty    bool
+	active bool // a progress line is on screen
+}
+
+func (l *liveWriter) Write(p []byte) (int, error) {
+	l.clear()
+	return l.w.Write(p)
+}
+
+func (l *liveWriter) clear() {
+	if l.active {
+		_, _ = io.WriteString(l.w, "\r\033[K")
+		l.active = false
+	}
+}
+
+func (l *liveWriter) status(s string) {
+	if !l.tty {
+		fmt.Fprintln(l.w, s)
+		return
+	}
+	l.clear()
+	_, _ = io.WriteString(l.w, s)
+	l.active = true
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressText renders a progress line's fields: the property, its
+// schedules so far and their rate, distinct interleavings, failures.
+func progressText(fields string) string {
+	kv := map[string]string{}
+	for _, f := range strings.Fields(fields) {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			kv[k] = v
+		}
+	}
+	rate := "?"
+	if secs, err := strconv.ParseFloat(strings.TrimSuffix(kv["elapsed"], "s"), 64); err == nil && secs > 0 {
+		rate = strconv.Itoa(int(float64(atoi(kv["schedules"])) / secs))
+	}
+	return fmt.Sprintf("explore: %s: %s schedules (%s/s), %s distinct interleavings, %s failures [%s]",
+		kv["name"], kv["schedules"], rate, kv["distinct"], kv["failures"], kv["elapsed"])
 }

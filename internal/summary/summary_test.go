@@ -3,6 +3,7 @@ package summary
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -304,5 +305,34 @@ func TestParseJSONMatchesVerbose(t *testing.T) {
 		if len(j.rows) != 4 {
 			t.Errorf("-json rows = %d; want 4", len(j.rows))
 		}
+	}
+}
+
+// TestProgressLines: a property's progress lines show while it runs, as
+// plain lines when the output is not a terminal, with the rate.
+func TestProgressLines(t *testing.T) {
+	in := `=== RUN   TestPropX
+    harness.go:30: interleave-progress: name=X schedules=1000 distinct=400 failures=0 elapsed=2.0s
+    harness.go:30: interleave-summary: name=X schedules=2000 distinct=731 failures=0
+--- PASS: TestPropX (4.00s)
+PASS
+ok  	github.com/interleave-lab/interleave/properties	4.1s
+`
+	var out bytes.Buffer
+	if _, err := parse(strings.NewReader(asJSON(t, in)), &out); err != nil {
+		t.Fatal(err)
+	}
+	want := "explore: X: 1000 schedules (500/s), 400 distinct interleavings, 0 failures [2.0s]\n--- PASS: TestPropX (4.00s)\n"
+	if !strings.HasPrefix(out.String(), want) {
+		t.Errorf("progress output:\n%s\nwant it to start:\n%s", out.String(), want)
+	}
+	// On a terminal the line is rewritten in place and cleared.
+	var tty bytes.Buffer
+	l := &liveWriter{w: &tty, tty: true}
+	l.status("a")
+	l.status("b")
+	fmt.Fprintln(l, "done")
+	if got := tty.String(); got != "a\r\033[Kb\r\033[Kdone\n" {
+		t.Errorf("terminal output = %q; want the line updated in place, then cleared", got)
 	}
 }
