@@ -31,14 +31,15 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	t.Helper()
 	checkBody(body)
 	s := newSettings(opts)
-	var st sched.Strategy = rapidStrategy{t: t}
+	var tr *Trace
 	switch {
 	case s.replay:
-		st = sched.NewFixed(s.schedule)
+		tr = sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))
 	case s.pctDepth > 0:
-		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
+		tr = exploreRapid(t, body, &s.Config, func(ct *rapid.T) *rapidStrategy { return newRapidPCT(ct, s.pctDepth, s.pctSteps) })
+	default:
+		tr = exploreRapid(t, body, &s.Config, newRapidStrategy)
 	}
-	tr := sched.Execute(body, &s.Config, st)
 	if !noteHuntTrace(t, tr) {
 		// A property may fail after Explore returns (a broken invariant
 		// checked on the result): decide at cleanup, when rapid knows.
@@ -51,7 +52,7 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 			if tr.Failure == nil && t.Failed() {
 				failure = "the property failed after this run (see the test log)"
 			}
-			if path, err := saveTraceFile(tr, t.Name(), failure); err != nil {
+			if path, err := saveTraceFile(tr, t.Name(), failure, ""); err != nil {
 				t.Logf("interleave: trace file not written: %v", err)
 			} else if failure != "" || tr.Failure != nil {
 				t.Logf("interleave: trace file %s", path)
@@ -61,6 +62,10 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if tr.Failure != nil {
 		failRapid(t, tr)
 	}
+	// rapid prints a test case's log only for the failing case it reports
+	// (and formats it only then), so a check the property makes after
+	// Explore returns still shows the interleaving that broke it.
+	t.Logf("the interleaving of this test case:\n%v", tr)
 	return tr
 }
 
@@ -72,7 +77,7 @@ func Run(body func(), opts ...Option) (*Trace, error) {
 	s := newSettings(opts)
 	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
 	if s.saveTrace {
-		if _, err := saveTraceFile(tr, "", ""); err != nil {
+		if _, err := saveTraceFile(tr, "", "", ""); err != nil {
 			return tr, err
 		}
 	}

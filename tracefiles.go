@@ -33,8 +33,9 @@ func ReplayFile(path string) Option {
 
 // saveTraceFile writes tr's trace file for test into the trace directory
 // and returns its path. failure, if not empty, is the failure to record
-// when the run itself did not fail (the property did).
-func saveTraceFile(tr *Trace, test, failure string) (string, error) {
+// when the run itself did not fail (the property did); replay, if not
+// empty, is the command that replays it.
+func saveTraceFile(tr *Trace, test, failure, replay string) (string, error) {
 	dir := os.Getenv(TraceDirEnv)
 	name := failFileName(test)
 	if name == "" {
@@ -45,8 +46,11 @@ func saveTraceFile(tr *Trace, test, failure string) (string, error) {
 	} else {
 		dir = filepath.Join(dir, name)
 	}
-	replay := fmt.Sprintf("go test -run '^%s$' . (or interleave.Run(body, interleave.ReplayFile(path)))", test)
-	if test == "" {
+	switch {
+	case replay != "":
+	case test != "":
+		replay = ReplayCommand(test, RapidSeed())
+	default:
 		replay = "interleave.Run(body, interleave.ReplayFile(path))"
 	}
 	f := tracefile.FromTrace(tr, test, replay)

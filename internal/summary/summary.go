@@ -8,7 +8,11 @@
 //
 // A property reports its coverage by logging one line of the form
 //
-//	interleave-summary: name=<Name> schedules=N distinct=M failures=F
+//	interleave-summary: name=<Name> seed=S schedules=N distinct=M failures=F
+//
+// The table starts with the rapid seed of the run: the -seed flag's
+// value, or else every distinct seed= the properties logged, so that two
+// runs say which schedules each explored and either can be replayed.
 //
 // (interleave.Coverage.String gives the part after the name). Tests that
 // ran without logging such a line get a row with dashes, so nothing that
@@ -19,7 +23,8 @@
 //
 // Flags:
 //
-//	-log file  also copy the raw go test output to file
+//	-log file  also copy the go test output to file (as text: -json decoded)
+//	-seed n    the rapid seed the run used (printed above the table)
 //	-q         do not echo results as they arrive
 package summary
 
@@ -31,6 +36,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -64,6 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	logPath := fs.String("log", "", "also copy the raw go test output to `file`")
 	quiet := fs.Bool("q", false, "do not echo results as they arrive")
+	seed := fs.String("seed", "", "the rapid `seed` of the run, printed above the table")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -72,6 +79,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	in := stdin
+	var logw io.Writer // the -log file: the test output as text (a -json run decoded)
 	if *logPath != "" {
 		f, err := os.Create(*logPath)
 		if err != nil {
@@ -79,16 +87,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer f.Close()
-		in = io.TeeReader(stdin, f)
+		logw = f
 	}
 	var progress io.Writer
 	if !*quiet {
 		progress = stdout
 	}
-	rep, err := parse(in, progress)
+	rep, err := parseLog(in, progress, logw)
 	if err != nil {
 		fmt.Fprintf(stderr, "summary: reading go test output: %v\n", err)
 		return 2
+	}
+	if *seed != "" {
+		rep.seeds = []string{*seed}
 	}
 	rep.write(stdout, *logPath)
 	if !rep.ok() {
@@ -105,6 +116,7 @@ type row struct {
 	schedules string // "-" when the test logged no summary
 	distinct  string
 	failures  string
+	seed      string // seed= field, "" if none
 }
 
 // A testResult is what go test -v said about one test or subtest.
@@ -125,11 +137,16 @@ type report struct {
 	pkgTails    [][]string             // last lines of each failed package's output
 	panicked    bool
 	packagesRun int
+	seeds       []string // distinct rapid seeds, from -seed or the summary lines
 }
 
 // parse reads go test -v output. If progress is not nil, it echoes package
 // results and top-level test results to it as they arrive.
-func parse(r io.Reader, progress io.Writer) (*report, error) {
+func parse(r io.Reader, progress io.Writer) (*report, error) { return parseLog(r, progress, nil) }
+
+// parseLog is parse that also copies every line of test output, as text,
+// to logw (if not nil): go test -v output unchanged, -json decoded.
+func parseLog(r io.Reader, progress, logw io.Writer) (*report, error) {
 	var live *liveWriter
 	if progress != nil {
 		live = &liveWriter{w: progress, tty: isTerminal(progress)}
@@ -168,6 +185,9 @@ func parse(r io.Reader, progress io.Writer) (*report, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	handle := func(line string) {
+		if logw != nil {
+			fmt.Fprintln(logw, line)
+		}
 		if tail = append(tail, line); len(tail) > 2*tailLines {
 			tail = append(tail[:0], tail[len(tail)-tailLines:]...)
 		}
@@ -226,6 +246,9 @@ func parse(r io.Reader, progress io.Writer) (*report, error) {
 		}
 		if i := strings.Index(line, marker); i >= 0 {
 			rw := parseSummary(line[i+len(marker):])
+			if rw.seed != "" && !slices.Contains(rep.seeds, rw.seed) {
+				rep.seeds = append(rep.seeds, rw.seed)
+			}
 			if cur != nil {
 				rw.test = cur.name
 				if rw.property == "" {
@@ -310,6 +333,8 @@ func parseSummary(s string) *row {
 			rw.distinct = v
 		case "failures":
 			rw.failures = v
+		case "seed":
+			rw.seed = v
 		}
 	}
 	return rw
@@ -381,6 +406,9 @@ func (rep *report) table() []*row {
 func (rep *report) write(w io.Writer, logPath string) {
 	rows := rep.table()
 	fmt.Fprintln(w)
+	if len(rep.seeds) > 0 {
+		fmt.Fprintf(w, "rapid seed: %s\n", strings.Join(rep.seeds, ", "))
+	}
 	if len(rep.tests) == 0 {
 		fmt.Fprintln(w, "summary: no test ran (no package matched, or the -run pattern matched no test)")
 	} else {
