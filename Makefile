@@ -115,18 +115,18 @@ endif
 .PHONY: explore
 explore: ## Run every property and demo with EXPLORE_CHECKS schedules each and print a summary table (SEED=n, default random).
 	@mkdir -p $(BIN)
-	@$(GO) build -o $(BIN)/summary ./ci/summary
+	@$(GO) build -o $(BIN)/interleave ./cmd/interleave
 	@pkgs='$(strip $(foreach p,$(EXPLORE_PKGS),$(if $(wildcard $(p)*.go),$(p))))'; \
 	if [ -z "$$pkgs" ]; then echo 'explore: none of $(EXPLORE_PKGS) exists yet'; exit 1; fi; \
 	seed='$(SEED)'; \
 	if [ -z "$$seed" ]; then seed=$$(( $$(od -An -N4 -tu4 /dev/urandom) + 1 )); fi; \
 	case "$$seed" in (*[!0-9]*|0) echo "explore: SEED=$$seed: want a decimal seed > 0 (0 is rapid's unreplayable random)"; exit 2;; esac; \
-	cmd="go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS) -rapid.seed=$$seed"; \
+	cmd="go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -json -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS) -rapid.seed=$$seed"; \
 	echo "explore: rapid seed $$seed (replay this run: make explore SEED=$$seed EXPLORE_CHECKS=$(EXPLORE_CHECKS))"; \
 	{ echo "explore: rapid seed $$seed"; echo "$$cmd"; \
-	  $(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) \
+	  $(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -json -timeout=$(EXPLORE_TIMEOUT) \
 		-rapid.checks=$(EXPLORE_CHECKS) -rapid.seed=$$seed 2>&1; } | \
-		$(BIN)/summary -log '$(EXPLORE_LOG)' -seed "$$seed"
+		$(BIN)/interleave summary -log '$(EXPLORE_LOG)' -seed "$$seed"
 
 .PHONY: replay
 replay: ## Replay a failure: make replay TEST=TestX FAILFILE=<file> (or SEED=<n>) [PKG=dir, found from TEST if unset].

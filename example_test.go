@@ -3,6 +3,8 @@ package interleave_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -177,4 +179,20 @@ func ExampleName() {
 		fmt.Println(o.Kind, o.Name)
 	}
 	// Output: Lock inventory
+}
+
+// A run's trace file replays the run: SaveTrace writes it, ReplayFile
+// reads its schedule back.
+func ExampleReplayFile() {
+	dir, _ := os.MkdirTemp("", "traces")
+	defer os.RemoveAll(dir)
+	os.Setenv(interleave.TraceDirEnv, dir)
+	defer os.Unsetenv(interleave.TraceDirEnv)
+	body, counter := lostUpdate(2)
+	schedule, _ := interleave.ParseSchedule("3:224") // a lost update, as a Hunt found it
+	first, _ := interleave.Run(body, interleave.Replay(schedule), interleave.SaveTrace())
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	again, _ := interleave.Run(body, interleave.ReplayFile(files[0]))
+	fmt.Println(*counter, first.Fingerprint() == again.Fingerprint())
+	// Output: 1 true
 }

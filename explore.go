@@ -2,6 +2,7 @@ package interleave
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 	"pgregory.net/rapid"
@@ -39,7 +40,25 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	default:
 		tr = exploreRapid(t, body, &s.Config, newRapidStrategy)
 	}
-	noteHuntTrace(t, tr)
+	if !noteHuntTrace(t, tr) {
+		// A property may fail after Explore returns (a broken invariant
+		// checked on the result): decide at cleanup, when rapid knows.
+		save := s.saveTrace || os.Getenv(TraceDirEnv) != ""
+		t.Cleanup(func() {
+			if tr.Failure == nil && !t.Failed() && !save {
+				return
+			}
+			failure := ""
+			if tr.Failure == nil && t.Failed() {
+				failure = "the property failed after this run (see the test log)"
+			}
+			if path, err := saveTraceFile(tr, t.Name(), failure, ""); err != nil {
+				t.Logf("interleave: trace file not written: %v", err)
+			} else if failure != "" || tr.Failure != nil {
+				t.Logf("interleave: trace file %s", path)
+			}
+		})
+	}
 	if tr.Failure != nil {
 		failRapid(t, tr)
 	}
@@ -57,6 +76,11 @@ func Run(body func(), opts ...Option) (*Trace, error) {
 	checkBody(body)
 	s := newSettings(opts)
 	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
+	if s.saveTrace {
+		if _, err := saveTraceFile(tr, "", "", ""); err != nil {
+			return tr, err
+		}
+	}
 	if tr.Failure != nil {
 		return tr, &RunError{Trace: tr}
 	}

@@ -20,6 +20,7 @@ type HuntResult struct {
 	Trace     *Trace    // the shrunk failing interleaving, nil if none
 	Log       string    // everything rapid logged
 	Coverage  *Coverage // every run Hunt saw, shrinking included
+	TraceFile string    // where the shrunk failure's trace file was written ("" if none)
 }
 
 // Hunt runs the rapid property prop as rapid.Check would, but records its
@@ -88,6 +89,17 @@ func Hunt(tb rapid.TB, prop func(*rapid.T)) HuntResult {
 		}
 		res.Replay = ReplayCommand(tb.Name(), seed)
 		tb.Logf("Hunt: the property failed after %d schedules (rapid seed %d); replay: %s", res.Schedules, res.Seed, res.Replay)
+		if last != nil {
+			if path, err := saveTraceFile(last, tb.Name(), firstLine(res.Message), res.Replay); err == nil {
+				res.TraceFile = path
+			}
+		}
 	}
 	return res
+}
+
+// firstLine returns s up to its first newline.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

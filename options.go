@@ -19,6 +19,7 @@ type settings struct {
 	schedule           Schedule
 	replay             bool
 	pastTimers         bool
+	saveTrace          bool // write a trace file for every run (SaveTrace)
 }
 
 func newSettings(opts []Option) *settings {

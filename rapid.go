@@ -331,12 +331,15 @@ var (
 	huntTraces = map[*rapid.T]*Trace{}
 )
 
-func noteHuntTrace(t *rapid.T, tr *Trace) {
+// noteHuntTrace reports whether a Hunt is in progress (and took tr).
+func noteHuntTrace(t *rapid.T, tr *Trace) bool {
 	huntMu.Lock()
 	defer huntMu.Unlock()
 	if hunting > 0 {
 		huntTraces[t] = tr
+		return true
 	}
+	return false
 }
 
 func takeHuntTrace(t *rapid.T) *Trace {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/interleave-lab/interleave"
 
@@ -31,8 +32,26 @@ func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *interleave.Cov
 			logReplay(t, "")
 		}
 	}()
-	rapid.Check(t, func(rt *rapid.T) { prop(rt, cov) })
+	start := time.Now()
+	last := start
+	rapid.Check(t, func(rt *rapid.T) {
+		prop(rt, cov)
+		// With -v (make explore), a long property says how far it got
+		// every ProgressEvery of wall time: the summary shows it live.
+		if now := time.Now(); testing.Verbose() && now.Sub(last) >= ProgressEvery {
+			last = now
+			t.Logf("%s name=%s %v elapsed=%.1fs", ProgressPrefix, name, cov, now.Sub(start).Seconds())
+		}
+	})
 }
+
+// ProgressPrefix starts the line that Check logs, with -v, every
+// ProgressEvery while a property runs: the schedules so far, as in the
+// summary line, and the wall time since it started.
+const ProgressPrefix = "interleave-progress:"
+
+// ProgressEvery is how often Check logs its progress line.
+const ProgressEvery = 2 * time.Second
 
 // Explore is interleave.Explore that also counts the run in cov.
 func Explore(rt *rapid.T, cov *interleave.Coverage, body func(), opts ...interleave.Option) *interleave.Trace {

@@ -204,3 +204,37 @@ func (tr *Trace) state(s Step) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Threads returns how many threads the run had (the main thread is 0).
+func (tr *Trace) Threads() int { return len(tr.threads) }
+
+// ThreadDaemon reports whether the thread with index i was a daemon.
+func (tr *Trace) ThreadDaemon(i int) bool {
+	return i >= 0 && i < len(tr.threads) && tr.threads[i].daemon
+}
+
+// ThreadMain reports whether the thread with index i was a main thread.
+func (tr *Trace) ThreadMain(i int) bool {
+	return i >= 0 && i < len(tr.threads) && tr.threads[i].isMain
+}
+
+// OwnerName returns the name of the thread whose goroutine id is gid, ""
+// for none: how a Snapshot's Owner is printed.
+func (tr *Trace) OwnerName(gid int64) string {
+	if gid == 0 {
+		return ""
+	}
+	for _, th := range tr.threads {
+		if th.gid == gid {
+			return th.name()
+		}
+	}
+	return "?"
+}
+
+// Line returns step i as String prints it, without the step number and
+// the time: "thread  operation  state".
+func (tr *Trace) Line(i int) string {
+	s := tr.Steps[i]
+	return tr.ThreadName(s.Thread) + "  " + tr.describe(s)
+}

@@ -1,7 +1,9 @@
-package main
+package summary
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,6 +262,78 @@ func TestRunExitStatusAndLog(t *testing.T) {
 	}
 	if string(b) != passing {
 		t.Errorf("-log file = %q; want the input unchanged", b)
+	}
+}
+
+// asJSON turns go test -v output into go test -json events, the way
+// test2json emits them (one output event per line, action events between).
+func asJSON(t *testing.T, text string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line == "" {
+			continue
+		}
+		out, err := json.Marshal(map[string]string{"Action": "output", "Output": line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(out)
+		b.WriteString("\n{\"Action\":\"pass\",\"Test\":\"x\"}\n")
+	}
+	return b.String()
+}
+
+// TestParseJSONMatchesVerbose: go test -json gives the table go test -v
+// gives.
+func TestParseJSONMatchesVerbose(t *testing.T) {
+	for _, text := range []string{passing} {
+		v, err := parse(strings.NewReader(text), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := parse(strings.NewReader(asJSON(t, text)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vb, jb bytes.Buffer
+		v.write(&vb, "")
+		j.write(&jb, "")
+		if vb.String() != jb.String() {
+			t.Errorf("-json table:\n%s\nwant the -v table:\n%s", jb.String(), vb.String())
+		}
+		if len(j.rows) != 4 {
+			t.Errorf("-json rows = %d; want 4", len(j.rows))
+		}
+	}
+}
+
+// TestProgressLines: a property's progress lines show while it runs, as
+// plain lines when the output is not a terminal, with the rate.
+func TestProgressLines(t *testing.T) {
+	in := `=== RUN   TestPropX
+    harness.go:30: interleave-progress: name=X schedules=1000 distinct=400 failures=0 elapsed=2.0s
+    harness.go:30: interleave-summary: name=X schedules=2000 distinct=731 failures=0
+--- PASS: TestPropX (4.00s)
+PASS
+ok  	github.com/interleave-lab/interleave/properties	4.1s
+`
+	var out bytes.Buffer
+	if _, err := parse(strings.NewReader(asJSON(t, in)), &out); err != nil {
+		t.Fatal(err)
+	}
+	want := "explore: X: 1000 schedules (500/s), 400 distinct interleavings, 0 failures [2.0s]\n--- PASS: TestPropX (4.00s)\n"
+	if !strings.HasPrefix(out.String(), want) {
+		t.Errorf("progress output:\n%s\nwant it to start:\n%s", out.String(), want)
+	}
+	// On a terminal the line is rewritten in place and cleared.
+	var tty bytes.Buffer
+	l := &liveWriter{w: &tty, tty: true}
+	l.status("a")
+	l.status("b")
+	fmt.Fprintln(l, "done")
+	if got := tty.String(); got != "a\r\033[Kb\r\033[Kdone\n" {
+		t.Errorf("terminal output = %q; want the line updated in place, then cleared", got)
 	}
 }
 
