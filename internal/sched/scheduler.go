@@ -50,6 +50,7 @@ type thread struct {
 	wakeAt   time.Duration
 	timedOut bool   // set when its wakeAt passed before a wake
 	waitOp   string // what a blocked thread waits on ("Lock.Acquire")
+	depth    int    // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
 
 func (th *thread) name() string {
@@ -94,6 +95,13 @@ type run struct {
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
 	finished   chan struct{} // closed when the last thread ended
+
+	// The watchdog's view (watchdog.go): gate counts scheduler entries and
+	// exits, holder is the goroutine id of the baton holder in user code,
+	// victim the thread the watchdog abandoned.
+	gate   atomic.Uint64
+	holder atomic.Int64
+	victim atomic.Pointer[thread]
 }
 
 func (r *run) finishedRun() bool {
@@ -113,6 +121,7 @@ func (r *run) start(body func()) {
 	main.isMain = true
 	main.state = running
 	r.cur = main
+	r.gate.Store(1) // the scheduler holds the baton until main runs its body
 	goPooled(func() {
 		r.threadMain(main, func() {
 			returned := false
@@ -142,6 +151,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		daemon: daemon,
 		baton:  make(chan struct{}, 1),
 		wakeAt: noWake,
+		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
 	r.threads = append(r.threads, th)
 	r.live++
@@ -155,6 +165,10 @@ func (r *run) threadMain(th *thread, fn func()) {
 	managed.Store(th.gid, th)
 	defer func() {
 		v := recover()
+		if !th.enter() {
+			managed.Delete(th.gid) // abandoned by the watchdog: the run is not ours any more
+			return
+		}
 		if v != nil && !IsUnwinding(v) {
 			r.threadPanicked(th, v, stack())
 		}
@@ -167,12 +181,17 @@ func (r *run) threadMain(th *thread, fn func()) {
 		}
 		panic(unwinding{})
 	}
+	th.leave()
 	fn()
 }
 
 // spawn is Spawn in model mode: the new thread is ready at once, and the
 // spawning thread reaches a scheduling point.
 func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func()) {
+	if !parent.enter() {
+		panic(unwinding{})
+	}
+	defer parent.leave()
 	th := r.newThread(info, daemon)
 	th.never = never
 	th.readyAt = r.now
@@ -184,6 +203,10 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 // point is a scheduling choice for the running thread th: the strategy
 // picks a delay, and the earliest ready thread runs next.
 func (r *run) point(th *thread, name string, obj Observable) {
+	if !th.enter() {
+		panic(unwinding{})
+	}
+	defer th.leave()
 	if r.aborting {
 		return
 	}
@@ -269,6 +292,10 @@ func (r *run) countStep(th *thread) {
 
 // sleep parks th on the virtual clock for d.
 func (r *run) sleep(th *thread, d time.Duration) {
+	if !th.enter() {
+		panic(unwinding{})
+	}
+	defer th.leave()
 	if r.aborting {
 		panic(unwinding{})
 	}
@@ -289,6 +316,10 @@ func (r *run) sleep(th *thread, d time.Duration) {
 // park blocks th until wake or its deadline. It reports whether it was
 // woken, and whether the thread must unwind instead of returning.
 func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind bool) {
+	if !th.enter() {
+		return false, true
+	}
+	defer th.leave()
 	if r.aborting {
 		return false, true
 	}
@@ -309,9 +340,14 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 
 // wake makes a parked thread ready; it runs when the scheduler picks it.
 func (r *run) wake(th *thread) {
-	if cur := self(); cur == nil || cur.run != r {
+	cur := self()
+	if cur == nil || cur.run != r {
 		panic(fmt.Errorf("%w: a thread of a model run was woken from outside the run", ErrMisuse))
 	}
+	if !cur.enter() {
+		panic(unwinding{})
+	}
+	defer cur.leave()
 	if th.state != blocked {
 		return
 	}
@@ -486,11 +522,18 @@ const opExit = "exit (waiting for non-daemon threads)"
 // mainExit is Python's interpreter exit: wait for every non-daemon thread,
 // then unwind the daemon threads.
 func (r *run) mainExit(main *thread) {
+	if main.abandoned() {
+		return // the watchdog ended the run while main was blocked outside it
+	}
 	for len(r.atMainExit) > 0 {
 		fn := r.atMainExit[0]
 		r.atMainExit = r.atMainExit[1:]
 		fn()
 	}
+	if !main.enter() {
+		panic(unwinding{})
+	}
+	defer main.leave()
 	for r.nonDaemonAlive() {
 		if r.cfg.StrictExit {
 			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",
@@ -643,7 +686,9 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
 		finished: make(chan struct{}),
 	}
+	r.watchStart()
 	r.start(body)
+	r.watchStop()
 	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
 		stepsHint.Store(n) // the next run of the same property will need about as many
 	}
