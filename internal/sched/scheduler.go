@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"runtime"
@@ -580,7 +581,13 @@ func (r *run) fail(err error, panicVal any) {
 // deadlock describes every thread that is still alive, what it waits on
 // and where (read from a goroutine dump: the rare path pays, not every park).
 func (r *run) deadlock() error {
-	locs := parkLocations()
+	gids := make(map[int64]bool, len(r.threads))
+	for _, o := range r.threads {
+		if o.state != done {
+			gids[o.gid] = true
+		}
+	}
+	locs := parkLocations(gids)
 	var b strings.Builder
 	fmt.Fprintf(&b, " at %v: no thread can run and no timer is pending", r.now)
 	for _, o := range r.threads {
@@ -595,32 +602,32 @@ func (r *run) deadlock() error {
 	return fmt.Errorf("%w%s", ErrDeadlock, b.String())
 }
 
-// parkLocations maps each goroutine id to file:line of its innermost frame
-// outside this module's failpoints and primitives packages and the runtime:
-// where a parked thread called the blocking operation.
-func parkLocations() map[int64]string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	locs := map[int64]string{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		lines := strings.Split(g, "\n")
-		var id int64
-		if _, err := fmt.Sscanf(lines[0], "goroutine %d ", &id); err != nil {
-			continue
-		}
-		for i := 1; i+1 < len(lines); i += 2 {
-			fn, file := lines[i], strings.TrimSpace(lines[i+1])
-			if strings.Contains(fn, "interleave/internal/sched.") || strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") ||
-				strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") {
+// parkLocations maps each goroutine id in gids to file:line of its
+// innermost frame outside this module's failpoints and primitives packages
+// and the runtime: where a parked thread called the blocking operation.
+// The dump goes into a reused buffer sized to need (allStacks), and only the
+// run's goroutines are parsed, so a deadlocking schedule costs about as
+// much as a passing one.
+func parkLocations(gids map[int64]bool) map[int64]string {
+	locs := make(map[int64]string, len(gids))
+	allStacks(func(dump []byte) {
+		for len(dump) > 0 {
+			g := dump
+			if j := bytes.Index(dump, []byte("\n\n")); j >= 0 {
+				g, dump = dump[:j], dump[j+2:]
+			} else {
+				dump = nil
+			}
+			var id int64
+			if _, err := fmt.Sscanf(string(g[:min(len(g), 32)]), "goroutine %d ", &id); err != nil || !gids[id] {
 				continue
 			}
-			if k := strings.LastIndex(file, " +0x"); k >= 0 {
-				file = file[:k]
+			lines := strings.Split(string(g), "\n")
+			if _, file, ok := userFrame(lines[1:]); ok {
+				locs[id] = file
 			}
-			locs[id] = shortFile(file)
-			break
 		}
-	}
+	})
 	return locs
 }
 
