@@ -30,8 +30,10 @@ EXPLORE_LOG ?= $(BIN)/explore.log
 BENCH_COUNT ?= 1
 BENCH_OUT ?= $(BIN)/bench.txt
 
-# make replay: PKG=<dir> TEST=<regexp> and one of FAILFILE=<file> or SEED=<n>.
-PKG ?= properties
+# make explore SEED=<n>: the rapid seed (default: a fresh random one, printed).
+# make replay TEST=<name> [PKG=<dir>] and one of FAILFILE=<file> or SEED=<n>;
+# without PKG, the package is the one directory whose tests define TEST.
+PKG ?=
 TEST ?=
 FAILFILE ?=
 SEED ?=
@@ -52,7 +54,7 @@ help: ## List the targets and what they do.
 	@echo
 	@echo 'variables: EXPLORE_CHECKS=$(EXPLORE_CHECKS) EXPLORE_PKGS="$(EXPLORE_PKGS)" BENCH_COUNT=$(BENCH_COUNT)'
 	@echo '           STATICCHECK_VERSION=$(STATICCHECK_VERSION)'
-	@echo 'example:   make replay PKG=properties TEST=TestPropLock FAILFILE=testdata/rapid/TestPropLock/TestPropLock-20260101120000-4242.fail'
+	@echo 'example:   make replay TEST=TestPropLock FAILFILE=properties/testdata/rapid/TestPropLock/TestPropLock-20260101120000-4242.fail'
 
 .PHONY: test
 test: ## Run every test with the race detector (the CI gate): go test -race ./...
@@ -111,26 +113,45 @@ ifneq ($(OLD),)
 endif
 
 .PHONY: explore
-explore: ## Run every property and demo with EXPLORE_CHECKS schedules each and print a summary table.
+explore: ## Run every property and demo with EXPLORE_CHECKS schedules each and print a summary table (SEED=n, default random).
 	@mkdir -p $(BIN)
 	@$(GO) build -o $(BIN)/summary ./ci/summary
 	@pkgs='$(strip $(foreach p,$(EXPLORE_PKGS),$(if $(wildcard $(p)*.go),$(p))))'; \
 	if [ -z "$$pkgs" ]; then echo 'explore: none of $(EXPLORE_PKGS) exists yet'; exit 1; fi; \
-	echo "go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS)"; \
-	$(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) \
-		-rapid.checks=$(EXPLORE_CHECKS) 2>&1 | \
-		$(BIN)/summary -log '$(EXPLORE_LOG)'
+	seed='$(SEED)'; \
+	if [ -z "$$seed" ]; then seed=$$(( $$(od -An -N4 -tu4 /dev/urandom) + 1 )); fi; \
+	case "$$seed" in (*[!0-9]*|0) echo "explore: SEED=$$seed: want a decimal seed > 0 (0 is rapid's unreplayable random)"; exit 2;; esac; \
+	cmd="go test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) -rapid.checks=$(EXPLORE_CHECKS) -rapid.seed=$$seed"; \
+	echo "explore: rapid seed $$seed (replay this run: make explore SEED=$$seed EXPLORE_CHECKS=$(EXPLORE_CHECKS))"; \
+	{ echo "explore: rapid seed $$seed"; echo "$$cmd"; \
+	  $(GO) test $$pkgs -run '$(EXPLORE_RUN)' -count=1 -v -timeout=$(EXPLORE_TIMEOUT) \
+		-rapid.checks=$(EXPLORE_CHECKS) -rapid.seed=$$seed 2>&1; } | \
+		$(BIN)/summary -log '$(EXPLORE_LOG)' -seed "$$seed"
 
 .PHONY: replay
-replay: ## Replay a failure: make replay PKG=properties TEST=TestX FAILFILE=<file> (or SEED=<n>).
-	@if [ -z '$(TEST)' ]; then echo 'replay: set TEST=<test name>, e.g. make replay PKG=properties TEST=TestPropLock SEED=42'; exit 2; fi
+replay: ## Replay a failure: make replay TEST=TestX FAILFILE=<file> (or SEED=<n>) [PKG=dir, found from TEST if unset].
+	@if [ -z '$(TEST)' ]; then echo 'replay: set TEST=<test name>, e.g. make replay TEST=TestPropLock SEED=42'; exit 2; fi
 	@if [ -z '$(FAILFILE)$(SEED)' ]; then echo 'replay: set FAILFILE=<rapid fail file> or SEED=<rapid seed>'; exit 2; fi
-	$(GO) test ./$(patsubst ./%,%,$(PKG)) -run '$(TEST)' -count=1 -v \
-		$(if $(FAILFILE),-rapid.failfile='$(REPLAY_FAILFILE)',-rapid.seed=$(SEED))
-
-# A fail file path is relative to the package directory, as rapid prints it;
-# a path that exists relative to the repository root is made absolute.
-REPLAY_FAILFILE = $(if $(wildcard $(FAILFILE)),$(abspath $(FAILFILE)),$(FAILFILE))
+	@pkg='$(PKG)'; top='$(firstword $(subst /, ,$(TEST)))'; \
+	if [ -z "$$pkg" ]; then \
+		dirs=$$(grep -rlE --include='*_test.go' "^func $${top}\(" . | xargs -r -n1 dirname | sort -u || true); \
+		n=$$(printf '%s' "$$dirs" | grep -c . || true); \
+		if [ "$$n" != 1 ]; then echo "replay: $$n packages define func $${top}( : $$dirs; set PKG=<dir>"; exit 2; fi; \
+		pkg=$$dirs; \
+	fi; \
+	pkg=./$${pkg#./}; \
+	ff='$(FAILFILE)'; \
+	if [ -n "$$ff" ]; then \
+		if [ -f "$$ff" ]; then ff=$$(realpath "$$ff"); \
+		elif [ -f "$$pkg/$$ff" ]; then ff=$$(realpath "$$pkg/$$ff"); \
+		else echo "replay: FAILFILE=$$ff: no such file (relative to the repository or to $$pkg)"; exit 2; fi; \
+		flag="-rapid.failfile=$$ff"; \
+	else flag='-rapid.seed=$(SEED)'; fi; \
+	echo "$(GO) test $$pkg -run '$(TEST)' -count=1 -v $$flag"; \
+	out=$$($(GO) test $$pkg -run '$(TEST)' -count=1 -v "$$flag" 2>&1) && rc=0 || rc=$$?; \
+	printf '%s\n' "$$out"; \
+	if ! grep -qE '^\s*--- (PASS|FAIL)' <<<"$$out"; then echo "replay: no test matching '$(TEST)' ran in $$pkg"; exit 2; fi; \
+	exit $$rc
 
 # Only packages whose tests define the -update flag accept it; passing it to
 # any other test binary is an error.

@@ -1,6 +1,9 @@
 package interleave
 
-import "github.com/interleave-lab/interleave/internal/sched"
+import (
+	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
+)
 
 // A Trace is the record of one model run: one Step per scheduling point,
 // the primitives the steps name, the choices the strategy made (its
@@ -40,8 +43,19 @@ type Object = sched.Object
 type Schedule = sched.Schedule
 
 // ParseSchedule reads the compact form that Schedule.String prints
-// ("index:code" pairs separated by spaces).
+// ("index:code" pairs separated by spaces). It refuses, with an error
+// wrapping ErrBadOption, an entry that is not two unsigned decimal numbers,
+// an index given twice or at or above MaxScheduleLen, and a code above
+// MaxChoice.
 func ParseSchedule(text string) (Schedule, error) { return sched.ParseSchedule(text) }
+
+// MaxScheduleLen bounds a parsed schedule: ParseSchedule refuses an index
+// at or above it (1<<20), so a typo cannot allocate gigabytes.
+const MaxScheduleLen = sched.MaxScheduleLen
+
+// MaxChoice is the largest choice a Schedule may hold (the yield delay
+// code); Replay and ParseSchedule refuse larger and negative ones.
+const MaxChoice = sched.MaxChoice
 
 // Coverage counts the schedules a property ran and the distinct
 // interleavings (trace fingerprints) they covered. It is safe for
@@ -55,4 +69,4 @@ const Tick = sched.Tick
 // Name gives obj (a primitive, or any failpoints.Observable) a name in the
 // traces of the calling model run: its steps show the name instead of the
 // Kind#N ordinal. Outside a run it does nothing.
-func Name(obj sched.Observable, name string) { sched.Name(obj, name) }
+func Name(obj failpoints.Observable, name string) { sched.Name(obj, name) }

@@ -32,7 +32,7 @@ func threadsSteps(n, steps int) func() {
 }
 
 // setFlag sets a rapid flag for the rest of the benchmark.
-func setFlag(b *testing.B, name, v string) {
+func setFlag(b testing.TB, name, v string) {
 	f := flag.Lookup(name)
 	old := f.Value.String()
 	if err := f.Value.Set(v); err != nil {
@@ -154,6 +154,50 @@ func BenchmarkDeadlock(b *testing.B) {
 					b.Fatalf("err = %v", err)
 				}
 			}
+		})
+	}
+}
+
+// plainThreadsSteps is threadsSteps on plain goroutines: the same Hits
+// (no-ops in real mode), a sync.WaitGroup instead of the explorer.
+func plainThreadsSteps(n, steps int) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range steps {
+				failpoints.Hit(fpStep, nil)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkScheduleCost runs the same body under the explorer (one rapid
+// test case per schedule) and on plain goroutines, in one process, and
+// reports the cost of a schedule relative to the plain run (ratio, target
+// 2) and schedules per second.
+//
+//	go test -run '^$' -bench ScheduleCost
+func BenchmarkScheduleCost(b *testing.B) {
+	for _, c := range []struct{ threads, steps int }{{2, 1}, {3, 20}} {
+		b.Run(strconv.Itoa(c.threads)+"x"+strconv.Itoa(c.steps), func(b *testing.B) {
+			body := threadsSteps(c.threads, c.steps)
+			setFlag(b, "rapid.checks", strconv.Itoa(b.N))
+			b.ResetTimer()
+			start := time.Now()
+			rapid.Check(b, func(t *rapid.T) { interleave.Explore(t, body) })
+			explored := time.Since(start)
+			start = time.Now()
+			for range b.N {
+				plainThreadsSteps(c.threads, c.steps)
+			}
+			plain := time.Since(start)
+			b.ReportMetric(float64(b.N)/explored.Seconds(), "schedules/s")
+			b.ReportMetric(float64(explored.Nanoseconds())/float64(b.N), "ns/schedule")
+			b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "ns/plain-run")
+			b.ReportMetric(explored.Seconds()/plain.Seconds(), "ratio")
 		})
 	}
 }

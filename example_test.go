@@ -8,8 +8,6 @@ import (
 
 	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
-	"github.com/interleave-lab/interleave/internal/sched"
-
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -46,19 +44,18 @@ func ExampleRun() {
 // Sleeps and timeouts run on the virtual clock: this run "takes" three
 // seconds and no wall time.
 func ExampleRun_virtualTime() {
-	_, _ = interleave.Run(func() {
-		start := sched.Now()
+	tr, _ := interleave.Run(func() {
 		var l primitives.Lock
 		l.Acquire()
 		primitives.NewThread(func() { primitives.Sleep(3 * time.Second); l.Release() }).Start()
 		ok := l.AcquireTimeout(time.Second)
-		fmt.Println(ok, sched.Now().Sub(start))
+		fmt.Println("acquired within 1s:", ok)
 		l.Acquire()
-		fmt.Println(sched.Now().Sub(start))
 	})
+	fmt.Println("virtual duration:", tr.Duration)
 	// Output:
-	// false 1s
-	// 3s
+	// acquired within 1s: false
+	// virtual duration: 3s
 }
 
 // A deadlock is a report naming every thread and what it waits on, never a
@@ -84,13 +81,44 @@ func ExampleReplay() {
 }
 
 // Exhaustive enumerates every schedule up to a preemption bound: a small
-// property is proven, not sampled.
+// property is proven, not sampled. The body checks the property itself
+// (here: two increments under a lock make 2) and panics if it breaks, so
+// a nil error means no schedule within the bound breaks it; the same
+// check without the lock fails, with the trace of the lost update.
 func ExampleExhaustive() {
-	counter := 0
-	body := counterBody(&counter)
-	cov, err := interleave.Exhaustive(func() { counter = 0; body(); _ = counter }, 1)
-	fmt.Println(cov.Runs() > 1, err)
-	// Output: true <nil>
+	increments := func(locked bool) func() {
+		return func() {
+			counter := 0
+			var mu primitives.Lock
+			var threads []*primitives.Thread
+			for range 2 {
+				th := primitives.NewThread(func() {
+					if locked {
+						mu.Acquire()
+						defer mu.Release()
+					}
+					v := counter
+					failpoints.Hit(failpoints.ScenarioReadWrite, nil)
+					counter = v + 1
+				})
+				th.Start()
+				threads = append(threads, th)
+			}
+			for _, th := range threads {
+				th.Join()
+			}
+			if counter != 2 {
+				panic(fmt.Sprintf("counter = %d; want 2", counter))
+			}
+		}
+	}
+	cov, err := interleave.Exhaustive(increments(true), 2)
+	fmt.Println("locked:", err, "; more than one schedule:", cov.Runs() > 1)
+	_, err = interleave.Exhaustive(increments(false), 1)
+	fmt.Println("unlocked:", errors.Is(err, interleave.ErrThreadPanic))
+	// Output:
+	// locked: <nil> ; more than one schedule: true
+	// unlocked: true
 }
 
 // Explore draws the schedule from rapid: rapid's seed or fail file replays
@@ -105,4 +133,48 @@ func ExampleExplore() {
 		}
 	}
 	_ = func(t *testing.T) { rapid.Check(t, property) }
+}
+
+// Hunt runs a property the way rapid.Check does but records the outcome
+// instead of failing the test: a test asserts with it that the explorer
+// finds a deliberate bug, and shrinks it to one preemption.
+func ExampleHunt() {
+	_ = func(t *testing.T) {
+		res := interleave.Hunt(t, func(rt *rapid.T) {
+			counter := 0
+			interleave.Explore(rt, counterBody(&counter))
+			if counter != 2 {
+				rt.Fatalf("counter = %d; want 2", counter)
+			}
+		})
+		if !res.Found || res.Trace.Preemptions() != 1 {
+			t.Fatalf("lost update not found (or not shrunk) in %d schedules:\n%s", res.Schedules, res.Log)
+		}
+	}
+}
+
+// ParseSchedule reads the schedule a trace's header prints, for Replay.
+func ExampleParseSchedule() {
+	s, err := interleave.ParseSchedule("6:224 9:1")
+	fmt.Println(s.String(), err)
+	_, err = interleave.ParseSchedule("six")
+	fmt.Println(err != nil)
+	// Output:
+	// 6:224 9:1 <nil>
+	// true
+}
+
+// Name makes a trace speak the body's language: the lock's steps show
+// "inventory" instead of its ordinal, Lock#1.
+func ExampleName() {
+	tr, _ := interleave.Run(func() {
+		var l primitives.Lock
+		interleave.Name(&l, "inventory")
+		l.Acquire()
+		l.Release()
+	})
+	for _, o := range tr.Objects {
+		fmt.Println(o.Kind, o.Name)
+	}
+	// Output: Lock inventory
 }

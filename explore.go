@@ -30,18 +30,23 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	t.Helper()
 	checkBody(body)
 	s := newSettings(opts)
-	var st sched.Strategy = rapidStrategy{t: t}
+	var tr *Trace
 	switch {
 	case s.replay:
-		st = sched.NewFixed(s.schedule)
+		tr = sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))
 	case s.pctDepth > 0:
-		st = sched.NewPCT(s.pctDepth, s.pctSteps, rapid.Uint64().Draw(t, "pct seed"))
+		tr = exploreRapid(t, body, &s.Config, func(ct *rapid.T) *rapidStrategy { return newRapidPCT(ct, s.pctDepth, s.pctSteps) })
+	default:
+		tr = exploreRapid(t, body, &s.Config, newRapidStrategy)
 	}
-	tr := sched.Execute(body, &s.Config, st)
 	noteHuntTrace(t, tr)
 	if tr.Failure != nil {
 		failRapid(t, tr)
 	}
+	// rapid prints a test case's log only for the failing case it reports
+	// (and formats it only then), so a check the property makes after
+	// Explore returns still shows the interleaving that broke it.
+	t.Logf("the interleaving of this test case:\n%v", tr)
 	return tr
 }
 

@@ -30,7 +30,7 @@ func TestRunZeroScheduleIsSequential(t *testing.T) {
 }
 
 func TestExploreFindsLostUpdateAndShrinksToOnePreemption(t *testing.T) {
-	res := interleave.Hunt(t, func(rt *rapid.T) {
+	res, _ := huntRounds(t, func(rt *rapid.T) {
 		body, counter := lostUpdate(2)
 		interleave.Explore(rt, body)
 		if *counter != 2 {
@@ -189,6 +189,8 @@ func TestBadOptionsPanic(t *testing.T) {
 		"Exhaustive(-1)":  func() { _, _ = interleave.Exhaustive(func() {}, -1) },
 		"TraceLimit(-1)":  func() { interleave.TraceLimit(-1) },
 		"MaxSchedules(0)": func() { interleave.MaxSchedules(0) },
+		"Replay({-1})":    func() { interleave.Replay(interleave.Schedule{-1}) },
+		"Replay({0,257})": func() { interleave.Replay(interleave.Schedule{0, interleave.MaxChoice + 1}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -200,6 +202,20 @@ func TestBadOptionsPanic(t *testing.T) {
 			}()
 			mk()
 		})
+	}
+}
+
+// TestReplayOfParsedScheduleRuns checks that the largest choices that
+// parse also replay: a tie index of MaxChoice is clamped to the last
+// candidate, never an index out of range.
+func TestReplayOfParsedScheduleRuns(t *testing.T) {
+	s, err := interleave.ParseSchedule("0:256 1:256 2:256 3:256 4:256 5:256")
+	if err != nil {
+		t.Fatalf("ParseSchedule error = %v", err)
+	}
+	body, _ := lostUpdate(3)
+	if _, err = interleave.Run(body, interleave.Replay(s)); err != nil {
+		t.Fatalf("Run(Replay(%v)) error = %v; want nil", s, err)
 	}
 }
 
@@ -296,15 +312,23 @@ func TestWakeDuringUnlockIsNotLost(t *testing.T) {
 // TestFatalfInsideRunKeepsItsMessage: a property that fails from inside a
 // model run is reported with its own message after shrinking, not as one
 // of rapid's "overrun" signals met while shrinking.
+//
+// One preemption of the main thread at any of its four points lets "a"
+// run its first increment and sleep, so a schedule finds it with
+// probability 1-(7/8)^4 = 41%: 20 schedules (-short) miss with probability
+// 2e-5. (The earlier body needed two preemptions, 1/64 a schedule, and
+// missed 100 schedules on 23-31% of seeds.)
 func TestFatalfInsideRunKeepsItsMessage(t *testing.T) {
-	res := interleave.Hunt(t, func(rt *rapid.T) {
+	res, _ := huntRounds(t, func(rt *rapid.T) {
 		x := 0
 		interleave.Explore(rt, func() {
 			var g toyGroup
-			g.Go("a", func() { x++; failpoints.Hit(fpStep, nil); x++ })
-			failpoints.Hit(fpStep, nil)
-			if x == 1 {
-				rt.Fatalf("x = %d; want 0 or 2", x)
+			g.Go("a", func() { x++; sched.Sleep(time.Second); x++ })
+			for range 4 {
+				failpoints.Hit(fpStep, nil)
+				if x == 1 {
+					rt.Fatalf("x = %d; want 0 or 2", x)
+				}
 			}
 			g.Wait()
 		})

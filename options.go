@@ -19,6 +19,7 @@ type settings struct {
 	seed               uint64
 	schedule           Schedule
 	replay             bool
+	pastTimers         bool
 }
 
 func newSettings(opts []Option) *settings {
@@ -50,6 +51,13 @@ func MaxSchedules(n int) Option {
 	return func(s *settings) { s.MaxSchedules = n }
 }
 
+// DelayPastTimers makes Exhaustive and Minimize enumerate, at every
+// scheduling point where a sleep or a timeout is pending, one more
+// preemption: delaying the running thread past the next pending wake-up
+// (plus one Tick), so that timer races (a thread that is late for a
+// deadline) are in reach. It multiplies the schedules of bodies that sleep.
+func DelayPastTimers() Option { return func(s *settings) { s.pastTimers = true } }
+
 // ExpectPanics lets a thread's panic end only that thread: the property
 // reads it from Thread.Err instead of the run failing.
 func ExpectPanics() Option { return func(s *settings) { s.ExpectPanics = true } }
@@ -68,12 +76,21 @@ func TraceLimit(n int) Option {
 	return func(s *settings) { s.TraceLimit = n }
 }
 
-// PCT schedules with Probabilistic Concurrency Testing of the given depth,
-// for runs of about steps scheduling points. Depth d places d-1 priority
-// change points, so a bug that needs k preemptions needs d = k+1. Under
-// Explore its seed is drawn from the rapid.T; under Run it comes from
-// Seed. A run finds a bug of depth d among n threads and k steps with
+// PCT schedules with Probabilistic Concurrency Testing (Burckhardt et al.,
+// ASPLOS 2010) of the given depth, for runs of about steps scheduling
+// choices. Every thread gets a priority when first seen and the
+// highest-priority ready thread runs; depth d places exactly d-1 priority
+// change points (fewer only when two fall on the same choice or past the
+// run's end), and at each the running thread drops below every other
+// thread: one preemption each. So a bug that needs k preemptions needs
+// depth d = k+1, and PCT(1, n) never preempts (it only orders threads by
+// priority). A run finds a bug of depth d among n threads and k steps with
 // probability at least 1/(n·k^(d-1)).
+//
+// Under Explore every PCT choice (change points and priorities) is drawn
+// from the rapid.T, so a PCT failure replays from its seed and rapid
+// shrinks it towards fewer change points; under Run the choices come from
+// Seed.
 func PCT(depth, steps int) Option {
 	if depth < 1 || steps < 1 {
 		panic(fmt.Errorf("%w: PCT(depth %d, steps %d): both must be >= 1", ErrBadOption, depth, steps))
@@ -88,7 +105,14 @@ func Seed(seed uint64) Option { return func(s *settings) { s.seed = seed } }
 // ParseSchedule); past its end every choice is 0. Run without Replay runs
 // the all-zero schedule: each thread keeps running until it blocks, sleeps
 // or ends, which is how the scenarios' Examples print deterministically.
+//
+// Replay panics with an error wrapping ErrBadOption if a choice of s is
+// negative or above MaxChoice (the largest delay code, YieldCode).
 func Replay(s Schedule) Option {
+	if err := s.Check(); err != nil {
+		panic(fmt.Errorf("Replay: %w", err))
+	}
+	s = append(Schedule(nil), s...) // the caller may reuse its slice
 	return func(st *settings) { st.schedule, st.replay = s, true }
 }
 

@@ -2,10 +2,14 @@ package interleave_test
 
 import (
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/internal/sched"
+
+	"pgregory.net/rapid"
 )
 
 // Toy primitives built straight on the blocking layer, so the explorer is
@@ -97,4 +101,27 @@ func lostUpdate(threads int) (body func(), counter *int) {
 		}
 		g.Wait()
 	}, counter
+}
+
+// huntRounds hunts prop in up to 5 rounds of rapid's budget, so a test
+// asserting a find keeps its budget under -short (where rapid runs a
+// fifth of -rapid.checks). Round k makes k leading draws that prop never
+// sees, so it explores other schedules under the same seed. It returns the
+// result and the prop of the round that found (for a replay).
+func huntRounds(t *testing.T, prop func(*rapid.T)) (interleave.HuntResult, func(*rapid.T)) {
+	t.Helper()
+	var res interleave.HuntResult
+	p := prop
+	for k := range 5 {
+		p = func(rt *rapid.T) {
+			for range k {
+				rapid.Uint64().Draw(rt, "round")
+			}
+			prop(rt)
+		}
+		if res = interleave.Hunt(t, p); res.Found {
+			break
+		}
+	}
+	return res, p
 }

@@ -5,7 +5,9 @@ package interleavetest
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -15,21 +17,36 @@ import (
 const SeedEnv = "INTERLEAVE_SEED"
 
 // PinRapidSeed makes a test binary's rapid properties deterministic: unless
-// -rapid.seed was given, it sets it from INTERLEAVE_SEED (a number), or to 1
-// when that is unset; INTERLEAVE_SEED=random keeps rapid's random seed. A
-// Hunt that found its bug then finds it again, with the same shrunk trace.
+// -rapid.seed was given on the command line, it sets it from INTERLEAVE_SEED
+// (a number), or to 1 when that is unset; INTERLEAVE_SEED=random picks a
+// fresh non-zero seed and prints it to stderr, so the run can be replayed.
+// An explicit -rapid.seed is kept as given, 0 included (rapid's "random
+// seed for every property": rapid then prints the seed of each failing
+// case). A Hunt that found its bug then finds it again, with the same
+// shrunk trace.
+//
+// It also refuses a -rapid.failfile that does not exist or is not a rapid
+// fail file: rapid would log "ignoring fail file" and run a fresh search,
+// which can pass, so a mistyped replay would look like a fixed bug.
 // Call it from TestMain after flag.Parse.
 func PinRapidSeed() error {
+	if err := checkFailFileFlag(); err != nil {
+		return err
+	}
 	f := flag.Lookup("rapid.seed")
-	if f == nil || f.Value.String() != "0" {
+	if f == nil || flagSet("rapid.seed") {
 		return nil
 	}
 	seed := os.Getenv(SeedEnv)
 	switch seed {
 	case "random":
-		return nil
+		seed = strconv.FormatUint(rand.Uint64()>>1|1, 10)
+		fmt.Fprintf(os.Stderr, "interleavetest: %s=random: -rapid.seed=%s\n", SeedEnv, seed)
 	case "":
 		seed = "1"
+	}
+	if n, err := strconv.ParseUint(seed, 10, 64); err != nil || n == 0 {
+		return fmt.Errorf("%s=%q: want a decimal seed > 0 or \"random\"", SeedEnv, seed)
 	}
 	if err := f.Value.Set(seed); err != nil {
 		return fmt.Errorf("%s=%q: %w", SeedEnv, seed, err)
@@ -37,16 +54,23 @@ func PinRapidSeed() error {
 	return nil
 }
 
+// flagSet reports whether the command line set the named flag.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // Main is a TestMain for a package that explores: it parses the flags,
 // pins rapid's seed with PinRapidSeed (exiting with status 2 on a bad
-// INTERLEAVE_SEED), runs the tests, and fails the binary if a goroutine
-// leaked (goleak.VerifyTestMain, with opts).
+// INTERLEAVE_SEED or -rapid.failfile), runs the tests, and fails the
+// binary if a goroutine leaked (goleak.VerifyTestMain, with opts).
 //
 //	func TestMain(m *testing.M) { interleavetest.Main(m) }
 func Main(m *testing.M, opts ...goleak.Option) {
 	flag.Parse()
 	if err := PinRapidSeed(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "interleavetest:", err)
 		os.Exit(2)
 	}
 	goleak.VerifyTestMain(m, opts...)

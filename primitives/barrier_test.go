@@ -21,28 +21,28 @@ import (
 // NWaiting, Parties and Broken.
 
 const (
-	ltBarrierN       = 5
-	ltBarrierTimeout = 2 * time.Second // defaultTimeout; only the timeout tests reach it
+	hBarrierN       = 5
+	hBarrierTimeout = 2 * time.Second // defaultTimeout; only the timeout tests reach it
 )
 
-// ltBarrierTest is CPython's setUp/tearDown around a body.
-func ltBarrierTest(t *testing.T, run func(*testing.T, func(*ltEnv)), body func(e *ltEnv, b *primitives.Barrier)) {
+// hBarrierTest is CPython's setUp/tearDown around a body.
+func hBarrierTest(t *testing.T, run func(*testing.T, func(*hEnv)), body func(e *hEnv, b *primitives.Barrier)) {
 	t.Helper()
-	run(t, func(e *ltEnv) {
-		timeout := ltBarrierTimeout
+	run(t, func(e *hEnv) {
+		timeout := hBarrierTimeout
 		if e.rt != nil {
 			timeout = 0 // a drawn delay may reach past any deadline
 		}
-		b := primitives.NewBarrier(ltBarrierN, nil, timeout)
+		b := primitives.NewBarrier(hBarrierN, nil, timeout)
 		defer b.Abort()
 		body(e, b)
 	})
 }
 
 // runThreads runs f in N threads and waits for them.
-func ltRunThreads(e *ltEnv, f func()) { e.Bunch(ltBarrierN, f, false).Wait() }
+func hRunThreads(e *hEnv, f func()) { e.Bunch(hBarrierN, f, false).Wait() }
 
-func ltWait(e *ltEnv, b *primitives.Barrier) int {
+func hWait(e *hEnv, b *primitives.Barrier) int {
 	e.t.Helper()
 	i, err := b.Wait()
 	if err != nil {
@@ -51,22 +51,22 @@ func ltWait(e *ltEnv, b *primitives.Barrier) int {
 	return i
 }
 
-func ltMultipass(e *ltEnv, b *primitives.Barrier, results *[2]ltList[bool], n int) {
+func hMultipass(e *hEnv, b *primitives.Barrier, results *[2]hList[bool], n int) {
 	m := b.Parties()
-	if m != ltBarrierN {
-		e.Errorf("Parties() = %d; want %d", m, ltBarrierN)
+	if m != hBarrierN {
+		e.Errorf("Parties() = %d; want %d", m, hBarrierN)
 	}
 	for i := range n {
 		results[0].Append(true)
 		if got := results[1].Len(); got != i*m {
 			e.Errorf("pass %d: len(results[1]) = %d before the first wait; want %d", i, got, i*m)
 		}
-		ltWait(e, b)
+		hWait(e, b)
 		results[1].Append(true)
 		if got := results[0].Len(); got != (i+1)*m {
 			e.Errorf("pass %d: len(results[0]) = %d before the second wait; want %d", i, got, (i+1)*m)
 		}
-		ltWait(e, b)
+		hWait(e, b)
 	}
 	if n := b.NWaiting(); n != 0 {
 		e.Errorf("NWaiting() after the passes = %d; want 0", n)
@@ -77,44 +77,44 @@ func ltMultipass(e *ltEnv, b *primitives.Barrier, results *[2]ltList[bool], n in
 }
 
 func TestBarrier_test_constructor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
-		ltPanics(e, "parties 0", primitives.ErrNegativeValue, func() { primitives.NewBarrier(0, nil, 0) })
-		ltPanics(e, "parties -1", primitives.ErrNegativeValue, func() { primitives.NewBarrier(-1, nil, 0) })
-		ltPanics(e, "timeout -1s", primitives.ErrNegativeValue, func() { primitives.NewBarrier(1, nil, -time.Second) })
+	hBoth(t, func(e *hEnv) {
+		hPanics(e, "parties 0", primitives.ErrNegativeValue, func() { primitives.NewBarrier(0, nil, 0) })
+		hPanics(e, "parties -1", primitives.ErrNegativeValue, func() { primitives.NewBarrier(-1, nil, 0) })
+		hPanics(e, "timeout -1s", primitives.ErrNegativeValue, func() { primitives.NewBarrier(1, nil, -time.Second) })
 	})
 }
 
-func ltTestBarrier(t *testing.T, passes int) {
-	ltBarrierTest(t, ltAll, func(e *ltEnv, b *primitives.Barrier) {
-		var results [2]ltList[bool]
-		ltRunThreads(e, func() { ltMultipass(e, b, &results, passes) })
+func hTestBarrier(t *testing.T, passes int) {
+	hBarrierTest(t, hAll, func(e *hEnv, b *primitives.Barrier) {
+		var results [2]hList[bool]
+		hRunThreads(e, func() { hMultipass(e, b, &results, passes) })
 	})
 }
 
 // Test that a barrier is passed in lockstep.
-func TestBarrier_test_barrier(t *testing.T) { ltTestBarrier(t, 1) }
+func TestBarrier_test_barrier(t *testing.T) { hTestBarrier(t, 1) }
 
 // Test that a barrier works for 10 consecutive runs.
-func TestBarrier_test_barrier_10(t *testing.T) { ltTestBarrier(t, 10) }
+func TestBarrier_test_barrier_10(t *testing.T) { hTestBarrier(t, 10) }
 
 // Test the return value of Wait: distinct indices 0..N-1.
 func TestBarrier_test_wait_return(t *testing.T) {
-	ltBarrierTest(t, ltAll, func(e *ltEnv, b *primitives.Barrier) {
-		var results ltList[int]
-		ltRunThreads(e, func() { results.Append(ltWait(e, b)) })
+	hBarrierTest(t, hAll, func(e *hEnv, b *primitives.Barrier) {
+		var results hList[int]
+		hRunThreads(e, func() { results.Append(hWait(e, b)) })
 		r := results.Get()
 		slices.Sort(r)
-		ltEqual(e, "sorted indices", r, []int{0, 1, 2, 3, 4})
+		hEqual(e, "sorted indices", r, []int{0, 1, 2, 3, 4})
 	})
 }
 
 // Test the action callback.
 func TestBarrier_test_action(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
-		var results ltList[bool]
-		barrier := primitives.NewBarrier(ltBarrierN, func() { results.Append(true) }, 0)
-		ltRunThreads(e, func() {
-			ltWait(e, barrier)
+	hAll(t, func(e *hEnv) {
+		var results hList[bool]
+		barrier := primitives.NewBarrier(hBarrierN, func() { results.Append(true) }, 0)
+		hRunThreads(e, func() {
+			hWait(e, barrier)
 			if n := results.Len(); n != 1 {
 				e.Errorf("the action ran %d times before Wait returned; want 1", n)
 			}
@@ -124,11 +124,11 @@ func TestBarrier_test_action(t *testing.T) {
 
 // Test that an abort puts the barrier in a broken state.
 func TestBarrier_test_abort(t *testing.T) {
-	ltBarrierTest(t, ltAll, func(e *ltEnv, b *primitives.Barrier) {
-		var results1, results2 ltList[bool]
-		ltRunThreads(e, func() {
+	hBarrierTest(t, hAll, func(e *hEnv, b *primitives.Barrier) {
+		var results1, results2 hList[bool]
+		hRunThreads(e, func() {
 			i, err := b.Wait()
-			if err == nil && i == ltBarrierN/2 {
+			if err == nil && i == hBarrierN/2 {
 				b.Abort() // CPython raises RuntimeError here and aborts in the handler
 				return
 			}
@@ -146,8 +146,8 @@ func TestBarrier_test_abort(t *testing.T) {
 		if n := results1.Len(); n != 0 {
 			e.Errorf("%d threads passed the aborted barrier; want 0", n)
 		}
-		if n := results2.Len(); n != ltBarrierN-1 {
-			e.Errorf("%d threads got ErrBrokenBarrier; want %d", n, ltBarrierN-1)
+		if n := results2.Len(); n != hBarrierN-1 {
+			e.Errorf("%d threads got ErrBrokenBarrier; want %d", n, hBarrierN-1)
 		}
 		if !b.Broken() {
 			e.Errorf("Broken() after Abort = false; want true")
@@ -157,13 +157,13 @@ func TestBarrier_test_abort(t *testing.T) {
 
 // Test that a reset frees the waiting threads.
 func TestBarrier_test_reset(t *testing.T) {
-	ltBarrierTest(t, ltAll, func(e *ltEnv, b *primitives.Barrier) {
-		var results1, results2, results3 ltList[bool]
-		ltRunThreads(e, func() {
-			i := ltWait(e, b)
-			if i == ltBarrierN/2 {
+	hBarrierTest(t, hAll, func(e *hEnv, b *primitives.Barrier) {
+		var results1, results2, results3 hList[bool]
+		hRunThreads(e, func() {
+			i := hWait(e, b)
+			if i == hBarrierN/2 {
 				// Wait until the other threads are all in the barrier.
-				e.WaitUntil("N-1 parties waiting", func() bool { return b.NWaiting() >= ltBarrierN-1 })
+				e.WaitUntil("N-1 parties waiting", func() bool { return b.NWaiting() >= hBarrierN-1 })
 				b.Reset()
 			} else {
 				_, err := b.Wait()
@@ -177,30 +177,30 @@ func TestBarrier_test_reset(t *testing.T) {
 				}
 			}
 			// Now, pass the barrier again.
-			ltWait(e, b)
+			hWait(e, b)
 			results3.Append(true)
 		})
 		if n := results1.Len(); n != 0 {
 			e.Errorf("results1 = %d; want 0", n)
 		}
-		if n := results2.Len(); n != ltBarrierN-1 {
-			e.Errorf("results2 = %d; want %d", n, ltBarrierN-1)
+		if n := results2.Len(); n != hBarrierN-1 {
+			e.Errorf("results2 = %d; want %d", n, hBarrierN-1)
 		}
-		if n := results3.Len(); n != ltBarrierN {
-			e.Errorf("results3 = %d; want %d", n, ltBarrierN)
+		if n := results3.Len(); n != hBarrierN {
+			e.Errorf("results3 = %d; want %d", n, hBarrierN)
 		}
 	})
 }
 
 // Test that a barrier can be reset after being broken.
 func TestBarrier_test_abort_and_reset(t *testing.T) {
-	ltBarrierTest(t, ltAll, func(e *ltEnv, b *primitives.Barrier) {
-		var results1, results2, results3 ltList[bool]
-		barrier2 := primitives.NewBarrier(ltBarrierN, nil, 0)
-		ltRunThreads(e, func() {
+	hBarrierTest(t, hAll, func(e *hEnv, b *primitives.Barrier) {
+		var results1, results2, results3 hList[bool]
+		barrier2 := primitives.NewBarrier(hBarrierN, nil, 0)
+		hRunThreads(e, func() {
 			i, err := b.Wait()
 			switch {
-			case err == nil && i == ltBarrierN/2:
+			case err == nil && i == hBarrierN/2:
 				b.Abort()
 			case err == nil:
 				if _, err = b.Wait(); err == nil {
@@ -213,21 +213,21 @@ func TestBarrier_test_abort_and_reset(t *testing.T) {
 			// Synchronize and reset the barrier. Must synchronize first so
 			// that everyone has left it when we reset, and after so that no
 			// one enters it before the reset.
-			if ltWait(e, barrier2) == ltBarrierN/2 {
+			if hWait(e, barrier2) == hBarrierN/2 {
 				b.Reset()
 			}
-			ltWait(e, barrier2)
-			ltWait(e, b)
+			hWait(e, barrier2)
+			hWait(e, b)
 			results3.Append(true)
 		})
 		if n := results1.Len(); n != 0 {
 			e.Errorf("results1 = %d; want 0", n)
 		}
-		if n := results2.Len(); n != ltBarrierN-1 {
-			e.Errorf("results2 = %d; want %d", n, ltBarrierN-1)
+		if n := results2.Len(); n != hBarrierN-1 {
+			e.Errorf("results2 = %d; want %d", n, hBarrierN-1)
 		}
-		if n := results3.Len(); n != ltBarrierN {
-			e.Errorf("results3 = %d; want %d", n, ltBarrierN)
+		if n := results3.Len(); n != hBarrierN {
+			e.Errorf("results3 = %d; want %d", n, hBarrierN)
 		}
 	})
 }
@@ -235,26 +235,26 @@ func TestBarrier_test_abort_and_reset(t *testing.T) {
 // Test WaitTimeout: one party is late, the others' shorter timeout breaks
 // the barrier for everybody.
 func TestBarrier_test_timeout(t *testing.T) {
-	ltBarrierTest(t, ltModel, func(e *ltEnv, b *primitives.Barrier) {
-		var broken ltList[time.Duration]
+	hBarrierTest(t, hModelOnly, func(e *hEnv, b *primitives.Barrier) {
+		var broken hList[time.Duration]
 		t0 := e.Now()
-		ltRunThreads(e, func() {
-			i := ltWait(e, b)
-			if i == ltBarrierN/2 {
-				e.Sleep(ltBarrierTimeout / 2) // one thread is late
+		hRunThreads(e, func() {
+			i := hWait(e, b)
+			if i == hBarrierN/2 {
+				e.Sleep(hBarrierTimeout / 2) // one thread is late
 			}
 			// The default timeout is 2s, so this is shorter.
-			_, err := b.WaitTimeout(ltBarrierTimeout / 4)
+			_, err := b.WaitTimeout(hBarrierTimeout / 4)
 			if !errors.Is(err, primitives.ErrBrokenBarrier) {
-				e.Errorf("WaitTimeout(%v) = %v; want ErrBrokenBarrier", ltBarrierTimeout/4, err)
+				e.Errorf("WaitTimeout(%v) = %v; want ErrBrokenBarrier", hBarrierTimeout/4, err)
 			}
 			broken.Append(e.Now().Sub(t0))
 		})
 		for _, at := range broken.Get() {
 			// Four time out (or are woken by the first timeout) at 0.5s; the
 			// late one finds the barrier broken at 1s.
-			if at != ltBarrierTimeout/4 && at != ltBarrierTimeout/2 {
-				e.Errorf("a party got ErrBrokenBarrier at %v; want %v or %v", at, ltBarrierTimeout/4, ltBarrierTimeout/2)
+			if at != hBarrierTimeout/4 && at != hBarrierTimeout/2 {
+				e.Errorf("a party got ErrBrokenBarrier at %v; want %v or %v", at, hBarrierTimeout/4, hBarrierTimeout/2)
 			}
 		}
 	})
@@ -262,10 +262,10 @@ func TestBarrier_test_timeout(t *testing.T) {
 
 // Test the barrier's default timeout.
 func TestBarrier_test_default_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		timeout := e.Dur(100 * time.Millisecond)
 		barrier := primitives.NewBarrier(2, nil, timeout)
-		var dt ltList[time.Duration]
+		var dt hList[time.Duration]
 		e.Bunch(1, func() {
 			t0 := e.Now()
 			if _, err := barrier.Wait(); !errors.Is(err, primitives.ErrBrokenBarrier) {
@@ -281,25 +281,25 @@ func TestBarrier_test_default_timeout(t *testing.T) {
 }
 
 func TestBarrier_test_single_thread(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		b := primitives.NewBarrier(1, nil, 0)
-		if i := ltWait(e, b); i != 0 {
+		if i := hWait(e, b); i != 0 {
 			e.Errorf("Wait() = %d; want 0", i)
 		}
-		if i := ltWait(e, b); i != 0 {
+		if i := hWait(e, b); i != 0 {
 			e.Errorf("second Wait() = %d; want 0", i)
 		}
 	})
 }
 
 func TestBarrier_test_repr(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		barrier := primitives.NewBarrier(3, nil, 0)
 		if n, p := barrier.NWaiting(), barrier.Parties(); n != 0 || p != 3 {
 			e.Errorf("waiters = %d/%d; want 0/3", n, p)
 		}
 		b := e.Bunch(2, func() {
-			if _, err := barrier.WaitTimeout(ltLong); err != nil {
+			if _, err := barrier.WaitTimeout(hLong); err != nil {
 				e.Errorf("WaitTimeout: %v", err)
 			}
 		}, false)
@@ -307,7 +307,7 @@ func TestBarrier_test_repr(t *testing.T) {
 		if s := barrier.Observe(); s.State != "waiting=2/3" || s.Waiters != 2 {
 			e.Errorf("Observe() with 2 parties waiting = %+v; want State waiting=2/3, 2 waiters", s)
 		}
-		if _, err := barrier.WaitTimeout(ltLong); err != nil {
+		if _, err := barrier.WaitTimeout(hLong); err != nil {
 			e.Errorf("WaitTimeout of the last party: %v", err)
 		}
 		b.Wait()
@@ -328,7 +328,7 @@ var errAction = errors.New("the action failed")
 // A panicking action breaks the barrier: the panic comes out of the last
 // party's Wait, the others get ErrBrokenBarrier; Reset makes it usable.
 func TestBarrier_action_panics(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		fail := atomic.Bool{}
 		fail.Store(true)
 		b := primitives.NewBarrier(3, func() {
@@ -336,13 +336,13 @@ func TestBarrier_action_panics(t *testing.T) {
 				panic(errAction)
 			}
 		}, 0)
-		var errs ltList[error]
+		var errs hList[error]
 		bunch := e.Bunch(2, func() {
 			_, err := b.Wait()
 			errs.Append(err)
 		}, false)
 		e.WaitUntil("2 parties waiting", func() bool { return b.NWaiting() == 2 })
-		v := ltRecover(func() { _, _ = b.Wait() })
+		v := hRecover(func() { _, _ = b.Wait() })
 		if err, _ := v.(error); !errors.Is(err, errAction) {
 			e.Errorf("the last party's Wait panicked with %v; want %v", v, errAction)
 		}
@@ -360,18 +360,18 @@ func TestBarrier_action_panics(t *testing.T) {
 		}
 		b.Reset()
 		fail.Store(false)
-		var idx ltList[int]
-		e.Bunch(3, func() { idx.Append(ltWait(e, b)) }, false).Wait()
+		var idx hList[int]
+		e.Bunch(3, func() { idx.Append(hWait(e, b)) }, false).Wait()
 		r := idx.Get()
 		slices.Sort(r)
-		ltEqual(e, "indices after Reset", r, []int{0, 1, 2})
+		hEqual(e, "indices after Reset", r, []int{0, 1, 2})
 	})
 }
 
 // WaitTimeout(d <= 0) is Python's wait(0): it breaks the barrier unless the
 // caller completes the round.
 func TestBarrier_wait_timeout_zero(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		b := primitives.NewBarrier(2, nil, 0)
 		t0 := e.Now()
 		if _, err := b.WaitTimeout(0); !errors.Is(err, primitives.ErrBrokenBarrier) {
@@ -381,8 +381,8 @@ func TestBarrier_wait_timeout_zero(t *testing.T) {
 			e.Errorf("WaitTimeout(0) waited %v; want 0", dt)
 		}
 		b.Reset()
-		var got ltList[int]
-		e.Go(func() { got.Append(ltWait(e, b)) })
+		var got hList[int]
+		e.Go(func() { got.Append(hWait(e, b)) })
 		e.WaitUntil("one party waiting", func() bool { return b.NWaiting() == 1 })
 		i, err := b.WaitTimeout(-time.Second)
 		if err != nil || i != 1 {
@@ -395,7 +395,7 @@ func TestBarrier_wait_timeout_zero(t *testing.T) {
 // Indices follow arrival order; the action runs before any party returns,
 // and a party arriving meanwhile waits for the next round.
 func TestBarrier_action_runs_first(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		var returned, actions atomic.Int64
 		var b *primitives.Barrier
 		b = primitives.NewBarrier(2, func() {
@@ -407,10 +407,10 @@ func TestBarrier_action_runs_first(t *testing.T) {
 			}
 			e.Sleep(time.Second) // a slow action: a third party arrives meanwhile
 		}, 0)
-		var order ltList[string]
+		var order hList[string]
 		party := func(name string) func() {
 			return func() {
-				i := ltWait(e, b)
+				i := hWait(e, b)
 				returned.Add(1)
 				order.Append(fmt.Sprintf("%s:%d", name, i))
 			}
@@ -430,7 +430,7 @@ func TestBarrier_action_runs_first(t *testing.T) {
 		e.WaitUntil("all returned", func() bool { return returned.Load() == 4 })
 		o := order.Get()
 		slices.Sort(o)
-		ltEqual(e, "party:index", o, []string{"A:0", "B:1", "C:0", "D:1"})
+		hEqual(e, "party:index", o, []string{"A:0", "B:1", "C:0", "D:1"})
 	})
 }
 
@@ -497,7 +497,7 @@ func TestBarrier_rounds_real(t *testing.T) {
 			}
 		}()
 	}
-	ltWaitGroup(t, &wg)
+	hWaitGroup(t, &wg)
 	if a, s := actions.Load(), sum.Load(); a != rounds || s != rounds*(0+1+2+3) {
 		t.Fatalf("actions = %d, sum of indices = %d; want %d and %d", a, s, rounds, rounds*6)
 	}

@@ -21,7 +21,7 @@ type chanSem chan struct{}
 func (s chanSem) Acquire() { s <- struct{}{} }
 func (s chanSem) Release() { <-s }
 
-type ltAcquirer interface {
+type hAcquirer interface {
 	Acquire()
 	Release()
 }
@@ -31,7 +31,7 @@ type mutexAcquirer struct{ sync.Mutex }
 func (m *mutexAcquirer) Acquire() { m.Lock() }
 func (m *mutexAcquirer) Release() { m.Unlock() }
 
-func benchUncontended(b *testing.B, l ltAcquirer) {
+func benchUncontended(b *testing.B, l hAcquirer) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.Acquire()
@@ -39,7 +39,7 @@ func benchUncontended(b *testing.B, l ltAcquirer) {
 	}
 }
 
-func benchContended(b *testing.B, l ltAcquirer) {
+func benchContended(b *testing.B, l hAcquirer) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -73,7 +73,7 @@ func (b *BoundedSemaphore) AcquireTimeout(d time.Duration) bool {
 // unchanged.
 //
 // Release is Python's sem.release().
-func (b *BoundedSemaphore) Release() { b.s.release("BoundedSemaphore.Release", 1) }
+func (b *BoundedSemaphore) Release() { b.s.release("BoundedSemaphore.Release", 1, false) }
 
 // ReleaseN gives back n units at once and wakes up to n waiters.
 //
@@ -83,7 +83,7 @@ func (b *BoundedSemaphore) Release() { b.s.release("BoundedSemaphore.Release", 1
 // unchanged).
 //
 // ReleaseN is Python's sem.release(n).
-func (b *BoundedSemaphore) ReleaseN(n int) { b.s.release("BoundedSemaphore.ReleaseN", n) }
+func (b *BoundedSemaphore) ReleaseN(n int) { b.s.release("BoundedSemaphore.ReleaseN", n, true) }
 
 // Value returns the number of units available now.
 //

@@ -10,60 +10,60 @@ import (
 // Ports of CPython 3.13 Lib/test/lock_tests.py: BaseSemaphoreTests (the
 // bodies are in semaphore_test.go) and BoundedSemaphoreTests.
 
-func newBoundedSemLT(v int) ltSem { return primitives.NewBoundedSemaphore(v) }
+func newBoundedSemLT(v int) hSem { return primitives.NewBoundedSemaphore(v) }
 
 // --- BaseSemaphoreTests ---
 
 func TestBoundedSemaphore_test_constructor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemConstructor(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemConstructor(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquire(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquire(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_acquire_destroy(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquireDestroy(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquireDestroy(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemAcquireContended(e, newBoundedSemLT) })
+	hAll(t, func(e *hEnv) { hSemAcquireContended(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_multirelease(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemMultirelease(e, newBoundedSemLT) })
+	hAll(t, func(e *hEnv) { hSemMultirelease(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_try_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemTryAcquire(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemTryAcquire(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_try_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemTryAcquireContended(e, newBoundedSemLT) })
+	hAll(t, func(e *hEnv) { hSemTryAcquireContended(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_acquire_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquireTimeout(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquireTimeout(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_default_value(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemDefaultValue(e, newBoundedSemLT) })
+	hAll(t, func(e *hEnv) { hSemDefaultValue(e, newBoundedSemLT) })
 }
 
 func TestBoundedSemaphore_test_with(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemWith(e, newBoundedSemLT) })
+	hBoth(t, func(e *hEnv) { hSemWith(e, newBoundedSemLT) })
 }
 
 // --- BoundedSemaphoreTests ---
 
 func TestBoundedSemaphore_test_release_unacquired(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		// Cannot go past the initial value.
 		sem := primitives.NewBoundedSemaphore(1)
-		ltPanics(e, "Release at the initial value", primitives.ErrOverRelease, sem.Release)
+		hPanics(e, "Release at the initial value", primitives.ErrOverRelease, sem.Release)
 		sem.Acquire()
 		sem.Release()
-		ltPanics(e, "Release at the initial value", primitives.ErrOverRelease, sem.Release)
+		hPanics(e, "Release at the initial value", primitives.ErrOverRelease, sem.Release)
 		if v := sem.Value(); v != 1 {
 			e.Errorf("Value() after refused releases = %d; want 1 (unchanged)", v)
 		}
@@ -71,7 +71,7 @@ func TestBoundedSemaphore_test_release_unacquired(t *testing.T) {
 }
 
 func TestBoundedSemaphore_test_repr(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		sem := primitives.NewBoundedSemaphore(3)
 		if v, s := sem.Value(), sem.Observe(); v != 3 || s.State != "value=3/3" || s.Kind != "BoundedSemaphore" {
 			e.Errorf("Value() = %d, Observe() = %+v; want value 3, State value=3/3, kind BoundedSemaphore", v, s)
@@ -86,12 +86,12 @@ func TestBoundedSemaphore_test_repr(t *testing.T) {
 // --- Go-specific checks ---
 
 func TestBoundedSemaphore_release_n_misuse(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
-		ltSemReleaseNBad(e, newBoundedSemLT)
+	hBoth(t, func(e *hEnv) {
+		hSemReleaseNBad(e, newBoundedSemLT)
 		sem := primitives.NewBoundedSemaphore(3)
 		sem.Acquire()
 		sem.Acquire()
-		ltPanics(e, "ReleaseN(3) at value 1 of 3", primitives.ErrOverRelease, func() { sem.ReleaseN(3) })
+		hPanics(e, "ReleaseN(3) at value 1 of 3", primitives.ErrOverRelease, func() { sem.ReleaseN(3) })
 		if v := sem.Value(); v != 1 {
 			e.Errorf("Value() after a refused ReleaseN = %d; want 1 (unchanged)", v)
 		}
@@ -103,7 +103,7 @@ func TestBoundedSemaphore_release_n_misuse(t *testing.T) {
 }
 
 func TestBoundedSemaphore_release_n_wakes_up_to_n(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemReleaseNWakes(e, newBoundedSemLT) })
+	hAll(t, func(e *hEnv) { hSemReleaseNWakes(e, newBoundedSemLT) })
 }
 
 func ExampleBoundedSemaphore() {

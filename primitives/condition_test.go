@@ -20,7 +20,7 @@ import (
 // timeouts on the virtual clock).
 
 func TestCondition_test_acquire(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		// By default we have an RLock: the condition can be acquired
 		// multiple times.
@@ -53,13 +53,13 @@ func TestCondition_test_acquire(t *testing.T) {
 }
 
 func TestCondition_test_unacquired_wait(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
-		ltPanics(e, "Wait without the lock", primitives.ErrNotOwner, cond.Wait)
-		ltPanics(e, "WaitTimeout without the lock", primitives.ErrNotOwner, func() { cond.WaitTimeout(time.Second) })
-		ltPanics(e, "WaitTimeout(0) without the lock", primitives.ErrNotOwner, func() { cond.WaitTimeout(0) })
-		ltPanics(e, "WaitFor without the lock", primitives.ErrNotOwner, func() { cond.WaitFor(func() bool { return false }) })
-		ltPanics(e, "WaitForTimeout without the lock", primitives.ErrNotOwner,
+		hPanics(e, "Wait without the lock", primitives.ErrNotOwner, cond.Wait)
+		hPanics(e, "WaitTimeout without the lock", primitives.ErrNotOwner, func() { cond.WaitTimeout(time.Second) })
+		hPanics(e, "WaitTimeout(0) without the lock", primitives.ErrNotOwner, func() { cond.WaitTimeout(0) })
+		hPanics(e, "WaitFor without the lock", primitives.ErrNotOwner, func() { cond.WaitFor(func() bool { return false }) })
+		hPanics(e, "WaitForTimeout without the lock", primitives.ErrNotOwner,
 			func() { cond.WaitForTimeout(func() bool { return false }, time.Second) })
 		// As in CPython, a predicate already true needs no wait, and so no lock.
 		cond.WaitFor(func() bool { return true })
@@ -67,45 +67,45 @@ func TestCondition_test_unacquired_wait(t *testing.T) {
 }
 
 func TestCondition_test_unacquired_notify(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
-		ltPanics(e, "Notify(1) without the lock", primitives.ErrNotOwner, func() { cond.Notify(1) })
-		ltPanics(e, "Notify(0) without the lock", primitives.ErrNotOwner, func() { cond.Notify(0) })
-		ltPanics(e, "NotifyAll without the lock", primitives.ErrNotOwner, cond.NotifyAll)
+		hPanics(e, "Notify(1) without the lock", primitives.ErrNotOwner, func() { cond.Notify(1) })
+		hPanics(e, "Notify(0) without the lock", primitives.ErrNotOwner, func() { cond.Notify(0) })
+		hPanics(e, "NotifyAll without the lock", primitives.ErrNotOwner, cond.NotifyAll)
 		// Release follows the rules of the lock underneath.
-		ltPanics(e, "Release of an unheld RLock", primitives.ErrNotOwner, cond.Release)
-		ltPanics(e, "Release of an unlocked Lock", primitives.ErrReleaseUnlocked, primitives.NewCondition(new(primitives.Lock)).Release)
+		hPanics(e, "Release of an unheld RLock", primitives.ErrNotOwner, cond.Release)
+		hPanics(e, "Release of an unlocked Lock", primitives.ErrReleaseUnlocked, primitives.NewCondition(new(primitives.Lock)).Release)
 		// An RLock held by another thread is not held by this one.
 		var rl primitives.RLock
 		cond = primitives.NewCondition(&rl)
 		b := e.Bunch(1, rl.Acquire, true)
 		e.WaitUntil("the other thread holds the lock", func() bool { return strings.HasPrefix(rl.Observe().State, "locked") })
-		ltPanics(e, "Notify(1) with the lock held elsewhere", primitives.ErrNotOwner, func() { cond.Notify(1) })
+		hPanics(e, "Notify(1) with the lock held elsewhere", primitives.ErrNotOwner, func() { cond.Notify(1) })
 		b.Wait()
 	})
 }
 
-type ltPhase struct {
+type hPhase struct {
 	result bool
 	phase  int64
 }
 
-func ltCheckNotify(e *ltEnv, cond *primitives.Condition, lock *primitives.RLock) {
-	var ready ltList[int64]
-	var results1, results2 ltList[ltPhase]
+func hCheckNotify(e *hEnv, cond *primitives.Condition, lock *primitives.RLock) {
+	var ready hList[int64]
+	var results1, results2 hList[hPhase]
 	var phaseNum atomic.Int64
 	f := func() {
 		cond.Acquire()
 		ready.Append(phaseNum.Load())
 		cond.Wait()
 		cond.Release()
-		results1.Append(ltPhase{true, phaseNum.Load()}) // Wait returns nothing: it only returns when notified
+		results1.Append(hPhase{true, phaseNum.Load()}) // Wait returns nothing: it only returns when notified
 
 		cond.Acquire()
 		ready.Append(phaseNum.Load())
 		cond.Wait()
 		cond.Release()
-		results2.Append(ltPhase{true, phaseNum.Load()})
+		results2.Append(hPhase{true, phaseNum.Load()})
 	}
 	const N = 5
 	b := e.Bunch(N, f, false)
@@ -131,8 +131,8 @@ func ltCheckNotify(e *ltEnv, cond *primitives.Condition, lock *primitives.RLock)
 	phaseNum.Store(1)
 	cond.Release()
 	e.WaitUntil("3 results1", func() bool { return results1.Len() >= count1 })
-	ltEqual(e, "results1", results1.Get(), ltRepeat(ltPhase{true, 1}, count1))
-	ltEqual(e, "results2", results2.Get(), nil)
+	hEqual(e, "results1", results1.Get(), hRepeat(hPhase{true, 1}, count1))
+	hEqual(e, "results2", results2.Get(), nil)
 
 	// Wait until the woken workers are blocked on cond.Wait().
 	e.WaitUntil("3 ready", func() bool { return ready.Len() >= count1 })
@@ -147,8 +147,8 @@ func ltCheckNotify(e *ltEnv, cond *primitives.Condition, lock *primitives.RLock)
 	cond.Release()
 	e.WaitUntil("8 results", func() bool { return results1.Len()+results2.Len() >= N+count1 })
 	const count2 = N - count1
-	ltEqual(e, "results1", results1.Get(), append(ltRepeat(ltPhase{true, 1}, count1), ltRepeat(ltPhase{true, 2}, count2)...))
-	ltEqual(e, "results2", results2.Get(), ltRepeat(ltPhase{true, 2}, count1))
+	hEqual(e, "results1", results1.Get(), append(hRepeat(hPhase{true, 1}, count1), hRepeat(hPhase{true, 2}, count2)...))
+	hEqual(e, "results2", results2.Get(), hRepeat(hPhase{true, 2}, count1))
 
 	// Make sure all workers settle into cond.Wait().
 	e.WaitUntil("5 ready", func() bool { return ready.Len() >= N })
@@ -165,30 +165,30 @@ func ltCheckNotify(e *ltEnv, cond *primitives.Condition, lock *primitives.RLock)
 	phaseNum.Store(3)
 	cond.Release()
 	e.WaitUntil("5 results2", func() bool { return results2.Len() >= N })
-	ltEqual(e, "results1", results1.Get(), append(ltRepeat(ltPhase{true, 1}, count1), ltRepeat(ltPhase{true, 2}, count2)...))
-	ltEqual(e, "results2", results2.Get(), append(ltRepeat(ltPhase{true, 2}, count1), ltRepeat(ltPhase{true, 3}, count2)...))
+	hEqual(e, "results1", results1.Get(), append(hRepeat(hPhase{true, 1}, count1), hRepeat(hPhase{true, 2}, count2)...))
+	hEqual(e, "results2", results2.Get(), append(hRepeat(hPhase{true, 2}, count1), hRepeat(hPhase{true, 3}, count2)...))
 	b.Wait()
 }
 
 func TestCondition_test_notify(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		lock := new(primitives.RLock) // Condition's default lock, kept to observe it
 		cond := primitives.NewCondition(lock)
-		ltCheckNotify(e, cond, lock)
+		hCheckNotify(e, cond, lock)
 		// A second time, to check internal state is still ok.
-		ltCheckNotify(e, cond, lock)
+		hCheckNotify(e, cond, lock)
 	})
 }
 
 func TestCondition_test_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		timeout := e.Dur(500 * time.Millisecond)
 		type res struct {
 			dt     time.Duration
 			result bool
 		}
-		var results ltList[res]
+		var results hList[res]
 		f := func() {
 			cond.Acquire()
 			t1 := e.Now()
@@ -217,7 +217,7 @@ func TestCondition_test_timeout(t *testing.T) {
 }
 
 func TestCondition_test_waitfor(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		state := 0 // guarded by cond
 		b := e.Bunch(1, func() {
@@ -240,11 +240,11 @@ func TestCondition_test_waitfor(t *testing.T) {
 }
 
 func TestCondition_test_waitfor_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		state := 0 // guarded by cond
 		timeout := e.Dur(100 * time.Millisecond)
-		var success ltList[struct{}]
+		var success hList[struct{}]
 		b := e.Bunch(1, func() {
 			cond.Acquire()
 			defer cond.Release()
@@ -276,9 +276,9 @@ func TestCondition_test_waitfor_timeout(t *testing.T) {
 
 // Notify(n) wakes the n oldest waiters, and Waiters drops by n at once.
 func TestCondition_notify_wakes_oldest_first(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
-		var order ltList[string]
+		var order hList[string]
 		for i, name := range []string{"A", "B", "C", "D"} {
 			e.Go(func() {
 				cond.Acquire()
@@ -319,7 +319,7 @@ func TestCondition_notify_wakes_oldest_first(t *testing.T) {
 
 // A woken waiter cannot return before the notifier releases the lock.
 func TestCondition_woken_waiter_needs_the_lock(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		var returnedAt atomic.Int64
 		e.Go(func() {
@@ -348,10 +348,10 @@ func TestCondition_woken_waiter_needs_the_lock(t *testing.T) {
 
 // Wait releases every level of an RLock, and gives them all back.
 func TestCondition_wait_restores_rlock_depth(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var lock primitives.RLock
 		cond := primitives.NewCondition(&lock)
-		var got ltList[bool]
+		var got hList[bool]
 		e.Go(func() {
 			cond.Acquire()
 			cond.Acquire()
@@ -387,11 +387,11 @@ func TestCondition_wait_restores_rlock_depth(t *testing.T) {
 // A Condition over a plain Lock: "held" means locked by anybody, as in
 // Python.
 func TestCondition_over_a_lock(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var lock primitives.Lock
 		cond := primitives.NewCondition(&lock)
-		ltPanics(e, "Wait on an unlocked Lock", primitives.ErrNotOwner, cond.Wait)
-		var got ltList[bool]
+		hPanics(e, "Wait on an unlocked Lock", primitives.ErrNotOwner, cond.Wait)
+		var got hList[bool]
 		e.Go(func() {
 			cond.Acquire()
 			got.Append(cond.WaitTimeout(time.Hour))
@@ -417,7 +417,7 @@ func TestCondition_over_a_lock(t *testing.T) {
 // WaitTimeout(d <= 0) is Python's wait(0): no wait, no waiter left, the
 // lock released and taken back (another thread may get in meanwhile).
 func TestCondition_wait_timeout_zero(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		var lock primitives.RLock
 		cond := primitives.NewCondition(&lock)
 		cond.Acquire()
@@ -445,10 +445,10 @@ func TestCondition_wait_timeout_zero(t *testing.T) {
 // WaitForTimeout has one deadline for the whole call, however many
 // wake-ups.
 func TestCondition_waitfor_timeout_one_deadline(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		cond := primitives.NewCondition(nil)
 		calls := 0
-		var done ltList[time.Duration]
+		var done hList[time.Duration]
 		e.Go(func() {
 			cond.Acquire()
 			t0 := e.Now()
@@ -485,7 +485,7 @@ func TestCondition_one_slot_buffer_explored(t *testing.T) {
 			sum := 0
 			done := primitives.NewSemaphore(0)
 			for p := range 2 {
-				sched.Spawn(ltName(fmt.Sprintf("producer%d", p)), false, func() {
+				sched.Spawn(hName(fmt.Sprintf("producer%d", p)), false, func() {
 					for i := range 3 {
 						cond.Acquire()
 						cond.WaitFor(func() bool { return !full })
@@ -497,7 +497,7 @@ func TestCondition_one_slot_buffer_explored(t *testing.T) {
 				})
 			}
 			for c := range 2 {
-				sched.Spawn(ltName(fmt.Sprintf("consumer%d", c)), false, func() {
+				sched.Spawn(hName(fmt.Sprintf("consumer%d", c)), false, func() {
 					for range 3 {
 						cond.Acquire()
 						for !full {
@@ -552,7 +552,7 @@ func TestCondition_producer_consumer_real(t *testing.T) {
 			}
 		}()
 	}
-	ltWaitGroup(t, &wg)
+	hWaitGroup(t, &wg)
 	if n := producers * items; sum != n*(n-1)/2 {
 		t.Fatalf("sum = %d; want %d", sum, n*(n-1)/2)
 	}
@@ -561,7 +561,7 @@ func TestCondition_producer_consumer_real(t *testing.T) {
 	}
 }
 
-func ltRepeat[T any](x T, n int) []T {
+func hRepeat[T any](x T, n int) []T {
 	s := make([]T, n)
 	for i := range s {
 		s[i] = x
@@ -569,7 +569,7 @@ func ltRepeat[T any](x T, n int) []T {
 	return s
 }
 
-func ltEqual[T comparable](e *ltEnv, what string, got, want []T) {
+func hEqual[T comparable](e *hEnv, what string, got, want []T) {
 	e.t.Helper()
 	if len(got) != len(want) {
 		e.Errorf("%s = %v; want %v", what, got, want)
@@ -632,7 +632,7 @@ func TestLockFamily_daemons_unwind_at_exit(t *testing.T) {
 			func() { _, _ = barrier.Wait() },
 		}
 		for i, d := range daemons {
-			sched.Spawn(ltName(fmt.Sprintf("daemon%d", i)), true, func() {
+			sched.Spawn(hName(fmt.Sprintf("daemon%d", i)), true, func() {
 				defer cleaned.Add(1)
 				d()
 			})

@@ -15,10 +15,10 @@ import (
 // Ports of CPython 3.13 Lib/test/lock_tests.py EventTests. test_repr checks
 // Observe; test_at_fork_reinit has no Go counterpart.
 
-const ltLong = time.Hour // CPython's support.LONG_TIMEOUT: never reached in these tests
+const hLong = time.Hour // CPython's support.LONG_TIMEOUT: never reached in these tests
 
 func TestEvent_test_is_set(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var evt primitives.Event
 		for i, step := range []struct {
 			do   func()
@@ -34,14 +34,14 @@ func TestEvent_test_is_set(t *testing.T) {
 	})
 }
 
-func ltEventCheckNotify(e *ltEnv, evt *primitives.Event) {
+func hEventCheckNotify(e *hEnv, evt *primitives.Event) {
 	// All threads get notified.
 	const N = 5
-	var results1, results2 ltList[bool]
+	var results1, results2 hList[bool]
 	f := func() {
 		evt.Wait()
 		results1.Append(true) // Wait returns only once the flag was set
-		results2.Append(evt.WaitTimeout(ltLong))
+		results2.Append(evt.WaitTimeout(hLong))
 	}
 	b := e.Bunch(N, f, false)
 	e.WaitUntil("5 threads blocked on Wait", func() bool { return evt.Observe().Waiters == N })
@@ -50,31 +50,31 @@ func ltEventCheckNotify(e *ltEnv, evt *primitives.Event) {
 	}
 	evt.Set()
 	b.Wait()
-	ltEqual(e, "results1", results1.Get(), ltRepeat(true, N))
-	ltEqual(e, "results2", results2.Get(), ltRepeat(true, N))
+	hEqual(e, "results1", results1.Get(), hRepeat(true, N))
+	hEqual(e, "results2", results2.Get(), hRepeat(true, N))
 }
 
 func TestEvent_test_notify(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var evt primitives.Event
-		ltEventCheckNotify(e, &evt)
+		hEventCheckNotify(e, &evt)
 		// Another time, after an explicit Clear.
 		evt.Set()
 		evt.Clear()
-		ltEventCheckNotify(e, &evt)
+		hEventCheckNotify(e, &evt)
 	})
 }
 
 func TestEvent_test_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var evt primitives.Event
 		d := e.Dur(500 * time.Millisecond)
 		type res struct {
 			r  bool
 			dt time.Duration
 		}
-		var results1 ltList[bool]
-		var results2 ltList[res]
+		var results1 hList[bool]
+		var results2 hList[res]
 		const N = 5
 		f := func() {
 			results1.Append(evt.WaitTimeout(0))
@@ -83,7 +83,7 @@ func TestEvent_test_timeout(t *testing.T) {
 			results2.Append(res{r, e.Now().Sub(t1)})
 		}
 		e.Bunch(N, f, false).Wait()
-		ltEqual(e, "results1", results1.Get(), ltRepeat(false, N))
+		hEqual(e, "results1", results1.Get(), hRepeat(false, N))
 		for _, x := range results2.Get() {
 			if x.r {
 				e.Errorf("WaitTimeout(%v) on an unset event = true; want false", d)
@@ -99,7 +99,7 @@ func TestEvent_test_timeout(t *testing.T) {
 		results2.Clear()
 		evt.Set()
 		e.Bunch(N, f, false).Wait()
-		ltEqual(e, "results1", results1.Get(), ltRepeat(true, N))
+		hEqual(e, "results1", results1.Get(), hRepeat(true, N))
 		for _, x := range results2.Get() {
 			if !x.r {
 				e.Errorf("WaitTimeout(%v) on a set event = false; want true", d)
@@ -109,23 +109,23 @@ func TestEvent_test_timeout(t *testing.T) {
 }
 
 func TestEvent_test_set_and_clear(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		// gh-57711: Wait returns true even when the event is cleared before
 		// the waiting thread is woken up.
 		var evt primitives.Event
-		var results ltList[bool]
+		var results hList[bool]
 		const N = 5
-		b := e.Bunch(N, func() { results.Append(evt.WaitTimeout(ltLong)) }, false)
+		b := e.Bunch(N, func() { results.Append(evt.WaitTimeout(hLong)) }, false)
 		e.WaitUntil("5 threads blocked on WaitTimeout", func() bool { return evt.Observe().Waiters == N })
 		evt.Set()
 		evt.Clear()
 		b.Wait()
-		ltEqual(e, "results", results.Get(), ltRepeat(true, N))
+		hEqual(e, "results", results.Get(), hRepeat(true, N))
 	})
 }
 
 func TestEvent_test_repr(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var evt primitives.Event
 		if s := evt.Observe(); s.Kind != "Event" || s.State != "clear" {
 			e.Errorf("Observe() of a new Event = %+v; want kind Event, unset", s)

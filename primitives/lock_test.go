@@ -21,8 +21,8 @@ import (
 // check Observe; test_weakref_*, test_at_fork_reinit and the OverflowError
 // half of test_timeout have no Go counterpart.
 
-// ltLock is what BaseLockTests needs of Lock and RLock.
-type ltLock interface {
+// hLock is what BaseLockTests needs of Lock and RLock.
+type hLock interface {
 	Acquire()
 	TryAcquire() bool
 	AcquireTimeout(time.Duration) bool
@@ -30,19 +30,19 @@ type ltLock interface {
 	Observe() failpoints.Snapshot
 }
 
-func newLockLT() ltLock { return new(primitives.Lock) }
+func newLockLT() hLock { return new(primitives.Lock) }
 
-func ltWaiters(l ltLock) int { return l.Observe().Waiters }
+func hWaiters(l hLock) int { return l.Observe().Waiters }
 
 // --- BaseLockTests ---
 
-func ltBaseConstructor(e *ltEnv, mk func() ltLock) {
+func hBaseConstructor(e *hEnv, mk func() hLock) {
 	if s := mk().Observe(); s.State != "unlocked" || s.Waiters != 0 {
 		e.Errorf("new lock: Observe() = %+v; want unlocked, no waiters", s)
 	}
 }
 
-func ltBaseRepr(e *ltEnv, mk func() ltLock) {
+func hBaseRepr(e *hEnv, mk func() hLock) {
 	lock := mk()
 	if s := lock.Observe().State; s != "unlocked" {
 		e.Errorf("Observe().State = %q before Acquire; want unlocked", s)
@@ -54,13 +54,13 @@ func ltBaseRepr(e *ltEnv, mk func() ltLock) {
 	lock.Release()
 }
 
-func ltBaseAcquireRelease(e *ltEnv, mk func() ltLock) {
+func hBaseAcquireRelease(e *hEnv, mk func() hLock) {
 	lock := mk()
 	lock.Acquire()
 	lock.Release()
 }
 
-func ltBaseTryAcquire(e *ltEnv, mk func() ltLock) {
+func hBaseTryAcquire(e *hEnv, mk func() hLock) {
 	lock := mk()
 	if !lock.TryAcquire() {
 		e.Errorf("TryAcquire() on a free lock = false; want true")
@@ -68,10 +68,10 @@ func ltBaseTryAcquire(e *ltEnv, mk func() ltLock) {
 	lock.Release()
 }
 
-func ltBaseTryAcquireContended(e *ltEnv, mk func() ltLock) {
+func hBaseTryAcquireContended(e *hEnv, mk func() hLock) {
 	lock := mk()
 	lock.Acquire()
-	var result ltList[bool]
+	var result hList[bool]
 	e.Bunch(1, func() { result.Append(lock.TryAcquire()) }, false).Wait()
 	if r := result.Get(); len(r) != 1 || r[0] {
 		e.Errorf("TryAcquire() in another thread = %v; want [false]", r)
@@ -79,12 +79,12 @@ func ltBaseTryAcquireContended(e *ltEnv, mk func() ltLock) {
 	lock.Release()
 }
 
-func ltBaseAcquireContended(e *ltEnv, mk func() ltLock) {
+func hBaseAcquireContended(e *hEnv, mk func() hLock) {
 	lock := mk()
 	lock.Acquire()
 	const N = 5
 	b := e.Bunch(N, func() { lock.Acquire(); lock.Release() }, false)
-	e.WaitUntil("5 threads blocked on Acquire", func() bool { return ltWaiters(lock) == N })
+	e.WaitUntil("5 threads blocked on Acquire", func() bool { return hWaiters(lock) == N })
 	if n := b.Finished(); n != 0 {
 		e.Errorf("%d threads finished while the lock was held; want 0", n)
 	}
@@ -97,7 +97,7 @@ func ltBaseAcquireContended(e *ltEnv, mk func() ltLock) {
 
 var errLT = errors.New("lock_tests: raised inside with")
 
-func ltBaseWith(e *ltEnv, mk func() ltLock) {
+func hBaseWith(e *hEnv, mk func() hLock) {
 	lock := mk()
 	f := func() { lock.Acquire(); lock.Release() }
 	withLock := func(err error) {
@@ -109,14 +109,14 @@ func ltBaseWith(e *ltEnv, mk func() ltLock) {
 	}
 	withLock(nil)
 	e.Bunch(1, f, false).Wait()
-	if v := ltRecover(func() { withLock(errLT) }); v != errLT {
+	if v := hRecover(func() { withLock(errLT) }); v != errLT {
 		e.Errorf("recovered %v; want %v", v, errLT)
 	}
 	// The deferred Release ran even though the body panicked.
 	e.Bunch(1, f, false).Wait()
 }
 
-func ltBaseThreadLeak(e *ltEnv, mk func() ltLock) {
+func hBaseThreadLeak(e *hEnv, mk func() hLock) {
 	lock := mk()
 	e.Bunch(15, func() { lock.Acquire(); lock.Release() }, false).Wait()
 	if s := lock.Observe(); s.State != "unlocked" || s.Waiters != 0 {
@@ -124,9 +124,9 @@ func ltBaseThreadLeak(e *ltEnv, mk func() ltLock) {
 	}
 }
 
-func ltBaseTimeout(e *ltEnv, mk func() ltLock) {
+func hBaseTimeout(e *hEnv, mk func() hLock) {
 	lock := mk()
-	ltPanics(e, "AcquireTimeout(-100s)", primitives.ErrNegativeValue, func() { lock.AcquireTimeout(-100 * time.Second) })
+	hPanics(e, "AcquireTimeout(-100s)", primitives.ErrNegativeValue, func() { lock.AcquireTimeout(-100 * time.Second) })
 	t1 := e.Now()
 	if !lock.AcquireTimeout(5 * time.Second) {
 		e.Errorf("AcquireTimeout(5s) on a free lock = false; want true")
@@ -135,8 +135,8 @@ func ltBaseTimeout(e *ltEnv, mk func() ltLock) {
 		e.Errorf("AcquireTimeout(5s) on a free lock took %v; want no wait", dt)
 	}
 	d := e.Dur(500 * time.Millisecond)
-	var result ltList[bool]
-	var elapsed ltList[time.Duration]
+	var result hList[bool]
+	var elapsed hList[time.Duration]
 	e.Bunch(1, func() {
 		t1 := e.Now()
 		result.Append(lock.AcquireTimeout(d))
@@ -150,41 +150,41 @@ func ltBaseTimeout(e *ltEnv, mk func() ltLock) {
 }
 
 func TestLock_test_constructor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseConstructor(e, newLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseConstructor(e, newLockLT) })
 }
 
-func TestLock_test_repr(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseRepr(e, newLockLT) }) }
+func TestLock_test_repr(t *testing.T) { hBoth(t, func(e *hEnv) { hBaseRepr(e, newLockLT) }) }
 
 func TestLock_test_acquire_release(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseAcquireRelease(e, newLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseAcquireRelease(e, newLockLT) })
 }
 
 func TestLock_test_try_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseTryAcquire(e, newLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseTryAcquire(e, newLockLT) })
 }
 
 func TestLock_test_try_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newLockLT) })
+	hAll(t, func(e *hEnv) { hBaseTryAcquireContended(e, newLockLT) })
 }
 
 func TestLock_test_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseAcquireContended(e, newLockLT) })
+	hAll(t, func(e *hEnv) { hBaseAcquireContended(e, newLockLT) })
 }
 
-func TestLock_test_with(t *testing.T) { ltAll(t, func(e *ltEnv) { ltBaseWith(e, newLockLT) }) }
+func TestLock_test_with(t *testing.T) { hAll(t, func(e *hEnv) { hBaseWith(e, newLockLT) }) }
 
 func TestLock_test_thread_leak(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseThreadLeak(e, newLockLT) })
+	hAll(t, func(e *hEnv) { hBaseThreadLeak(e, newLockLT) })
 }
 
-func TestLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTimeout(e, newLockLT) }) }
+func TestLock_test_timeout(t *testing.T) { hBoth(t, func(e *hEnv) { hBaseTimeout(e, newLockLT) }) }
 
 // --- LockTests ---
 
 func TestLock_test_reacquire(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.Lock
-		var phase ltList[struct{}]
+		var phase hList[struct{}]
 		e.Go(func() {
 			lock.Acquire()
 			phase.Append(struct{}{})
@@ -192,7 +192,7 @@ func TestLock_test_reacquire(t *testing.T) {
 			phase.Append(struct{}{})
 		})
 		e.WaitUntil("phase 1", func() bool { return phase.Len() == 1 })
-		e.WaitUntil("thread blocked", func() bool { return ltWaiters(&lock) == 1 })
+		e.WaitUntil("thread blocked", func() bool { return hWaiters(&lock) == 1 })
 		if n := phase.Len(); n != 1 {
 			e.Errorf("phase = %d while the thread re-acquires; want 1", n)
 		}
@@ -202,7 +202,7 @@ func TestLock_test_reacquire(t *testing.T) {
 }
 
 func TestLock_test_different_thread(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.Lock
 		lock.Acquire()
 		e.Bunch(1, lock.Release, false).Wait()
@@ -212,13 +212,13 @@ func TestLock_test_different_thread(t *testing.T) {
 }
 
 func TestLock_test_state_after_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var lock primitives.Lock
 		lock.Acquire()
 		if lock.AcquireTimeout(e.Dur(10 * time.Millisecond)) {
 			e.Errorf("AcquireTimeout on a held lock = true; want false")
 		}
-		if n := ltWaiters(&lock); n != 0 {
+		if n := hWaiters(&lock); n != 0 {
 			e.Errorf("Waiters after a timed-out AcquireTimeout = %d; want 0", n)
 		}
 		lock.Release()
@@ -234,12 +234,12 @@ func TestLock_test_state_after_timeout(t *testing.T) {
 // --- Go-specific checks ---
 
 func TestLock_release_unlocked(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.Lock
-		ltPanics(e, "Release of a new Lock", primitives.ErrReleaseUnlocked, lock.Release)
+		hPanics(e, "Release of a new Lock", primitives.ErrReleaseUnlocked, lock.Release)
 		lock.Acquire()
 		lock.Release()
-		ltPanics(e, "second Release", primitives.ErrReleaseUnlocked, lock.Release)
+		hPanics(e, "second Release", primitives.ErrReleaseUnlocked, lock.Release)
 		if lock.Locked() {
 			e.Errorf("Locked() after a refused Release = true; want false")
 		}
@@ -247,7 +247,7 @@ func TestLock_release_unlocked(t *testing.T) {
 }
 
 func TestLock_acquire_timeout_zero_is_one_try(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		var lock primitives.Lock
 		if !lock.AcquireTimeout(0) {
 			e.Errorf("AcquireTimeout(0) on a free lock = false; want true")
@@ -265,10 +265,10 @@ func TestLock_acquire_timeout_zero_is_one_try(t *testing.T) {
 // A timed-out waiter leaves no trace: the next Release wakes the waiter
 // behind it, which must not sleep on a free lock.
 func TestLock_timed_out_waiter_leaves_no_trace(t *testing.T) {
-	ltModel(t, func(e *ltEnv) {
+	hModel(t, func(e *hEnv) {
 		var lock primitives.Lock
 		lock.Acquire()
-		var got ltList[string]
+		var got hList[string]
 		e.Go(func() {
 			if lock.AcquireTimeout(time.Second) {
 				got.Append("impatient acquired")
@@ -277,9 +277,9 @@ func TestLock_timed_out_waiter_leaves_no_trace(t *testing.T) {
 			}
 		})
 		e.Go(func() { lock.Acquire(); got.Append("patient acquired"); lock.Release() })
-		e.WaitUntil("two waiters", func() bool { return ltWaiters(&lock) == 2 })
+		e.WaitUntil("two waiters", func() bool { return hWaiters(&lock) == 2 })
 		e.Sleep(2 * time.Second)
-		if n := ltWaiters(&lock); n != 1 {
+		if n := hWaiters(&lock); n != 1 {
 			e.Errorf("Waiters after one timed out = %d; want 1", n)
 		}
 		lock.Release()
@@ -320,7 +320,7 @@ func TestLock_mutual_exclusion_real(t *testing.T) {
 			}
 		}()
 	}
-	ltWaitGroup(t, &wg)
+	hWaitGroup(t, &wg)
 	if maxInside != 1 || total != goroutines*rounds {
 		t.Fatalf("max threads inside = %d, total = %d; want 1 and %d", maxInside, total, goroutines*rounds)
 	}
@@ -358,17 +358,17 @@ func TestLock_mutual_exclusion_explored(t *testing.T) {
 	})
 }
 
-// ltWaitGroup waits for wg, failing the test after ltRealDeadline.
-func ltWaitGroup(t *testing.T, wg *sync.WaitGroup) {
+// hWaitGroup waits for wg, failing the test after hRealDeadline.
+func hWaitGroup(t *testing.T, wg *sync.WaitGroup) {
 	t.Helper()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	timer := time.NewTimer(ltRealDeadline)
+	timer := time.NewTimer(hRealDeadline)
 	defer timer.Stop()
 	select {
 	case <-done:
 	case <-timer.C:
-		t.Fatalf("goroutines still running after %v", ltRealDeadline)
+		t.Fatalf("goroutines still running after %v", hRealDeadline)
 	}
 }
 

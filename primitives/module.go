@@ -365,10 +365,16 @@ type ExceptHookArgs struct {
 var ExceptHook func(args ExceptHookArgs) = DefaultExceptHook
 
 // DefaultExceptHook prints "Exception in thread NAME:", the panic value and
-// the stack to stderr.
+// the stack to stderr. Inside a model run it prints nothing: the panic is
+// already a step of the run's trace and (unless the run expects panics) its
+// failure, and a property runs and shrinks a failing schedule many times,
+// so printing it would repeat the same dump once per run.
 //
 // DefaultExceptHook ports Python's threading.__excepthook__.
 func DefaultExceptHook(args ExceptHookArgs) {
+	if sched.InModel() {
+		return
+	}
 	name := "goroutine " + strconv.FormatInt(sched.GoID(), 10)
 	if args.Thread != nil {
 		name = args.Thread.Name()

@@ -1,7 +1,6 @@
 package primitives
 
 import (
-	"container/heap"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -178,7 +177,7 @@ func (q *Queue[T]) put(v T, block, hasTimeout bool, timeout time.Duration) error
 			}
 		}
 	}
-	q.store(v)
+	q.store(v) // on a panic of a priority queue's less: unchanged, q.mu released
 	q.unfinished++
 	wake := q.notEmpty.Len() > 0
 	q.mu.Unlock()
@@ -268,7 +267,7 @@ func (q *Queue[T]) get(block, hasTimeout bool, timeout time.Duration) (T, error)
 			}
 		}
 	}
-	v := q.take()
+	v := q.take() // on a panic of a priority queue's less: unchanged, q.mu released
 	wake := q.notFull.Len() > 0
 	q.mu.Unlock()
 	failpoints.Hit(failpoints.QueueTaken, q)
@@ -306,7 +305,10 @@ func (q *Queue[T]) spin(spins int) bool {
 // SetMaxsize lets it through. q.mu must be held.
 func (q *Queue[T]) fullLocked() bool { return 0 < q.maxsize && q.maxsize <= q.n }
 
-// store adds v to the items; q.mu must be held.
+// store adds v to the items; q.mu must be held. If a priority queue's less
+// panics, the items are left as they were, q.mu is released and the panic
+// goes on to the caller (CPython's test_queue: a failing _put leaves the
+// queue usable).
 func (q *Queue[T]) store(v T) {
 	switch q.kind {
 	case fifoQueue:
@@ -317,12 +319,14 @@ func (q *Queue[T]) store(v T) {
 	case lifoQueue:
 		q.buf = append(q.buf[:q.n], v)
 	case priorityQueue:
-		heap.Push(&q.pq, v)
+		q.pqLocked(func() { q.pq.push(v) })
 	}
 	q.n++
 }
 
-// take removes the next item; q.mu must be held and q.n > 0.
+// take removes the next item; q.mu must be held and q.n > 0. If a priority
+// queue's less panics, the items are left as they were, q.mu is released
+// and the panic goes on to the caller (as a failing _get in CPython).
 func (q *Queue[T]) take() T {
 	var v, zero T
 	switch q.kind {
@@ -334,10 +338,26 @@ func (q *Queue[T]) take() T {
 		v = q.buf[q.n-1]
 		q.buf[q.n-1] = zero
 	case priorityQueue:
-		v = heap.Pop(&q.pq).(T)
+		q.pqLocked(func() { v = q.pq.pop() })
 	}
 	q.n--
 	return v
+}
+
+// pqLocked runs a heap operation of the priority queue; if it does not
+// complete (less panicked, or called runtime.Goexit), the heap is rolled
+// back and q.mu, held by the caller, is released as the panic unwinds, so
+// the queue stays consistent and usable.
+func (q *Queue[T]) pqLocked(op func()) {
+	done := false
+	defer func() {
+		if !done {
+			q.pq.undo()
+			q.mu.Unlock()
+		}
+	}()
+	op()
+	done = true
 }
 
 // grow doubles the FIFO ring, unrolling it so that head is 0.
@@ -347,25 +367,6 @@ func (q *Queue[T]) grow() {
 		buf[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
 	}
 	q.buf, q.head = buf, 0
-}
-
-// prioItems is the heap behind a priority queue.
-type prioItems[T any] struct {
-	items []T
-	less  func(a, b T) bool
-}
-
-func (h *prioItems[T]) Len() int           { return len(h.items) }
-func (h *prioItems[T]) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
-func (h *prioItems[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *prioItems[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
-func (h *prioItems[T]) Pop() any {
-	var zero T
-	last := len(h.items) - 1
-	v := h.items[last]
-	h.items[last] = zero
-	h.items = h.items[:last]
-	return v
 }
 
 // TaskDone tells the queue that a task taken by Get is complete: it lowers
@@ -428,12 +429,12 @@ func (q *Queue[T]) Shutdown(immediate bool) {
 	q.mu.Lock()
 	q.shutdown = true
 	if immediate {
-		for q.n > 0 {
-			q.take()
-			if q.unfinished > 0 {
-				q.unfinished--
-			}
-		}
+		// Discard without take: no item is compared, so a priority
+		// queue's less is not called here.
+		q.unfinished -= min(q.n, q.unfinished)
+		clear(q.buf)
+		clear(q.pq.items)
+		q.buf, q.head, q.n, q.pq.items = q.buf[:0], 0, 0, q.pq.items[:0]
 		q.allDone.WakeAll()
 	}
 	q.notEmpty.WakeAll()

@@ -43,9 +43,9 @@ func qtNew[T cmp.Ordered](kind string, maxsize int) *primitives.Queue[T] {
 }
 
 // qtEach runs body for every queue kind, in both modes.
-func qtEach(t *testing.T, body func(e *thEnv, kind string)) {
+func qtEach(t *testing.T, body func(e *hEnv, kind string)) {
 	for _, kind := range qtKinds {
-		t.Run(kind, func(t *testing.T) { thBoth(t, func(e *thEnv) { body(e, kind) }) })
+		t.Run(kind, func(t *testing.T) { hBoth(t, func(e *hEnv) { body(e, kind) }) })
 	}
 }
 
@@ -54,36 +54,36 @@ func qtFull[T any](q *primitives.Queue[T]) bool { return q.Maxsize() > 0 && q.Qs
 // qtBlocking is CPython's do_blocking_test: block runs in a thread and
 // must not return before trigger ran; trigger runs once block is parked
 // on q.
-func qtBlocking[T any](e *thEnv, q *primitives.Queue[T], what string, block, trigger func()) {
+func qtBlocking[T any](e *hEnv, q *primitives.Queue[T], what string, block, trigger func()) {
 	e.t.Helper()
 	var triggered atomic.Bool
-	blocker := e.Go(func() {
+	blocker := e.Start(func() {
 		block()
 		if !triggered.Load() {
 			e.Errorf("blocking function %s appeared not to block", what)
 		}
 	})
-	e.Until(what+" parked", func() bool { return q.Observe().Waiters > 0 })
+	e.WaitUntil(what+" parked", func() bool { return q.Observe().Waiters > 0 })
 	triggered.Store(true)
 	trigger()
 	e.Join(blocker)
 }
 
-func qtNoErr(e *thEnv, op string, err error) {
+func qtNoErr(e *hEnv, op string, err error) {
 	e.t.Helper()
 	if err != nil {
 		e.Errorf("%s = %v; want nil", op, err)
 	}
 }
 
-func qtWantErr(e *thEnv, op string, err, want error) {
+func qtWantErr(e *hEnv, op string, err, want error) {
 	e.t.Helper()
 	if !errors.Is(err, want) {
 		e.Errorf("%s = %v; want %v", op, err, want)
 	}
 }
 
-func qtGet[T any](e *thEnv, q *primitives.Queue[T]) T {
+func qtGet[T any](e *hEnv, q *primitives.Queue[T]) T {
 	e.t.Helper()
 	v, err := q.Get()
 	qtNoErr(e, "Get()", err)
@@ -91,7 +91,7 @@ func qtGet[T any](e *thEnv, q *primitives.Queue[T]) T {
 }
 
 // qtBasic is CPython's basic_queue_test.
-func qtBasic(e *thEnv, kind string, q *primitives.Queue[int]) {
+func qtBasic(e *hEnv, kind string, q *primitives.Queue[int]) {
 	if q.Qsize() != 0 {
 		e.Fatalf("call qtBasic with an empty queue")
 	}
@@ -155,7 +155,7 @@ func qtBasic(e *thEnv, kind string, q *primitives.Queue[int]) {
 }
 
 func TestQueue_test_basic(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, qtQueueSize)
 		qtBasic(e, kind, q) // twice, to check a queue reused
 		qtBasic(e, kind, q)
@@ -163,7 +163,7 @@ func TestQueue_test_basic(t *testing.T) {
 }
 
 // qtJoinTest is CPython's queue_join_test: two workers sum what they get.
-func qtJoinTest(e *thEnv, q *primitives.Queue[int]) {
+func qtJoinTest(e *hEnv, q *primitives.Queue[int]) {
 	var cumlock primitives.Lock
 	cum := 0 // guarded by cumlock
 	worker := func() {
@@ -179,11 +179,11 @@ func qtJoinTest(e *thEnv, q *primitives.Queue[int]) {
 			q.TaskDone()
 		}
 	}
-	threads := []*primitives.Thread{e.Go(worker), e.Go(worker)}
+	threads := []*primitives.Thread{e.Start(worker), e.Start(worker)}
 	for i := range 100 {
 		qtNoErr(e, "Put", q.Put(i))
 	}
-	e.Join(e.Go(q.Join))
+	e.Join(e.Start(q.Join))
 	cumlock.Acquire()
 	if cum != 4950 {
 		e.Errorf("cum = %d after Join; want 4950: Join did not block until all tasks were done", cum)
@@ -192,16 +192,16 @@ func qtJoinTest(e *thEnv, q *primitives.Queue[int]) {
 	for range threads {
 		qtNoErr(e, "Put", q.Put(-1)) // instruct the threads to close
 	}
-	e.Join(e.Go(q.Join)) // verify that you can join twice
+	e.Join(e.Start(q.Join)) // verify that you can join twice
 	for _, th := range threads {
 		e.Join(th)
 	}
 }
 
 func TestQueue_test_queue_task_done(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 0)
-		thPanics(e.t, "TaskDone on a new queue", primitives.ErrTaskDone, q.TaskDone)
+		hPanicErr(e.t, "TaskDone on a new queue", primitives.ErrTaskDone, q.TaskDone)
 		if n := q.UnfinishedTasks(); n != 0 {
 			e.Errorf("UnfinishedTasks() after a refused TaskDone = %d; want 0", n)
 		}
@@ -209,23 +209,23 @@ func TestQueue_test_queue_task_done(t *testing.T) {
 }
 
 func TestQueue_test_queue_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 0)
 		qtJoinTest(e, q)
 		qtJoinTest(e, q)
-		thPanics(e.t, "TaskDone once all are done", primitives.ErrTaskDone, q.TaskDone)
+		hPanicErr(e.t, "TaskDone once all are done", primitives.ErrTaskDone, q.TaskDone)
 	})
 }
 
 func TestQueue_test_negative_timeout_raises_exception(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, qtQueueSize)
-		thPanics(e.t, "PutTimeout(-1) of a bounded queue with room", primitives.ErrNegativeValue,
+		hPanicErr(e.t, "PutTimeout(-1) of a bounded queue with room", primitives.ErrNegativeValue,
 			func() { _ = q.PutTimeout(1, -time.Second) })
-		thPanics(e.t, "GetTimeout(-1) of an empty queue", primitives.ErrNegativeValue,
+		hPanicErr(e.t, "GetTimeout(-1) of an empty queue", primitives.ErrNegativeValue,
 			func() { _, _ = q.GetTimeout(-time.Second) })
 		qtNoErr(e, "Put", q.Put(1))
-		thPanics(e.t, "GetTimeout(-1) of a queue with an item", primitives.ErrNegativeValue,
+		hPanicErr(e.t, "GetTimeout(-1) of a queue with an item", primitives.ErrNegativeValue,
 			func() { _, _ = q.GetTimeout(-time.Second) })
 		if q.Qsize() != 1 {
 			e.Errorf("Qsize() = %d after refused calls; want 1", q.Qsize())
@@ -242,7 +242,7 @@ func TestQueue_test_negative_timeout_raises_exception(t *testing.T) {
 }
 
 func TestQueue_test_nowait(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, qtQueueSize)
 		for range qtQueueSize {
 			qtNoErr(e, "TryPut", q.TryPut(1))
@@ -258,7 +258,7 @@ func TestQueue_test_nowait(t *testing.T) {
 }
 
 func TestQueue_test_shrinking_queue(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 3)
 		for _, v := range []int{1, 2, 3} {
 			qtNoErr(e, "Put", q.Put(v))
@@ -276,14 +276,14 @@ func TestQueue_test_shrinking_queue(t *testing.T) {
 }
 
 func TestQueue_SetMaxsizeWakesPutters(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 1)
 		qtNoErr(e, "Put", q.Put(1))
 		putters := []*primitives.Thread{
-			e.Go(func() { qtNoErr(e, "Put", q.Put(2)) }),
-			e.Go(func() { qtNoErr(e, "Put", q.Put(3)) }),
+			e.Start(func() { qtNoErr(e, "Put", q.Put(2)) }),
+			e.Start(func() { qtNoErr(e, "Put", q.Put(3)) }),
 		}
-		e.Until("putters parked", func() bool { return q.Observe().Waiters == 2 })
+		e.WaitUntil("putters parked", func() bool { return q.Observe().Waiters == 2 })
 		q.SetMaxsize(0) // unbounded: both fit
 		for _, p := range putters {
 			e.Join(p)
@@ -295,7 +295,7 @@ func TestQueue_SetMaxsizeWakesPutters(t *testing.T) {
 }
 
 func TestQueue_test_shutdown_empty(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[string](kind, 0)
 		q.Shutdown(false)
 		qtWantErr(e, "Put after Shutdown", q.Put("data"), primitives.ErrShutDown)
@@ -305,7 +305,7 @@ func TestQueue_test_shutdown_empty(t *testing.T) {
 }
 
 func TestQueue_test_shutdown_nonempty(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[string](kind, 0)
 		qtNoErr(e, "Put", q.Put("data"))
 		q.Shutdown(false)
@@ -318,7 +318,7 @@ func TestQueue_test_shutdown_nonempty(t *testing.T) {
 }
 
 func TestQueue_test_shutdown_immediate(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[string](kind, 0)
 		qtNoErr(e, "Put", q.Put("data"))
 		q.Shutdown(true)
@@ -328,7 +328,7 @@ func TestQueue_test_shutdown_immediate(t *testing.T) {
 }
 
 func TestQueue_test_shutdown_allowed_transitions(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[string](kind, 0)
 		if q.IsShutdown() {
 			e.Errorf("IsShutdown() of a new queue = true")
@@ -345,7 +345,7 @@ func TestQueue_test_shutdown_allowed_transitions(t *testing.T) {
 	})
 }
 
-func qtShutdownAllMethodsInOneThread(e *thEnv, kind string, immediate bool) {
+func qtShutdownAllMethodsInOneThread(e *hEnv, kind string, immediate bool) {
 	q := qtNew[string](kind, 2)
 	qtNoErr(e, "Put", q.Put("L"))
 	qtNoErr(e, "TryPut", q.TryPut("O"))
@@ -357,8 +357,8 @@ func qtShutdownAllMethodsInOneThread(e *thEnv, kind string, immediate bool) {
 		qtWantErr(e, "Get", err, primitives.ErrShutDown)
 		_, err = q.TryGet()
 		qtWantErr(e, "TryGet", err, primitives.ErrShutDown)
-		thPanics(e.t, "TaskDone", primitives.ErrTaskDone, q.TaskDone)
-		e.Join(e.Go(q.Join))
+		hPanicErr(e.t, "TaskDone", primitives.ErrTaskDone, q.TaskDone)
+		e.Join(e.Start(q.Join))
 		return
 	}
 	for range 2 {
@@ -367,7 +367,7 @@ func qtShutdownAllMethodsInOneThread(e *thEnv, kind string, immediate bool) {
 		}
 		q.TaskDone()
 	}
-	e.Join(e.Go(q.Join))
+	e.Join(e.Start(q.Join))
 	// On Shutdown(false), an empty queue answers ErrShutDown.
 	_, err := q.Get()
 	qtWantErr(e, "Get", err, primitives.ErrShutDown)
@@ -378,11 +378,11 @@ func qtShutdownAllMethodsInOneThread(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_all_methods_in_one_thread(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownAllMethodsInOneThread(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownAllMethodsInOneThread(e, kind, false) })
 }
 
 func TestQueue_test_shutdown_immediate_all_methods_in_one_thread(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownAllMethodsInOneThread(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownAllMethodsInOneThread(e, kind, true) })
 }
 
 // qtMsg is CPython's (i, text) tuple.
@@ -393,8 +393,8 @@ type qtMsg struct {
 
 // qtShutdownAllMethodsInManyThreads is CPython's multi-producer,
 // multi-consumer shutdown test, with 4096 messages instead of 65536 and
-// a yield in the readers' busy loop (see thEnv.Yield).
-func qtShutdownAllMethodsInManyThreads(e *thEnv, kind string, immediate bool) {
+// a yield in the readers' busy loop (see hEnv.Yield).
+func qtShutdownAllMethodsInManyThreads(e *hEnv, kind string, immediate bool) {
 	var q *primitives.Queue[qtMsg]
 	switch kind {
 	case "Queue":
@@ -408,7 +408,7 @@ func qtShutdownAllMethodsInManyThreads(e *thEnv, kind string, immediate bool) {
 	const nbMsgs = 1024 * 4
 	const nbMsgsW = nbMsgs / writeThreads
 	const whenExecShutdown = nbMsgsW / 2
-	var resPuts, resGets, resShutdown thList[bool]
+	var resPuts, resGets, resShutdown hList[bool]
 	nparties := writeThreads + readThreads
 	if immediate {
 		nparties += joinThreads
@@ -461,7 +461,7 @@ func qtShutdownAllMethodsInManyThreads(e *thEnv, kind string, immediate bool) {
 	var threads []*primitives.Thread
 	start := func(fn func(), n int) {
 		for range n {
-			threads = append(threads, e.Go(fn))
+			threads = append(threads, e.Start(fn))
 		}
 	}
 	start(write, writeThreads)
@@ -490,21 +490,21 @@ func qtShutdownAllMethodsInManyThreads(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_all_methods_in_many_threads(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownAllMethodsInManyThreads(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownAllMethodsInManyThreads(e, kind, false) })
 }
 
 func TestQueue_test_shutdown_immediate_all_methods_in_many_threads(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownAllMethodsInManyThreads(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownAllMethodsInManyThreads(e, kind, true) })
 }
 
 // qtShutdownHelpers are CPython's _get, _put, _join, _get_task_done: each
 // waits for go (where CPython does), then records whether the call ended
 // the way expected.
 type qtShutdownHelpers struct {
-	e       *thEnv
+	e       *hEnv
 	q       *primitives.Queue[string]
 	go_     *primitives.Event
-	results *thList[bool]
+	results *hList[bool]
 }
 
 func (h qtShutdownHelpers) get(shutdown bool) func() {
@@ -515,7 +515,7 @@ func (h qtShutdownHelpers) get(shutdown bool) func() {
 	}
 }
 
-func (h qtShutdownHelpers) getTaskDone(results *thList[bool]) func() {
+func (h qtShutdownHelpers) getTaskDone(results *hList[bool]) func() {
 	return func() {
 		h.go_.WaitTimeout(h.e.deadline())
 		_, err := h.q.Get()
@@ -541,26 +541,26 @@ func (h qtShutdownHelpers) join() func() {
 	}
 }
 
-func qtNewShutdown(e *thEnv, kind string, maxsize int) (qtShutdownHelpers, *thList[bool]) {
-	results := &thList[bool]{}
+func qtNewShutdown(e *hEnv, kind string, maxsize int) (qtShutdownHelpers, *hList[bool]) {
+	results := &hList[bool]{}
 	return qtShutdownHelpers{e: e, q: qtNew[string](kind, maxsize), go_: &primitives.Event{}, results: results}, results
 }
 
-func qtJoinAll(e *thEnv, threads []*primitives.Thread) {
+func qtJoinAll(e *hEnv, threads []*primitives.Thread) {
 	for _, th := range threads {
 		e.Join(th)
 	}
 }
 
-func qtStartAll(e *thEnv, fns ...func()) []*primitives.Thread {
+func qtStartAll(e *hEnv, fns ...func()) []*primitives.Thread {
 	var threads []*primitives.Thread
 	for _, fn := range fns {
-		threads = append(threads, e.Go(fn))
+		threads = append(threads, e.Start(fn))
 	}
 	return threads
 }
 
-func qtShutdownGet(e *thEnv, kind string, immediate bool) {
+func qtShutdownGet(e *hEnv, kind string, immediate bool) {
 	h, results := qtNewShutdown(e, kind, 2)
 	qtNoErr(e, "Put", h.q.Put("Y"))
 	qtNoErr(e, "Put", h.q.Put("D")) // queue full
@@ -594,14 +594,14 @@ func qtShutdownGet(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_get(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownGet(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownGet(e, kind, false) })
 }
 
 func TestQueue_test_shutdown_immediate_get(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownGet(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownGet(e, kind, true) })
 }
 
-func qtShutdownPut(e *thEnv, kind string, immediate bool) {
+func qtShutdownPut(e *hEnv, kind string, immediate bool) {
 	h, results := qtNewShutdown(e, kind, 2)
 	qtNoErr(e, "Put", h.q.Put("Y"))
 	qtNoErr(e, "Put", h.q.Put("D")) // queue full
@@ -615,20 +615,20 @@ func qtShutdownPut(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_put(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownPut(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownPut(e, kind, false) })
 }
 
 func TestQueue_test_shutdown_immediate_put(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownPut(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownPut(e, kind, true) })
 }
 
 func TestQueue_putterBlockedOnFullQueueWakesOnShutdown(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 1)
 		qtNoErr(e, "Put", q.Put(1))
 		var err atomic.Value
-		th := e.Go(func() { err.Store(q.Put(2)) })
-		e.Until("putter parked", func() bool { return q.Observe().Waiters == 1 })
+		th := e.Start(func() { err.Store(q.Put(2)) })
+		e.WaitUntil("putter parked", func() bool { return q.Observe().Waiters == 1 })
 		q.Shutdown(false)
 		e.Join(th)
 		if got, _ := err.Load().(error); !errors.Is(got, primitives.ErrShutDown) {
@@ -637,15 +637,15 @@ func TestQueue_putterBlockedOnFullQueueWakesOnShutdown(t *testing.T) {
 	})
 }
 
-func qtShutdownJoin(e *thEnv, kind string, immediate bool) {
+func qtShutdownJoin(e *hEnv, kind string, immediate bool) {
 	h, results := qtNewShutdown(e, kind, 0)
 	qtNoErr(e, "Put", h.q.Put("Y"))
 	nb := h.q.Qsize()
 	threads := qtStartAll(e, h.join(), h.join())
 	if !immediate {
-		var res thList[bool]
+		var res hList[bool]
 		for range nb {
-			threads = append(threads, e.Go(h.getTaskDone(&res)))
+			threads = append(threads, e.Start(h.getTaskDone(&res)))
 		}
 	}
 	h.q.Shutdown(immediate)
@@ -657,14 +657,14 @@ func qtShutdownJoin(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_immediate_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownJoin(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownJoin(e, kind, true) })
 }
 
 func TestQueue_test_shutdown_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownJoin(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownJoin(e, kind, false) })
 }
 
-func qtShutdownPutJoin(e *thEnv, kind string, immediate bool) {
+func qtShutdownPutJoin(e *hEnv, kind string, immediate bool) {
 	h, results := qtNewShutdown(e, kind, 2)
 	qtNoErr(e, "Put", h.q.Put("Y")) // queue not full
 	threads := qtStartAll(e, h.put("E", true), h.join())
@@ -689,15 +689,15 @@ func qtShutdownPutJoin(e *thEnv, kind string, immediate bool) {
 }
 
 func TestQueue_test_shutdown_immediate_put_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownPutJoin(e, kind, true) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownPutJoin(e, kind, true) })
 }
 
 func TestQueue_test_shutdown_put_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) { qtShutdownPutJoin(e, kind, false) })
+	qtEach(t, func(e *hEnv, kind string) { qtShutdownPutJoin(e, kind, false) })
 }
 
 func TestQueue_test_shutdown_get_task_done_join(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		h, results := qtNewShutdown(e, kind, 2)
 		qtNoErr(e, "Put", h.q.Put("Y"))
 		qtNoErr(e, "Put", h.q.Put("D"))
@@ -715,10 +715,10 @@ func TestQueue_test_shutdown_get_task_done_join(t *testing.T) {
 }
 
 func TestQueue_test_shutdown_pending_get(t *testing.T) {
-	qtEach(t, func(e *thEnv, kind string) {
+	qtEach(t, func(e *hEnv, kind string) {
 		q := qtNew[int](kind, 0)
-		var results thList[error]
-		getThread := e.Go(func() {
+		var results hList[error]
+		getThread := e.Start(func() {
 			_, err := q.Get()
 			results.Append(err)
 		})
@@ -734,7 +734,7 @@ func TestQueue_test_shutdown_pending_get(t *testing.T) {
 }
 
 func TestQueue_timeoutsOnTheVirtualClock(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		q := primitives.NewQueue[int](1)
 		start := sched.Now()
 		elapsed := func() time.Duration { return sched.Now().Sub(start) }
@@ -743,7 +743,7 @@ func TestQueue_timeoutsOnTheVirtualClock(t *testing.T) {
 		if elapsed() != 2*time.Second {
 			e.Errorf("GetTimeout(2s) failed at %v; want 2s", elapsed())
 		}
-		e.Go(func() {
+		e.Start(func() {
 			primitives.Sleep(time.Second)
 			qtNoErr(e, "Put", q.Put(42))
 		})
@@ -764,16 +764,16 @@ func TestQueue_timeoutsOnTheVirtualClock(t *testing.T) {
 }
 
 func TestQueue_ObserveAndTrace(t *testing.T) {
-	tr := thModel(t, func(e *thEnv) {
+	tr := hModel(t, func(e *hEnv) {
 		q := primitives.NewQueue[int](2)
 		qtNoErr(e, "Put", q.Put(1))
 		qtNoErr(e, "Put", q.Put(2))
 		if s := q.Observe(); s.Kind != "Queue" || s.State != "size=2/2 tasks=2" || s.Waiters != 0 {
 			e.Errorf("Observe() = %+v; want Kind Queue, State size=2/2 tasks=2, no waiters", s)
 		}
-		p := e.Go(func() { qtNoErr(e, "Put", q.Put(3)) })
-		j := e.Go(q.Join)
-		e.Until("putter and joiner parked", func() bool { return q.Observe().Waiters == 2 })
+		p := e.Start(func() { qtNoErr(e, "Put", q.Put(3)) })
+		j := e.Start(q.Join)
+		e.WaitUntil("putter and joiner parked", func() bool { return q.Observe().Waiters == 2 })
 		for range 3 {
 			qtGet(e, q)
 			q.TaskDone()
@@ -810,7 +810,7 @@ func TestQueue_priorityWithLess(t *testing.T) {
 	if want := []string{"urgent", "normal", "low"}; !slices.Equal(got, want) {
 		t.Errorf("order = %v; want %v", got, want)
 	}
-	if v := thRecover(func() { primitives.NewPriorityQueue[int](0, nil) }); v == nil {
+	if v := hRecover(func() { primitives.NewPriorityQueue[int](0, nil) }); v == nil {
 		t.Errorf("NewPriorityQueue with a nil less did not panic")
 	}
 }

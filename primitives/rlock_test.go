@@ -19,44 +19,44 @@ import (
 // _recursion_count is Depth, _release_save is reached through
 // primitives.ReleaseSave (export_lock_test.go).
 
-func newRLockLT() ltLock { return new(primitives.RLock) }
+func newRLockLT() hLock { return new(primitives.RLock) }
 
 // --- BaseLockTests ---
 
 func TestRLock_test_constructor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseConstructor(e, newRLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseConstructor(e, newRLockLT) })
 }
 
-func TestRLock_test_repr(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseRepr(e, newRLockLT) }) }
+func TestRLock_test_repr(t *testing.T) { hBoth(t, func(e *hEnv) { hBaseRepr(e, newRLockLT) }) }
 
 func TestRLock_test_acquire_release(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseAcquireRelease(e, newRLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseAcquireRelease(e, newRLockLT) })
 }
 
 func TestRLock_test_try_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltBaseTryAcquire(e, newRLockLT) })
+	hBoth(t, func(e *hEnv) { hBaseTryAcquire(e, newRLockLT) })
 }
 
 func TestRLock_test_try_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseTryAcquireContended(e, newRLockLT) })
+	hAll(t, func(e *hEnv) { hBaseTryAcquireContended(e, newRLockLT) })
 }
 
 func TestRLock_test_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseAcquireContended(e, newRLockLT) })
+	hAll(t, func(e *hEnv) { hBaseAcquireContended(e, newRLockLT) })
 }
 
-func TestRLock_test_with(t *testing.T) { ltAll(t, func(e *ltEnv) { ltBaseWith(e, newRLockLT) }) }
+func TestRLock_test_with(t *testing.T) { hAll(t, func(e *hEnv) { hBaseWith(e, newRLockLT) }) }
 
 func TestRLock_test_thread_leak(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltBaseThreadLeak(e, newRLockLT) })
+	hAll(t, func(e *hEnv) { hBaseThreadLeak(e, newRLockLT) })
 }
 
-func TestRLock_test_timeout(t *testing.T) { ltBoth(t, func(e *ltEnv) { ltBaseTimeout(e, newRLockLT) }) }
+func TestRLock_test_timeout(t *testing.T) { hBoth(t, func(e *hEnv) { hBaseTimeout(e, newRLockLT) }) }
 
 // --- RLockTests ---
 
 func TestRLock_test_reacquire(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.RLock
 		lock.Acquire()
 		lock.Acquire()
@@ -71,35 +71,35 @@ func TestRLock_test_reacquire(t *testing.T) {
 }
 
 func TestRLock_test_release_unacquired(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.RLock
-		ltPanics(e, "Release of a new RLock", primitives.ErrNotOwner, lock.Release)
+		hPanics(e, "Release of a new RLock", primitives.ErrNotOwner, lock.Release)
 		lock.Acquire()
 		lock.Acquire()
 		lock.Release()
 		lock.Acquire()
 		lock.Release()
 		lock.Release()
-		ltPanics(e, "Release after the last level", primitives.ErrNotOwner, lock.Release)
+		hPanics(e, "Release after the last level", primitives.ErrNotOwner, lock.Release)
 	})
 }
 
 func TestRLock_test_release_save_unacquired(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		var lock primitives.RLock
-		ltPanics(e, "releaseSave of a new RLock", primitives.ErrNotOwner, func() { primitives.ReleaseSave(&lock) })
+		hPanics(e, "releaseSave of a new RLock", primitives.ErrNotOwner, func() { primitives.ReleaseSave(&lock) })
 		lock.Acquire()
 		lock.Acquire()
 		lock.Release()
 		lock.Acquire()
 		lock.Release()
 		lock.Release()
-		ltPanics(e, "releaseSave after the last level", primitives.ErrNotOwner, func() { primitives.ReleaseSave(&lock) })
+		hPanics(e, "releaseSave after the last level", primitives.ErrNotOwner, func() { primitives.ReleaseSave(&lock) })
 	})
 }
 
 func TestRLock_test_recursion_count(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.RLock
 		check := func(want int) {
 			e.t.Helper()
@@ -119,7 +119,7 @@ func TestRLock_test_recursion_count(t *testing.T) {
 		lock.Release()
 		check(0)
 
-		var phase ltList[struct{}]
+		var phase hList[struct{}]
 		e.Go(func() {
 			lock.Acquire()
 			phase.Append(struct{}{})
@@ -136,11 +136,11 @@ func TestRLock_test_recursion_count(t *testing.T) {
 }
 
 func TestRLock_test_different_thread(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.RLock
 		b := e.Bunch(1, lock.Acquire, true)
 		e.WaitUntil("the thread holds the lock", func() bool { return b.Finished() == 1 })
-		ltPanics(e, "Release by a non-owner", primitives.ErrNotOwner, lock.Release)
+		hPanics(e, "Release by a non-owner", primitives.ErrNotOwner, lock.Release)
 		// Outside a model run, Observe shows the depth to the owner only.
 		if s := lock.Observe(); !strings.HasPrefix(s.State, "locked") || s.Owner == 0 || (e.model && s.State != "locked depth=1") {
 			e.Errorf("after a refused Release: Observe() = %+v; want locked, owned, at depth 1", s)
@@ -150,7 +150,7 @@ func TestRLock_test_different_thread(t *testing.T) {
 }
 
 func TestRLock_test__is_owned(t *testing.T) {
-	ltAll(t, func(e *ltEnv) {
+	hAll(t, func(e *hEnv) {
 		var lock primitives.RLock
 		check := func(want bool) {
 			e.t.Helper()
@@ -163,7 +163,7 @@ func TestRLock_test__is_owned(t *testing.T) {
 		check(true)
 		lock.Acquire()
 		check(true)
-		var result ltList[bool]
+		var result hList[bool]
 		e.Bunch(1, func() { result.Append(lock.IsOwned()) }, false).Wait()
 		if r := result.Get(); r[0] {
 			e.Errorf("IsOwned() in another thread = true; want false")
@@ -227,7 +227,7 @@ func TestRLock_mutual_exclusion_real(t *testing.T) {
 			}
 		}()
 	}
-	ltWaitGroup(t, &wg)
+	hWaitGroup(t, &wg)
 	if maxInside != 1 || total != goroutines*rounds {
 		t.Fatalf("max threads inside = %d, total = %d; want 1 and %d", maxInside, total, goroutines*rounds)
 	}

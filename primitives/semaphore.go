@@ -3,7 +3,6 @@ package primitives
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -73,7 +72,7 @@ func (s *Semaphore) AcquireTimeout(d time.Duration) bool {
 // Release gives back one unit and wakes the oldest waiter, if any.
 //
 // Release is Python's sem.release().
-func (s *Semaphore) Release() { s.release("Semaphore.Release", 1) }
+func (s *Semaphore) Release() { s.release("Semaphore.Release", 1, false) }
 
 // ReleaseN gives back n units at once and wakes up to n waiters.
 //
@@ -81,7 +80,7 @@ func (s *Semaphore) Release() { s.release("Semaphore.Release", 1) }
 // ErrNegativeValue.
 //
 // ReleaseN is Python's sem.release(n).
-func (s *Semaphore) ReleaseN(n int) { s.release("Semaphore.ReleaseN", n) }
+func (s *Semaphore) ReleaseN(n int) { s.release("Semaphore.ReleaseN", n, true) }
 
 // Value returns the number of units available now.
 //
@@ -139,9 +138,10 @@ func (s *Semaphore) acquire(op string, deadline time.Time, block bool) bool {
 	return true
 }
 
-// release is CPython's (Bounded)Semaphore.release(n).
-// op is the method's name, printed with n in a panic when it is ReleaseN.
-func (s *Semaphore) release(op string, n int) {
+// release is CPython's (Bounded)Semaphore.release(n). op is the method's
+// name for panics; takesN says the method has the n parameter (ReleaseN),
+// so an over-release panic prints it as op(n).
+func (s *Semaphore) release(op string, n int, takesN bool) {
 	if n < 1 {
 		panic(fmt.Errorf("primitives: %s(%d): %w: n must be one or more", op, n, ErrNegativeValue))
 	}
@@ -150,7 +150,7 @@ func (s *Semaphore) release(op string, n int) {
 	if s.bounded && s.value+n > s.initial {
 		v := s.value
 		s.mu.Unlock()
-		if strings.HasSuffix(op, "N") {
+		if takesN {
 			op = fmt.Sprintf("%s(%d)", op, n)
 		}
 		panic(fmt.Errorf("primitives: %s: %w (value %d, initial value %d)", op, ErrOverRelease, v, s.initial))

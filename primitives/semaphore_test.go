@@ -22,8 +22,8 @@ import (
 // test_repr checks Value; the ValueError of acquire(False, timeout) has no
 // Go counterpart (TryAcquire takes no timeout).
 
-// ltSem is what BaseSemaphoreTests needs of Semaphore and BoundedSemaphore.
-type ltSem interface {
+// hSem is what BaseSemaphoreTests needs of Semaphore and BoundedSemaphore.
+type hSem interface {
 	Acquire()
 	TryAcquire() bool
 	AcquireTimeout(time.Duration) bool
@@ -33,19 +33,19 @@ type ltSem interface {
 	Observe() failpoints.Snapshot
 }
 
-func newSemLT(v int) ltSem { return primitives.NewSemaphore(v) }
+func newSemLT(v int) hSem { return primitives.NewSemaphore(v) }
 
 // --- BaseSemaphoreTests ---
 
-func ltSemConstructor(e *ltEnv, mk func(int) ltSem) {
-	ltPanics(e, "value -1", primitives.ErrNegativeValue, func() { mk(-1) })
-	ltPanics(e, "value -maxsize", primitives.ErrNegativeValue, func() { mk(-math.MaxInt) })
+func hSemConstructor(e *hEnv, mk func(int) hSem) {
+	hPanics(e, "value -1", primitives.ErrNegativeValue, func() { mk(-1) })
+	hPanics(e, "value -maxsize", primitives.ErrNegativeValue, func() { mk(-math.MaxInt) })
 	if v := mk(0).Value(); v != 0 {
 		e.Errorf("Value() of a new semaphore(0) = %d; want 0", v)
 	}
 }
 
-func ltSemAcquire(e *ltEnv, mk func(int) ltSem) {
+func hSemAcquire(e *hEnv, mk func(int) hSem) {
 	sem := mk(1)
 	sem.Acquire()
 	sem.Release()
@@ -56,18 +56,18 @@ func ltSemAcquire(e *ltEnv, mk func(int) ltSem) {
 	sem.Release()
 }
 
-func ltSemAcquireDestroy(e *ltEnv, mk func(int) ltSem) {
+func hSemAcquireDestroy(e *hEnv, mk func(int) hSem) {
 	sem := mk(1)
 	sem.Acquire()
 }
 
-func ltSemAcquireContended(e *ltEnv, mk func(int) ltSem) {
+func hSemAcquireContended(e *hEnv, mk func(int) hSem) {
 	const semValue = 7
 	sem := mk(semValue)
 	sem.Acquire()
 
 	var semResults atomic.Int64
-	var results1, results2 ltList[int64]
+	var results1, results2 hList[int64]
 	var phaseNum atomic.Int64
 	fn := func() {
 		sem.Acquire()
@@ -92,7 +92,7 @@ func ltSemAcquireContended(e *ltEnv, mk func(int) ltSem) {
 	// Phase 0.
 	const count1 = semValue - 1
 	waitCount(count1)
-	ltEqual(e, "results", all(), ltRepeat[int64](0, count1))
+	hEqual(e, "results", all(), hRepeat[int64](0, count1))
 
 	// Phase 1.
 	phaseNum.Store(1)
@@ -101,7 +101,7 @@ func ltSemAcquireContended(e *ltEnv, mk func(int) ltSem) {
 	}
 	const count2 = semValue
 	waitCount(count1 + count2)
-	ltEqual(e, "results", all(), slices.Concat(ltRepeat[int64](0, count1), ltRepeat[int64](1, count2)))
+	hEqual(e, "results", all(), slices.Concat(hRepeat[int64](0, count1), hRepeat[int64](1, count2)))
 
 	// Phase 2.
 	phaseNum.Store(2)
@@ -110,7 +110,7 @@ func ltSemAcquireContended(e *ltEnv, mk func(int) ltSem) {
 		sem.Release()
 	}
 	waitCount(count1 + count2 + count3)
-	ltEqual(e, "results", all(), slices.Concat(ltRepeat[int64](0, count1), ltRepeat[int64](1, count2), ltRepeat[int64](2, count3)))
+	hEqual(e, "results", all(), slices.Concat(hRepeat[int64](0, count1), hRepeat[int64](1, count2), hRepeat[int64](2, count3)))
 	// The semaphore is still locked.
 	if sem.TryAcquire() {
 		e.Errorf("TryAcquire() with every unit taken = true; want false")
@@ -125,12 +125,12 @@ func ltSemAcquireContended(e *ltEnv, mk func(int) ltSem) {
 	}
 }
 
-func ltSemMultirelease(e *ltEnv, mk func(int) ltSem) {
+func hSemMultirelease(e *hEnv, mk func(int) hSem) {
 	const semValue = 7
 	sem := mk(semValue)
 	sem.Acquire()
 
-	var results1, results2 ltList[int64]
+	var results1, results2 hList[int64]
 	var phaseNum atomic.Int64
 	fn := func() {
 		sem.Acquire()
@@ -151,21 +151,21 @@ func ltSemMultirelease(e *ltEnv, mk func(int) ltSem) {
 	// Phase 0.
 	const count1 = semValue - 1
 	waitCount(count1)
-	ltEqual(e, "results", all(), ltRepeat[int64](0, count1))
+	hEqual(e, "results", all(), hRepeat[int64](0, count1))
 
 	// Phase 1.
 	phaseNum.Store(1)
 	const count2 = semValue
 	sem.ReleaseN(count2)
 	waitCount(count1 + count2)
-	ltEqual(e, "results", all(), slices.Concat(ltRepeat[int64](0, count1), ltRepeat[int64](1, count2)))
+	hEqual(e, "results", all(), slices.Concat(hRepeat[int64](0, count1), hRepeat[int64](1, count2)))
 
 	// Phase 2.
 	phaseNum.Store(2)
 	const count3 = semValue - 1
 	sem.ReleaseN(count3)
 	waitCount(count1 + count2 + count3)
-	ltEqual(e, "results", all(), slices.Concat(ltRepeat[int64](0, count1), ltRepeat[int64](1, count2), ltRepeat[int64](2, count3)))
+	hEqual(e, "results", all(), slices.Concat(hRepeat[int64](0, count1), hRepeat[int64](1, count2), hRepeat[int64](2, count3)))
 	// The semaphore is still locked.
 	if sem.TryAcquire() {
 		e.Errorf("TryAcquire() with every unit taken = true; want false")
@@ -176,7 +176,7 @@ func ltSemMultirelease(e *ltEnv, mk func(int) ltSem) {
 	b.Wait()
 }
 
-func ltSemTryAcquire(e *ltEnv, mk func(int) ltSem) {
+func hSemTryAcquire(e *hEnv, mk func(int) hSem) {
 	sem := mk(2)
 	for i, want := range []bool{true, true, false} {
 		if got := sem.TryAcquire(); got != want {
@@ -189,10 +189,10 @@ func ltSemTryAcquire(e *ltEnv, mk func(int) ltSem) {
 	}
 }
 
-func ltSemTryAcquireContended(e *ltEnv, mk func(int) ltSem) {
+func hSemTryAcquireContended(e *hEnv, mk func(int) hSem) {
 	sem := mk(4)
 	sem.Acquire()
-	var results ltList[bool]
+	var results hList[bool]
 	e.Bunch(5, func() {
 		results.Append(sem.TryAcquire())
 		results.Append(sem.TryAcquire())
@@ -207,10 +207,10 @@ func ltSemTryAcquireContended(e *ltEnv, mk func(int) ltSem) {
 		}
 		return 1
 	})
-	ltEqual(e, "sorted TryAcquire results", r, slices.Concat(ltRepeat(false, 7), ltRepeat(true, 3)))
+	hEqual(e, "sorted TryAcquire results", r, slices.Concat(hRepeat(false, 7), hRepeat(true, 3)))
 }
 
-func ltSemAcquireTimeout(e *ltEnv, mk func(int) ltSem) {
+func hSemAcquireTimeout(e *hEnv, mk func(int) hSem) {
 	sem := mk(2)
 	short := e.Dur(5 * time.Millisecond)
 	for i, want := range []bool{true, true, false} {
@@ -233,7 +233,7 @@ func ltSemAcquireTimeout(e *ltEnv, mk func(int) ltSem) {
 	}
 }
 
-func ltSemDefaultValue(e *ltEnv, mk func(int) ltSem) {
+func hSemDefaultValue(e *hEnv, mk func(int) hSem) {
 	sem := mk(1) // CPython's default initial value
 	sem.Acquire()
 	b := e.Bunch(1, func() { sem.Acquire(); sem.Release() }, false)
@@ -245,7 +245,7 @@ func ltSemDefaultValue(e *ltEnv, mk func(int) ltSem) {
 	b.Wait()
 }
 
-func ltSemWith(e *ltEnv, mk func(int) ltSem) {
+func hSemWith(e *hEnv, mk func(int) hSem) {
 	sem := mk(2)
 	with := func(err error) {
 		sem.Acquire()
@@ -270,7 +270,7 @@ func ltSemWith(e *ltEnv, mk func(int) ltSem) {
 		e.Errorf("TryAcquire() after with = false; want true")
 	}
 	sem.Release()
-	if v := ltRecover(func() { with(errLT) }); v != errLT {
+	if v := hRecover(func() { with(errLT) }); v != errLT {
 		e.Errorf("recovered %v; want %v", v, errLT)
 	}
 	if !sem.TryAcquire() {
@@ -279,17 +279,17 @@ func ltSemWith(e *ltEnv, mk func(int) ltSem) {
 	sem.Release()
 }
 
-func ltSemReleaseNBad(e *ltEnv, mk func(int) ltSem) {
+func hSemReleaseNBad(e *hEnv, mk func(int) hSem) {
 	sem := mk(1)
-	ltPanics(e, "ReleaseN(0)", primitives.ErrNegativeValue, func() { sem.ReleaseN(0) })
-	ltPanics(e, "ReleaseN(-1)", primitives.ErrNegativeValue, func() { sem.ReleaseN(-1) })
+	hPanics(e, "ReleaseN(0)", primitives.ErrNegativeValue, func() { sem.ReleaseN(0) })
+	hPanics(e, "ReleaseN(-1)", primitives.ErrNegativeValue, func() { sem.ReleaseN(-1) })
 	if v := sem.Value(); v != 1 {
 		e.Errorf("Value() after refused releases = %d; want 1", v)
 	}
 }
 
 // ReleaseN(n) wakes up to n waiters; AcquireTimeout(<= 0) does not wait.
-func ltSemReleaseNWakes(e *ltEnv, mk func(int) ltSem) {
+func hSemReleaseNWakes(e *hEnv, mk func(int) hSem) {
 	sem := mk(3)
 	for range 3 {
 		sem.Acquire()
@@ -316,47 +316,47 @@ func ltSemReleaseNWakes(e *ltEnv, mk func(int) ltSem) {
 }
 
 func TestSemaphore_test_constructor(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemConstructor(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemConstructor(e, newSemLT) })
 }
 
 func TestSemaphore_test_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquire(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquire(e, newSemLT) })
 }
 
 func TestSemaphore_test_acquire_destroy(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquireDestroy(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquireDestroy(e, newSemLT) })
 }
 
 func TestSemaphore_test_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemAcquireContended(e, newSemLT) })
+	hAll(t, func(e *hEnv) { hSemAcquireContended(e, newSemLT) })
 }
 
 func TestSemaphore_test_multirelease(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemMultirelease(e, newSemLT) })
+	hAll(t, func(e *hEnv) { hSemMultirelease(e, newSemLT) })
 }
 
 func TestSemaphore_test_try_acquire(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemTryAcquire(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemTryAcquire(e, newSemLT) })
 }
 
 func TestSemaphore_test_try_acquire_contended(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemTryAcquireContended(e, newSemLT) })
+	hAll(t, func(e *hEnv) { hSemTryAcquireContended(e, newSemLT) })
 }
 
 func TestSemaphore_test_acquire_timeout(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemAcquireTimeout(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemAcquireTimeout(e, newSemLT) })
 }
 
 func TestSemaphore_test_default_value(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemDefaultValue(e, newSemLT) })
+	hAll(t, func(e *hEnv) { hSemDefaultValue(e, newSemLT) })
 }
 
-func TestSemaphore_test_with(t *testing.T) { ltAll(t, func(e *ltEnv) { ltSemWith(e, newSemLT) }) }
+func TestSemaphore_test_with(t *testing.T) { hAll(t, func(e *hEnv) { hSemWith(e, newSemLT) }) }
 
 // --- SemaphoreTests ---
 
 func TestSemaphore_test_release_unacquired(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		// Unbounded releases are allowed and increment the semaphore's value.
 		sem := primitives.NewSemaphore(1)
 		sem.Release()
@@ -370,7 +370,7 @@ func TestSemaphore_test_release_unacquired(t *testing.T) {
 }
 
 func TestSemaphore_test_repr(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) {
+	hBoth(t, func(e *hEnv) {
 		sem := primitives.NewSemaphore(3)
 		check := func(want int) {
 			e.t.Helper()
@@ -390,11 +390,11 @@ func TestSemaphore_test_repr(t *testing.T) {
 // --- Go-specific checks ---
 
 func TestSemaphore_release_n_misuse(t *testing.T) {
-	ltBoth(t, func(e *ltEnv) { ltSemReleaseNBad(e, newSemLT) })
+	hBoth(t, func(e *hEnv) { hSemReleaseNBad(e, newSemLT) })
 }
 
 func TestSemaphore_release_n_wakes_up_to_n(t *testing.T) {
-	ltAll(t, func(e *ltEnv) { ltSemReleaseNWakes(e, newSemLT) })
+	hAll(t, func(e *hEnv) { hSemReleaseNWakes(e, newSemLT) })
 }
 
 func TestSemaphore_bounds_concurrency_real(t *testing.T) {
@@ -424,7 +424,7 @@ func TestSemaphore_bounds_concurrency_real(t *testing.T) {
 			}
 		}()
 	}
-	ltWaitGroup(t, &wg)
+	hWaitGroup(t, &wg)
 	if m, v := maxInside.Load(), sem.Value(); m > 3 || v != 3 {
 		t.Fatalf("max inside = %d, Value() = %d; want <= 3 and 3", m, v)
 	}

@@ -36,6 +36,9 @@ import (
 type Thread struct {
 	kind  threadKind
 	class string // the Python class String prints: "Thread", "Timer", ...
+	// foreign: started by StartNewThread, which Python's threading sees as
+	// a dummy thread (joining it is an error). Set before Start, then read-only.
+	foreign bool
 
 	mu       sync.Mutex
 	target   func() // guarded by mu; nil once the thread ran
@@ -183,7 +186,9 @@ func creatorDaemon() bool {
 //
 // Start ports Python's Thread.start. Unlike Python's, it does not wait for
 // the new thread to begin running: the thread is alive and listed by
-// Enumerate as soon as Start returns.
+// Enumerate from the moment Start registers it until its target ends,
+// which for a short target may be before Start returns (in Python too:
+// is_alive() right after start() is false if run() already returned).
 func (t *Thread) Start() {
 	reg := currentRegistry()
 	t.mu.Lock()
@@ -219,7 +224,8 @@ func (t *Thread) bootstrap(reg *registry, trace, profile TraceFunc) {
 		case v == (exitSignal{}): // ExitThread: a normal end
 		case sched.IsUnwinding(v):
 			// The run or the process is ending: no report, no hook; the
-			// deferred finish runs while the signal keeps unwinding.
+			// deferred finish runs while the signal keeps unwinding (the
+			// protocol: internal/sched's package doc, "Unwinding").
 			panic(v)
 		default:
 			t.panicked(v, debug.Stack())
@@ -292,8 +298,10 @@ func (t *Thread) finish(reg *registry) {
 // ExitThread, or panicked.
 //
 // It is a run-time error to join a thread that was not started, the
-// calling thread itself, or a dummy thread; Join then panics with an error
-// wrapping ErrThreadState. Any number of threads may join one thread.
+// calling thread itself, or a dummy thread (the thread of a goroutine that
+// Thread did not start, or of one started by StartNewThread, as Python's
+// current_thread() in a _thread.start_new_thread thread is a
+// _DummyThread); Join then panics with an error wrapping ErrThreadState. Any number of threads may join one thread.
 // Joining the main thread waits until a Shutdown runs or, in a model run,
 // until the run's body returns (Python's interpreter exit).
 //
@@ -315,10 +323,10 @@ func (t *Thread) JoinTimeout(d time.Duration) bool {
 // join waits for the thread; timeout < 0 means no timeout.
 func (t *Thread) join(timeout time.Duration) bool {
 	t.mu.Lock()
-	started, kind := t.started, t.kind
+	started, kind, foreign := t.started, t.kind, t.foreign
 	t.mu.Unlock()
 	switch {
-	case kind == kindDummy:
+	case kind == kindDummy || foreign:
 		panic(fmt.Errorf("%w: Thread.Join: cannot join a dummy thread", ErrThreadState))
 	case !started:
 		panic(fmt.Errorf("%w: Thread.Join: cannot join thread before it is started", ErrThreadState))
@@ -341,10 +349,17 @@ func (t *Thread) join(timeout time.Duration) bool {
 	return ended
 }
 
-// IsAlive reports whether the thread is alive: from Start until its target
-// ends. The main thread and dummy threads are always alive.
+// IsAlive reports whether the thread is alive: true from the moment Start
+// registers it until its target has ended (returned, panicked or called
+// ExitThread, deferred calls run), false before Start and after that, and
+// never true again. A thread whose target ends at once may already be
+// dead when Start returns; what IsAlive promises right after Start is
+// only that it is true while the target has not ended. Join returning
+// (or JoinTimeout reporting true) implies IsAlive is false. The main
+// thread and dummy threads are always alive.
 //
-// IsAlive ports Python's Thread.is_alive.
+// IsAlive ports Python's Thread.is_alive, which is likewise true from
+// start() until run() ends.
 func (t *Thread) IsAlive() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()

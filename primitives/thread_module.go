@@ -9,12 +9,15 @@ import "runtime"
 // Thread.Ident and CurrentThread().Ident() report in that thread. The
 // thread is a daemon, as the thread module's threads are (process exit does
 // not wait for them), and Enumerate lists it while it runs. A panic in fn
-// is reported through ExceptHook.
+// is reported through ExceptHook. Its Thread (CurrentThread() in it) is a
+// dummy thread to Python: joining it panics with an error wrapping
+// ErrThreadState; wait for it with a lock or an Event, as Python code does.
 //
 // StartNewThread ports Python's thread.start_new_thread(fn, args); a
 // closure carries the arguments.
 func StartNewThread(fn func()) uint64 {
 	t := NewThread(fn, WithDaemon(true))
+	t.foreign = true // before Start: read-only once the thread runs
 	t.Start()
 	return t.Ident()
 }

@@ -14,6 +14,7 @@ import (
 	"weak"
 
 	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/internal/sched"
 
 	"github.com/interleave-lab/interleave/primitives"
@@ -24,30 +25,30 @@ import (
 // ThreadJoinOnShutdown, ThreadingExceptionTests, ExceptHookTests), plus the
 // contract's Go-specific promises (Err, ExitThread, idents, Observe).
 
-func thTarget() {}
+func hTarget() {}
 
-type thRunner struct{}
+type hRunner struct{}
 
-func (thRunner) Run() {}
+func (hRunner) Run() {}
 
-func thGeneric[T any]() {}
+func hGeneric[T any]() {}
 
 func TestThread_test_name(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		nested := func() func() { return func() {} }()
 		cases := []struct {
 			th   *primitives.Thread
 			want string
 		}{
 			{primitives.NewThread(nil, primitives.WithName("myname1")), "myname1"},
-			{primitives.NewThread(thTarget, primitives.WithName("myname2")), "myname2"},
+			{primitives.NewThread(hTarget, primitives.WithName("myname2")), "myname2"},
 			{primitives.NewThread(nil, primitives.WithName("")), "Thread-1"},
 			{primitives.NewThread(nil), "Thread-2"},
-			{primitives.NewThread(thTarget), "Thread-3 (thTarget)"},
+			{primitives.NewThread(hTarget), "Thread-3 (hTarget)"},
 			{primitives.NewThread(func() {}), "Thread-4 (<lambda>)"},
 			{primitives.NewThread(nested), "Thread-5 (<lambda>)"},
-			{primitives.NewThread(thRunner{}.Run), "Thread-6 (Run)"},
-			{primitives.NewThread(thGeneric[int]), "Thread-7 (thGeneric)"},
+			{primitives.NewThread(hRunner{}.Run), "Thread-6 (Run)"},
+			{primitives.NewThread(hGeneric[int]), "Thread-7 (hGeneric)"},
 			{primitives.NewThread(runtime.Gosched), "Thread-8 (Gosched)"},
 		}
 		for i, c := range cases {
@@ -64,7 +65,7 @@ func TestThread_test_name(t *testing.T) {
 }
 
 func TestThread_test_various_ops(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		const numTasks = 10
 		sema := primitives.NewBoundedSemaphore(3) // no more than 3 of the 10 can run at once
 		var mutex primitives.RLock
@@ -127,7 +128,7 @@ func TestThread_test_various_ops(t *testing.T) {
 }
 
 func TestThread_test_ident_of_no_threading_threads(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		if primitives.CurrentThread().Ident() == 0 {
 			e.Errorf("CurrentThread().Ident() = 0; want non-zero")
 		}
@@ -145,15 +146,17 @@ func TestThread_test_ident_of_no_threading_threads(t *testing.T) {
 		if got := ident.Load(); got != tid {
 			e.Errorf("the thread's ident = %d; StartNewThread returned %d", got, tid)
 		}
-		e.Join(self.Load()) // threading_helper.wait_threads_exit
+		// threading_helper.wait_threads_exit polls the thread count: the
+		// thread is a dummy thread to threading, which cannot be joined.
+		e.WaitUntil("the StartNewThread thread ended", func() bool { return !self.Load().IsAlive() })
 	})
 }
 
 func TestThread_test_join_with_timeout(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		lock := primitives.AllocateLock()
 		lock.Acquire()
-		th := e.Go(func() { lock.Acquire() })
+		th := e.Start(func() { lock.Acquire() })
 		start := sched.Now()
 		if th.JoinTimeout(e.Dur(10 * time.Millisecond)) {
 			e.Errorf("JoinTimeout of a blocked thread = true; want false")
@@ -173,8 +176,8 @@ func TestThread_test_join_with_timeout(t *testing.T) {
 }
 
 func TestThread_JoinTimeout_virtualTime(t *testing.T) {
-	thModel(t, func(e *thEnv) {
-		th := e.Go(func() { primitives.Sleep(5 * time.Second) })
+	hModel(t, func(e *hEnv) {
+		th := e.Start(func() { primitives.Sleep(5 * time.Second) })
 		start := sched.Now()
 		for _, d := range []time.Duration{-time.Second, 0} {
 			if th.JoinTimeout(d) {
@@ -200,15 +203,15 @@ func TestThread_JoinTimeout_virtualTime(t *testing.T) {
 }
 
 func TestThread_test_join_from_multiple_threads(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		for n := 2; n < 20; n++ {
 			var release primitives.Event
-			worker := e.Go(func() { release.WaitTimeout(e.deadline()) })
+			worker := e.Start(func() { release.WaitTimeout(e.deadline()) })
 			joiners := make([]*primitives.Thread, n)
 			for i := range joiners {
-				joiners[i] = e.Go(worker.Join)
+				joiners[i] = e.Start(worker.Join)
 			}
-			e.Until("every joiner parked", func() bool { return worker.Observe().Waiters == n })
+			e.WaitUntil("every joiner parked", func() bool { return worker.Observe().Waiters == n })
 			release.Set()
 			e.Join(worker)
 			for _, j := range joiners {
@@ -219,9 +222,9 @@ func TestThread_test_join_from_multiple_threads(t *testing.T) {
 }
 
 func TestThread_test_enumerate_after_join(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		for i := range 100 {
-			th := e.Go(func() {})
+			th := e.Start(func() {})
 			e.Join(th)
 			if slices.Contains(primitives.Enumerate(), th) {
 				e.Fatalf("trial %d: %v still listed by Enumerate after Join", i, th)
@@ -230,15 +233,15 @@ func TestThread_test_enumerate_after_join(t *testing.T) {
 	})
 }
 
-// thSelfRef is CPython's RunSelfFunction: an object whose thread's target
+// hSelfRef is CPython's RunSelfFunction: an object whose thread's target
 // refers back to it.
-type thSelfRef struct {
+type hSelfRef struct {
 	thread      *primitives.Thread
 	shouldRaise bool
 }
 
-func thStartSelfRef(shouldRaise bool) (weak.Pointer[thSelfRef], *primitives.Thread) {
-	o := &thSelfRef{shouldRaise: shouldRaise}
+func hStartSelfRef(shouldRaise bool) (weak.Pointer[hSelfRef], *primitives.Thread) {
+	o := &hSelfRef{shouldRaise: shouldRaise}
 	o.thread = primitives.NewThread(func() {
 		if o.shouldRaise {
 			primitives.ExitThread() // Python raises SystemExit
@@ -250,11 +253,11 @@ func thStartSelfRef(shouldRaise bool) (weak.Pointer[thSelfRef], *primitives.Thre
 
 func TestThread_test_no_refcycle_through_target(t *testing.T) {
 	for _, shouldRaise := range []bool{false, true} {
-		wp, th := thStartSelfRef(shouldRaise)
-		if !th.JoinTimeout(thRealDeadline) {
+		wp, th := hStartSelfRef(shouldRaise)
+		if !th.JoinTimeout(hRealDeadline) {
 			t.Fatalf("%v did not end", th)
 		}
-		deadline := time.Now().Add(thRealDeadline)
+		deadline := time.Now().Add(hRealDeadline)
 		for wp.Value() != nil {
 			if time.Now().After(deadline) {
 				t.Fatalf("shouldRaise=%v: the target's object is still referenced after Join", shouldRaise)
@@ -265,7 +268,7 @@ func TestThread_test_no_refcycle_through_target(t *testing.T) {
 }
 
 func TestThread_test_main_thread(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		main := primitives.MainThread()
 		if main.Name() != "MainThread" {
 			e.Errorf("MainThread().Name() = %q; want MainThread", main.Name())
@@ -286,7 +289,7 @@ func TestThread_test_main_thread(t *testing.T) {
 			e.Errorf("CurrentThread() == MainThread() is %v; want %v", isMain, e.model)
 		}
 		var same atomic.Bool
-		e.Join(e.Go(func() {
+		e.Join(e.Start(func() {
 			same.Store(primitives.MainThread().Ident() == primitives.CurrentThread().Ident())
 		}))
 		if same.Load() {
@@ -296,7 +299,7 @@ func TestThread_test_main_thread(t *testing.T) {
 }
 
 func TestThread_test_daemon_param(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		if primitives.NewThread(nil).Daemon() {
 			e.Errorf("NewThread(nil).Daemon() = true in the main thread; want false")
 		}
@@ -310,7 +313,7 @@ func TestThread_test_daemon_param(t *testing.T) {
 }
 
 func TestThread_test_repr_daemon(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
 		if s := th.String(); strings.Contains(s, "daemon") {
 			e.Errorf("String() = %q; want no daemon", s)
@@ -323,12 +326,12 @@ func TestThread_test_repr_daemon(t *testing.T) {
 }
 
 func TestThread_daemonInherited(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		var child, explicit atomic.Bool
-		if th := e.Go(nil); th.Daemon() {
+		if th := e.Start(nil); th.Daemon() {
 			e.Errorf("a thread of the model run's main thread is a daemon")
 		}
-		d := e.Go(func() {
+		d := e.Start(func() {
 			child.Store(primitives.NewThread(nil).Daemon())
 			explicit.Store(primitives.NewThread(nil, primitives.WithDaemon(false)).Daemon())
 		}, primitives.WithDaemon(true))
@@ -347,25 +350,25 @@ func TestThread_daemonInherited(t *testing.T) {
 }
 
 func TestThread_test_start_thread_again(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
 		th.Start()
-		thPanics(e.t, "second Start", primitives.ErrThreadState, th.Start)
+		hPanicErr(e.t, "second Start", primitives.ErrThreadState, th.Start)
 		e.Join(th)
-		thPanics(e.t, "Start after the thread ended", primitives.ErrThreadState, th.Start)
-		thPanics(e.t, "Start of the main thread", primitives.ErrThreadState, primitives.MainThread().Start)
+		hPanicErr(e.t, "Start after the thread ended", primitives.ErrThreadState, th.Start)
+		hPanicErr(e.t, "Start of the main thread", primitives.ErrThreadState, primitives.MainThread().Start)
 	})
 }
 
 func TestThread_test_joining_current_thread(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
-		thPanics(e.t, "CurrentThread().Join", primitives.ErrThreadState, primitives.CurrentThread().Join)
+	hBoth(t, func(e *hEnv) {
+		hPanicErr(e.t, "CurrentThread().Join", primitives.ErrThreadState, primitives.CurrentThread().Join)
 		var got atomic.Value
 		var self *primitives.Thread
 		ready := make(chan struct{})
-		self = e.Go(func() {
+		self = e.Start(func() {
 			<-ready
-			got.Store(thRecover(self.Join))
+			got.Store(hRecover(self.Join))
 		})
 		close(ready)
 		e.Join(self)
@@ -376,30 +379,30 @@ func TestThread_test_joining_current_thread(t *testing.T) {
 }
 
 func TestThread_test_joining_inactive_thread(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
-		thPanics(e.t, "Join before Start", primitives.ErrThreadState, th.Join)
-		thPanics(e.t, "JoinTimeout before Start", primitives.ErrThreadState, func() { th.JoinTimeout(time.Second) })
+		hPanicErr(e.t, "Join before Start", primitives.ErrThreadState, th.Join)
+		hPanicErr(e.t, "JoinTimeout before Start", primitives.ErrThreadState, func() { th.JoinTimeout(time.Second) })
 	})
 }
 
 func TestThread_test_daemonize_active_thread(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
 		th.Start()
-		thPanics(e.t, "SetDaemon after Start", primitives.ErrThreadState, func() { th.SetDaemon(true) })
+		hPanicErr(e.t, "SetDaemon after Start", primitives.ErrThreadState, func() { th.SetDaemon(true) })
 		e.Join(th)
-		thPanics(e.t, "SetDaemon after the end", primitives.ErrThreadState, func() { th.SetDaemon(false) })
+		hPanicErr(e.t, "SetDaemon after the end", primitives.ErrThreadState, func() { th.SetDaemon(false) })
 	})
 }
 
 func TestThread_NewThreadNil(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		th := primitives.NewThread(nil)
 		th.Start()
-		if !th.IsAlive() {
-			e.Errorf("IsAlive() right after Start = false; want true")
-		}
+		// A target that ends at once may already be over when Start
+		// returns (in Python too): IsAlive promises only "from Start
+		// until the target ends", so it is not checked here.
 		e.Join(th)
 		if th.IsAlive() || th.Err() != nil {
 			e.Errorf("after Join: IsAlive %v, Err %v; want false, nil", th.IsAlive(), th.Err())
@@ -407,22 +410,44 @@ func TestThread_NewThreadNil(t *testing.T) {
 	})
 }
 
-// thErrBody makes threads end in each possible way and checks Err.
-func thErrBody(e *thEnv) {
-	h := thSilence(e.t)
+// TestThread_IsAliveUntilTargetEnds: a thread whose target has not ended
+// is alive right after Start (the target here cannot end before the
+// event is set), and not alive once Join returned.
+func TestThread_IsAliveUntilTargetEnds(t *testing.T) {
+	hBoth(t, func(e *hEnv) {
+		var ev primitives.Event
+		th := primitives.NewThread(ev.Wait)
+		if th.IsAlive() {
+			e.Errorf("IsAlive() before Start = true; want false")
+		}
+		th.Start()
+		if !th.IsAlive() {
+			e.Errorf("IsAlive() after Start, target blocked = false; want true")
+		}
+		ev.Set()
+		e.Join(th)
+		if th.IsAlive() {
+			e.Errorf("IsAlive() after Join = true; want false")
+		}
+	})
+}
+
+// hErrBody makes threads end in each possible way and checks Err.
+func hErrBody(e *hEnv) {
+	h := hSilence(e.t)
 	boom := errors.New("boom")
 	var deferred, after atomic.Int32
 	threads := map[string]*primitives.Thread{
-		"error": e.Go(func() { panic(boom) }),
-		"string": e.Go(func() {
+		"error": e.Start(func() { panic(boom) }),
+		"string": e.Start(func() {
 			panic("a string value")
 		}),
-		"int": e.Go(func() { panic(42) }),
-		"runtime": e.Go(func() {
+		"int": e.Start(func() { panic(42) }),
+		"runtime": e.Start(func() {
 			var s []int
 			_ = s[len(s)] // index out of range: a runtime.Error
 		}),
-		"exit": e.Go(func() {
+		"exit": e.Start(func() {
 			defer deferred.Add(1)
 			func() {
 				defer deferred.Add(1)
@@ -430,7 +455,7 @@ func thErrBody(e *thEnv) {
 			}()
 			after.Add(1)
 		}),
-		"return": e.Go(func() {}),
+		"return": e.Start(func() {}),
 	}
 	for _, th := range threads {
 		if !th.JoinTimeout(e.deadline()) {
@@ -469,12 +494,12 @@ func thErrBody(e *thEnv) {
 }
 
 func TestThread_Err(t *testing.T) {
-	t.Run("model", func(t *testing.T) { thModel(t, thErrBody, interleave.ExpectPanics()) })
-	t.Run("real", func(t *testing.T) { thReal(t, thErrBody) })
+	t.Run("model", func(t *testing.T) { hModel(t, hErrBody, interleave.ExpectPanics()) })
+	t.Run("real", func(t *testing.T) { hReal(t, hErrBody) })
 }
 
 func TestThread_panicFailsModelRun(t *testing.T) {
-	thSilence(t)
+	hSilence(t)
 	boom := errors.New("boom")
 	_, err := interleave.Run(func() {
 		th := primitives.NewThread(func() { panic(boom) }, primitives.WithName("bad"))
@@ -495,7 +520,7 @@ func TestThread_test_excepthook(t *testing.T) {
 
 	th := primitives.NewThread(func() { panic(errors.New("run failed")) }, primitives.WithName("excepthook thread"))
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatalf("thread did not end")
 	}
 	out := buf.String()
@@ -506,12 +531,59 @@ func TestThread_test_excepthook(t *testing.T) {
 	}
 }
 
+// TestDefaultExceptHookSilentInModelRun: inside a model run a thread's
+// panic is a step of the trace and the run's failure, so DefaultExceptHook
+// prints nothing; a property that finds the panic and shrinks it would
+// otherwise print one dump per schedule tried. The failing report carries
+// the schedule once and no unlabelled "[rapid] draw #N" lines.
+func TestDefaultExceptHookSilentInModelRun(t *testing.T) {
+	var buf bytes.Buffer
+	defer primitives.SetExceptHookOutput(&buf)()
+	old := primitives.ExceptHook
+	primitives.ExceptHook = primitives.DefaultExceptHook
+	defer func() { primitives.ExceptHook = old }()
+
+	runs := 0
+	res := interleave.Hunt(t, func(rt *rapid.T) {
+		runs++
+		interleave.Explore(rt, func() {
+			x := 0
+			th := primitives.NewThread(func() {
+				x++
+				failpoints.Hit(failpoints.ScenarioReadWrite, nil)
+				if x == 1 { // the main thread was preempted before its x++
+					panic("boom")
+				}
+			}, primitives.WithName("panicker"))
+			th.Start()
+			failpoints.Hit(failpoints.ScenarioReadWrite, nil)
+			x++
+			th.Join()
+		})
+	})
+	if !res.Found || !strings.Contains(res.Message, "boom") {
+		t.Fatalf("Hunt found = %v, message %q; want the thread's panic", res.Found, res.Message)
+	}
+	if !strings.Contains(res.Log, "panicker") || !strings.Contains(res.Log, "panics: boom") {
+		t.Errorf("the failing run's log lacks the trace's panic step:\n%s", res.Log)
+	}
+	if runs < 2 {
+		t.Fatalf("Hunt ran %d schedules; the test needs a failure after a success, then shrinking", runs)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("DefaultExceptHook printed inside model runs (%d runs):\n%s", runs, buf.String())
+	}
+	if strings.Contains(res.Log, "[rapid] draw #") || strings.Count(res.Log, "[rapid] draw schedule:") != 1 {
+		t.Errorf("log wants one labelled schedule draw and no unlabelled draws:\n%s", res.Log)
+	}
+}
+
 func TestThread_test_system_exit(t *testing.T) {
 	var buf bytes.Buffer
 	defer primitives.SetExceptHookOutput(&buf)()
 	th := primitives.NewThread(primitives.ExitThread)
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatalf("thread did not end")
 	}
 	if buf.Len() != 0 || th.Err() != nil {
@@ -520,11 +592,11 @@ func TestThread_test_system_exit(t *testing.T) {
 }
 
 func TestThread_test_custom_excepthook(t *testing.T) {
-	h := thSilence(t)
+	h := hSilence(t)
 	runFailed := errors.New("run failed")
 	th := primitives.NewThread(func() { panic(runFailed) })
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatalf("thread did not end")
 	}
 	calls := h.get()
@@ -546,7 +618,7 @@ func TestThread_test_custom_excepthook_fail(t *testing.T) {
 
 	th := primitives.NewThread(func() { panic("run failed") })
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatalf("thread did not end")
 	}
 	out := buf.String()
@@ -559,10 +631,10 @@ func TestThread_test_custom_excepthook_fail(t *testing.T) {
 }
 
 func TestThread_test_1_join_on_shutdown(t *testing.T) {
-	var out thList[string]
-	thModel(t, func(e *thEnv) {
+	var out hList[string]
+	hModel(t, func(e *hEnv) {
 		main := primitives.CurrentThread()
-		e.Go(func() {
+		e.Start(func() {
 			main.Join() // waits for the main program to terminate
 			out.Append("end of thread")
 		})
@@ -576,9 +648,9 @@ func TestThread_test_1_join_on_shutdown(t *testing.T) {
 }
 
 func TestThread_test_thread_from_thread(t *testing.T) {
-	var out thList[string]
-	thModel(t, func(e *thEnv) {
-		e.Go(func() {
+	var out hList[string]
+	hModel(t, func(e *hEnv) {
+		e.Start(func() {
 			primitives.Sleep(50 * time.Millisecond)
 			primitives.NewThread(func() {
 				primitives.Sleep(50 * time.Millisecond)
@@ -596,9 +668,9 @@ func TestThread_test_4_daemon_threads(t *testing.T) {
 	const count = 40
 	var hasRun, unwound atomic.Int32
 	var threads []*primitives.Thread
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		for i := range count {
-			threads = append(threads, e.Go(func() {
+			threads = append(threads, e.Start(func() {
 				defer unwound.Add(1)
 				first := true
 				for {
@@ -610,7 +682,7 @@ func TestThread_test_4_daemon_threads(t *testing.T) {
 				}
 			}, primitives.WithDaemon(true)))
 		}
-		e.Until("every daemon ran", func() bool { return hasRun.Load() == count })
+		e.WaitUntil("every daemon ran", func() bool { return hasRun.Load() == count })
 		// Returning is process exit: the daemons are abandoned (unwound).
 	})
 	if unwound.Load() != count {
@@ -625,13 +697,13 @@ func TestThread_test_4_daemon_threads(t *testing.T) {
 
 func TestThread_daemonBlockedInJoinUnwinds(t *testing.T) {
 	var unwound atomic.Int32
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		var never primitives.Event
-		d := e.Go(func() {
+		d := e.Start(func() {
 			defer unwound.Add(1)
 			never.Wait()
 		}, primitives.WithDaemon(true))
-		e.Go(func() {
+		e.Start(func() {
 			defer unwound.Add(1)
 			d.Join()
 		}, primitives.WithDaemon(true))
@@ -646,7 +718,7 @@ func TestShutdown_real(t *testing.T) {
 	var ev, never primitives.Event
 	var nonDaemonDone, joinerDone, daemonUnwound atomic.Bool
 	n := primitives.NewThread(func() {
-		ev.WaitTimeout(thRealDeadline)
+		ev.WaitTimeout(hRealDeadline)
 		nonDaemonDone.Store(true)
 	}, primitives.WithDaemon(false))
 	j := primitives.NewThread(func() {
@@ -665,7 +737,7 @@ func TestShutdown_real(t *testing.T) {
 	go func() { defer close(shut); primitives.Shutdown() }()
 	select {
 	case <-shut:
-	case <-time.After(thRealDeadline):
+	case <-time.After(hRealDeadline):
 		t.Fatalf("Shutdown did not return: n %v, j %v, d %v", n, j, d)
 	}
 	if !nonDaemonDone.Load() || !joinerDone.Load() || !daemonUnwound.Load() {
@@ -683,9 +755,9 @@ func TestShutdown_real(t *testing.T) {
 
 	// Shutdown from a thread it would wait for is refused.
 	var got atomic.Value
-	th := primitives.NewThread(func() { got.Store(thRecover(primitives.Shutdown)) })
+	th := primitives.NewThread(func() { got.Store(hRecover(primitives.Shutdown)) })
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatalf("thread did not end")
 	}
 	if err, _ := got.Load().(error); !errors.Is(err, primitives.ErrThreadState) {
@@ -708,7 +780,7 @@ func TestCurrentThread_dummy(t *testing.T) {
 	var d *primitives.Thread
 	select {
 	case d = <-ready:
-	case <-time.After(thRealDeadline):
+	case <-time.After(hRealDeadline):
 		t.Fatal("goroutine never reported its thread")
 	}
 	if !d.IsAlive() || !d.Daemon() || !strings.HasPrefix(d.Name(), "Dummy-") || d.Ident() == 0 {
@@ -721,10 +793,10 @@ func TestCurrentThread_dummy(t *testing.T) {
 	if n := primitives.ActiveCount(); n != len(primitives.Enumerate()) {
 		t.Errorf("ActiveCount() = %d; len(Enumerate()) = %d", n, len(primitives.Enumerate()))
 	}
-	thPanics(t, "Join of a dummy", primitives.ErrThreadState, d.Join)
+	hPanicErr(t, "Join of a dummy", primitives.ErrThreadState, d.Join)
 	close(release)
 	<-done
-	deadline := time.Now().Add(thRealDeadline)
+	deadline := time.Now().Add(hRealDeadline)
 	for slices.Contains(primitives.Enumerate(), d) {
 		if time.Now().After(deadline) {
 			t.Fatalf("Enumerate() still lists the dummy of an ended goroutine")
@@ -733,7 +805,7 @@ func TestCurrentThread_dummy(t *testing.T) {
 	}
 }
 
-func thDummies() map[*primitives.Thread]bool {
+func hDummies() map[*primitives.Thread]bool {
 	m := map[*primitives.Thread]bool{}
 	for _, th := range primitives.Enumerate() {
 		if strings.HasPrefix(th.Name(), "Dummy-") {
@@ -744,7 +816,7 @@ func thDummies() map[*primitives.Thread]bool {
 }
 
 func TestCurrentThread_usingPrimitivesRegistersNothing(t *testing.T) {
-	before := thDummies()
+	before := hDummies()
 	used, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -765,10 +837,10 @@ func TestCurrentThread_usingPrimitivesRegistersNothing(t *testing.T) {
 	}()
 	select {
 	case <-used:
-	case <-time.After(thRealDeadline):
+	case <-time.After(hRealDeadline):
 		t.Fatal("goroutine never finished using the primitives")
 	}
-	for th := range thDummies() {
+	for th := range hDummies() {
 		if !before[th] {
 			t.Errorf("using primitives from a plain goroutine registered %v", th)
 		}
@@ -778,9 +850,9 @@ func TestCurrentThread_usingPrimitivesRegistersNothing(t *testing.T) {
 }
 
 func TestSetTrace(t *testing.T) {
-	var events thList[string]
-	thModel(t, func(e *thEnv) {
-		early := e.Go(func() {}, primitives.WithName("early"))
+	var events hList[string]
+	hModel(t, func(e *hEnv) {
+		early := e.Start(func() {}, primitives.WithName("early"))
 		primitives.SetTrace(func(th *primitives.Thread, ev string) {
 			if primitives.CurrentThread() != th {
 				e.Errorf("trace hook for %v runs in %v", th, primitives.CurrentThread())
@@ -794,10 +866,10 @@ func TestSetTrace(t *testing.T) {
 			e.Errorf("GetTrace or GetProfile = nil after Set")
 		}
 		e.Join(early)
-		e.Join(e.Go(func() {}, primitives.WithName("late")))
+		e.Join(e.Start(func() {}, primitives.WithName("late")))
 		primitives.SetTrace(nil)
 		primitives.SetProfile(nil)
-		e.Join(e.Go(func() {}, primitives.WithName("after")))
+		e.Join(e.Start(func() {}, primitives.WithName("after")))
 	})
 	want := "[profile late call trace late call trace late return profile late return]"
 	if got := events.String(); got != want {
@@ -809,13 +881,13 @@ func TestSetTrace(t *testing.T) {
 }
 
 func TestSetTrace_panicEvents(t *testing.T) {
-	thSilence(t)
-	var events thList[string]
+	hSilence(t)
+	var events hList[string]
 	primitives.SetTrace(func(th *primitives.Thread, ev string) { events.Append(ev) })
 	t.Cleanup(func() { primitives.SetTrace(nil) })
 	th := primitives.NewThread(func() { panic("x") })
 	th.Start()
-	if !th.JoinTimeout(thRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline) {
 		t.Fatal("thread did not end")
 	}
 	if got := events.String(); got != "[call exception return]" {
@@ -824,7 +896,7 @@ func TestSetTrace_panicEvents(t *testing.T) {
 }
 
 func TestStartNewThread(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		var started, release primitives.Event
 		var inside atomic.Pointer[primitives.Thread]
 		id := primitives.StartNewThread(func() {
@@ -842,11 +914,67 @@ func TestStartNewThread(t *testing.T) {
 		if !slices.Contains(primitives.Enumerate(), th) {
 			e.Errorf("Enumerate() lacks the running StartNewThread thread")
 		}
+		thWantJoinPanics(e, "Join of a StartNewThread thread", th)
 		release.Set()
-		e.Join(th)
+		e.WaitUntil("the StartNewThread thread ended", func() bool { return !th.IsAlive() })
 		if slices.Contains(primitives.Enumerate(), th) {
 			e.Errorf("Enumerate() still lists the ended thread")
 		}
+	})
+}
+
+// thWantJoinPanics checks that Join and JoinTimeout of th panic with an
+// error wrapping ErrThreadState (Python: "cannot join a dummy thread").
+func thWantJoinPanics(e *hEnv, what string, th *primitives.Thread) {
+	e.t.Helper()
+	for name, join := range map[string]func(){"Join": th.Join, "JoinTimeout": func() { th.JoinTimeout(0) }} {
+		func() {
+			defer func() {
+				err, _ := recover().(error)
+				if !errors.Is(err, primitives.ErrThreadState) {
+					e.Errorf("%s (%s) recovered %v; want an error wrapping ErrThreadState", what, name, err)
+				}
+			}()
+			join()
+		}()
+	}
+}
+
+// TestThread_JoinDummyOfForeignGoroutine: the thread CurrentThread()
+// returns in a goroutine that Thread did not start (a plain go statement)
+// or that StartNewThread started is a dummy thread; joining it panics, as
+// CPython's _DummyThread.join raises RuntimeError, even after it ended.
+func TestThread_JoinDummyOfForeignGoroutine(t *testing.T) {
+	t.Run("StartNewThread", func(t *testing.T) {
+		hBoth(t, func(e *hEnv) {
+			var done primitives.Event
+			var self atomic.Pointer[primitives.Thread]
+			primitives.StartNewThread(func() { self.Store(primitives.CurrentThread()); done.Set() })
+			if !done.WaitTimeout(e.deadline()) {
+				e.Fatalf("the thread never ran")
+			}
+			thWantJoinPanics(e, "Join of a StartNewThread thread", self.Load())
+			e.WaitUntil("the thread ended", func() bool { return !self.Load().IsAlive() })
+			thWantJoinPanics(e, "Join of an ended StartNewThread thread", self.Load())
+		})
+	})
+	t.Run("go", func(t *testing.T) {
+		ch := make(chan *primitives.Thread)
+		go func() { ch <- primitives.CurrentThread() }()
+		hReal(t, func(e *hEnv) { thWantJoinPanics(e, "Join of a goroutine's dummy thread", <-ch) })
+	})
+	t.Run("StartNewThread inside", func(t *testing.T) {
+		// Joining itself from inside is the same error.
+		hBoth(t, func(e *hEnv) {
+			var done primitives.Event
+			primitives.StartNewThread(func() {
+				defer done.Set()
+				thWantJoinPanics(e, "Join of itself", primitives.CurrentThread())
+			})
+			if !done.WaitTimeout(e.deadline()) {
+				e.Fatalf("the thread never ran")
+			}
+		})
 	})
 }
 
@@ -861,7 +989,7 @@ func TestExitThread_plainGoroutine(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(thRealDeadline):
+	case <-time.After(hRealDeadline):
 		t.Fatal("goroutine did not end")
 	}
 	if !deferred.Load() || after.Load() {
@@ -870,15 +998,15 @@ func TestExitThread_plainGoroutine(t *testing.T) {
 }
 
 func TestThread_ObserveAndTrace(t *testing.T) {
-	tr := thModel(t, func(e *thEnv) {
+	tr := hModel(t, func(e *hEnv) {
 		var release primitives.Event
 		th := primitives.NewThread(func() { release.Wait() }, primitives.WithName("w"))
 		if s := th.Observe(); s.Kind != "Thread" || s.State != "new" {
 			e.Errorf("Observe() before Start = %+v; want Kind Thread, State new", s)
 		}
 		th.Start()
-		j := e.Go(th.Join)
-		e.Until("joiner parked", func() bool { return th.Observe().Waiters == 1 })
+		j := e.Start(th.Join)
+		e.WaitUntil("joiner parked", func() bool { return th.Observe().Waiters == 1 })
 		if s := th.Observe(); s.State != "alive" {
 			e.Errorf("Observe() of a live thread = %+v; want State alive", s)
 		}
@@ -897,9 +1025,9 @@ func TestThread_ObserveAndTrace(t *testing.T) {
 }
 
 func TestExitThread_modelMainWaitsForNonDaemons(t *testing.T) {
-	var out thList[string]
-	thModel(t, func(e *thEnv) {
-		e.Go(func() {
+	var out hList[string]
+	hModel(t, func(e *hEnv) {
+		e.Start(func() {
 			primitives.Sleep(time.Second)
 			out.Append("worker done")
 		})
@@ -925,7 +1053,7 @@ func TestShutdown_concurrentCalls(t *testing.T) {
 		for range 4 {
 			select {
 			case <-done:
-			case <-time.After(thRealDeadline):
+			case <-time.After(hRealDeadline):
 				t.Fatal("Shutdown did not return")
 			}
 		}
@@ -938,7 +1066,7 @@ func TestShutdown_concurrentCalls(t *testing.T) {
 func TestThread_exploreJoin(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		n := rapid.IntRange(1, 3).Draw(rt, "threads")
-		order := rapid.Permutation(thRange(n)).Draw(rt, "join order")
+		order := rapid.Permutation(hRange(n)).Draw(rt, "join order")
 		var bad []string
 		interleave.Explore(rt, func() {
 			done := make([]bool, n)
@@ -973,7 +1101,7 @@ func TestThread_exploreJoin(t *testing.T) {
 	})
 }
 
-func thRange(n int) []int {
+func hRange(n int) []int {
 	s := make([]int, n)
 	for i := range s {
 		s[i] = i

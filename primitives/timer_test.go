@@ -18,8 +18,8 @@ import (
 // (fires once after its interval, never after a Cancel that came first).
 
 func TestTimer_test_init_immutable_default_args(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
-		var calls thList[string]
+	hBoth(t, func(e *hEnv) {
+		var calls hList[string]
 		var fired primitives.Event
 		spy := func() { calls.Append("call"); fired.Set() }
 		timer1 := primitives.NewTimer(e.Dur(10*time.Millisecond), spy)
@@ -42,7 +42,7 @@ func TestTimer_test_init_immutable_default_args(t *testing.T) {
 }
 
 func TestTimer_firesOnceAfterItsInterval(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		start := sched.Now()
 		var at []time.Duration
 		tm := primitives.NewTimer(3*time.Second, func() { at = append(at, sched.Now().Sub(start)) })
@@ -59,7 +59,7 @@ func TestTimer_firesOnceAfterItsInterval(t *testing.T) {
 }
 
 func TestTimer_cancelBeforeTheInterval(t *testing.T) {
-	thModel(t, func(e *thEnv) {
+	hModel(t, func(e *hEnv) {
 		start := sched.Now()
 		var ran atomic.Bool
 		tm := primitives.NewTimer(5*time.Second, func() { ran.Store(true) })
@@ -78,7 +78,7 @@ func TestTimer_cancelBeforeTheInterval(t *testing.T) {
 }
 
 func TestTimer_cancelBeforeStart(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		var ran atomic.Bool
 		tm := primitives.NewTimer(0, func() { ran.Store(true) })
 		tm.Cancel()
@@ -91,7 +91,7 @@ func TestTimer_cancelBeforeStart(t *testing.T) {
 }
 
 func TestTimer_nonPositiveIntervalFiresAtOnce(t *testing.T) {
-	thBoth(t, func(e *thEnv) {
+	hBoth(t, func(e *hEnv) {
 		for _, d := range []time.Duration{0, -time.Second} {
 			start := sched.Now()
 			var ran atomic.Int32
@@ -109,7 +109,7 @@ func TestTimer_nonPositiveIntervalFiresAtOnce(t *testing.T) {
 }
 
 func TestTimer_isAThread(t *testing.T) {
-	tr := thModel(t, func(e *thEnv) {
+	tr := hModel(t, func(e *hEnv) {
 		tm := primitives.NewTimer(time.Second, func() {})
 		if got := tm.String(); got != "<Timer(Thread-1, initial)>" {
 			e.Errorf("String() = %q; want <Timer(Thread-1, initial)>", got)

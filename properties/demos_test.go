@@ -70,16 +70,7 @@ func TestDemoS02SleepTooShort(t *testing.T) {
 func TestDemoS03AcquireAfterStart(t *testing.T) {
 	quietExceptHook(t)
 	cfg := scenarios.LockSyncConfig{Loops: []time.Duration{0, time.Second}, PollInterval: 100 * time.Millisecond, Timeout: 3 * time.Second}
-	check := func(rt *rapid.T, res scenarios.LockSyncResult) {
-		if res.GaveUp {
-			rt.Fatalf("LockSync(%+v): gave up at %v; want all DONE", cfg, res.AllDoneAt)
-		}
-		for i, l := range res.Loops {
-			if !l.Returned {
-				rt.Fatalf("LockSync(%+v) loop %d returned = false; want true", cfg, i)
-			}
-		}
-	}
+	check := func(rt *rapid.T, res scenarios.LockSyncResult) { checkLockSync(rt, cfg, res) }
 	properties.Demo(t, "S03AcquireAfterStart",
 		scenarioProp(func() (scenarios.LockSyncResult, error) { return scenarios.LockSyncAcquireAfterStart(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.LockSyncResult, error) { return scenarios.LockSync(nil, cfg) }, check))

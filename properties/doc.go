@@ -6,10 +6,13 @@
 //
 // go test ./properties runs every property with rapid's budget
 // (-rapid.checks, 100 schedules by default) and a fixed seed, so a plain
-// test run is deterministic; INTERLEAVE_SEED=random (as make explore sets)
-// or -rapid.seed=N picks another. make explore raises the budget and prints
-// a summary table from the "interleave-summary:" lines that Check and Demo
-// log.
+// test run is deterministic; INTERLEAVE_SEED=random (which picks a seed
+// and prints it) or -rapid.seed=N picks another. make explore raises the
+// budget, runs a fresh random seed unless SEED=N is given (passed as
+// -rapid.seed, printed at the top of its log and above its table), and
+// prints a summary table from the "interleave-summary:" lines that Check
+// and Demo log. A failing Check or Demo logs the seed and the command that
+// replays it as printed (INTERLEAVE_DEMO_FAIL=1 included for a demo).
 //
 // # Demos
 //

@@ -1,7 +1,9 @@
 package properties
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
@@ -23,7 +25,12 @@ const SummaryPrefix = "interleave-summary:"
 func Check(t *testing.T, name string, prop func(rt *rapid.T, cov *interleave.Coverage)) {
 	t.Helper()
 	cov := &interleave.Coverage{}
-	defer func() { t.Logf("%s name=%s %v", SummaryPrefix, name, cov) }()
+	defer func() {
+		t.Logf("%s name=%s seed=%d %v", SummaryPrefix, name, interleave.RapidSeed(), cov)
+		if t.Failed() {
+			logReplay(t, "")
+		}
+	}()
 	rapid.Check(t, func(rt *rapid.T) { prop(rt, cov) })
 }
 
@@ -35,27 +42,92 @@ func Explore(rt *rapid.T, cov *interleave.Coverage, body func(), opts ...interle
 	return tr
 }
 
+// DemoRoundEnv names the search round a Demo's replay command runs (see
+// Demo); unset means round 0.
+const DemoRoundEnv = "INTERLEAVE_DEMO_ROUND"
+
+// demoRounds is how many rounds of rapid's budget a Demo may search: 3
+// (300 schedules at rapid's default -rapid.checks=100), and 15 under
+// -short, where rapid runs a fifth of the checks, so that -short keeps the
+// same 300. A round stops at the first find, so the cost is the
+// schedules-to-failure, not the budget.
+//
+// Measured (one round of 100, rapid seeds drawn at random, 61 seeds;
+// mean / worst schedules to the first failure): S06ResultBeforeJoin
+// 19.5 / 50 and missed 100 on 1 seed more, CatchesBrokenConditionLIFO and
+// ...Notify 11 / 49, CatchesBrokenSemaphoreOverGrant 8.7 / 46,
+// S17ReadThenWrite 5 / 32, S14CheckThenAct 7 / 28, every other demo and
+// catch test <= 5 / 17. With p = 1/20 a schedule for the slowest,
+// 300 schedules miss with probability 0.95^300 = 2e-7.
+func demoRounds() int {
+	if testing.Short() {
+		return 15
+	}
+	return 3
+}
+
+// inRound wraps prop for search round k: k leading draws, which prop never
+// sees, shift rapid's random stream so that round k explores other
+// schedules than round 0 under the same seed, and the seed still replays.
+func inRound(k int, prop func(rt *rapid.T)) func(rt *rapid.T) {
+	if k == 0 {
+		return prop
+	}
+	return func(rt *rapid.T) {
+		for range k {
+			rapid.Uint64().Draw(rt, "round")
+		}
+		prop(rt)
+	}
+}
+
 // Demo asserts that the explorer finds a failing interleaving of buggy
-// within rapid's budget and that correct survives the same budget. With -v
-// it logs the shrunk counterexample; with INTERLEAVE_DEMO_FAIL=1 it runs
+// within its budget (up to demoRounds rounds of rapid's -rapid.checks), by
+// a failing check of the property, never by a skip or an exhausted budget,
+// and that correct survives one round. With -v it logs the shrunk
+// counterexample and the command that shows it failing; with
+// INTERLEAVE_DEMO_FAIL=1 (and INTERLEAVE_DEMO_ROUND=k as printed) it runs
 // buggy as a plain rapid property, which fails and prints rapid's replay
 // command.
 func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	t.Helper()
 	if os.Getenv(DemoFailEnv) != "" {
-		rapid.Check(t, buggy)
+		round, _ := strconv.Atoi(os.Getenv(DemoRoundEnv))
+		defer func() {
+			if t.Failed() {
+				logReplay(t, demoEnv(round))
+			}
+		}()
+		rapid.Check(t, inRound(round, buggy))
 		return
 	}
-	found := interleave.Hunt(t, buggy)
+	var found interleave.HuntResult
+	schedules, distinct, round := 0, 0, 0
+	for ; round < demoRounds(); round++ {
+		found = interleave.Hunt(t, inRound(round, buggy))
+		schedules += found.Schedules
+		distinct += found.Coverage.Distinct()
+		if found.Found {
+			break
+		}
+	}
 	failures := 0
 	if found.Found {
 		failures = 1
 	}
-	t.Logf("%s name=%s schedules=%d distinct=%d failures=%d", SummaryPrefix, name, found.Schedules, found.Coverage.Distinct(), failures)
+	t.Logf("%s name=%s seed=%d schedules=%d distinct=%d failures=%d", SummaryPrefix, name, interleave.RapidSeed(), schedules, distinct, failures)
 	if !found.Found {
-		t.Fatalf("%s: the explorer did not find the bug in %d schedules", name, found.Schedules)
+		why := "every schedule passed"
+		if found.Invalid {
+			why = "rapid found too few valid schedules: " + firstLine(found.Message)
+		}
+		t.Errorf("%s: the explorer did not find the bug in %d schedules, %d rounds (%s)", name, schedules, demoRounds(), why)
+		logReplay(t, "")
+		t.FailNow()
 	}
-	t.Logf("%s: bug found after %d schedules: %s", name, found.Schedules, firstLine(found.Message))
+	found.Schedules = schedules
+	t.Logf("%s: bug found after %d schedules (rapid seed %d): %s", name, found.Schedules, found.Seed, firstLine(found.Message))
+	t.Logf("%s: watch it fail: %s%s", name, demoEnv(round), interleave.ReplayCommand(t.Name(), found.Seed))
 	if found.Trace != nil {
 		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
 	}
@@ -66,6 +138,27 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 	if fixed.Found {
 		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
 	}
+}
+
+// demoEnv is the environment prefix of the command that replays round
+// k of a demo as a failing property.
+func demoEnv(k int) string {
+	if k == 0 {
+		return DemoFailEnv + "=1 "
+	}
+	return fmt.Sprintf("%s=1 %s=%d ", DemoFailEnv, DemoRoundEnv, k)
+}
+
+// logReplay logs the seed of this test binary and the command that re-runs
+// t with it (env prefixes the command).
+func logReplay(t *testing.T, env string) {
+	t.Helper()
+	seed := interleave.RapidSeed()
+	if seed == 0 {
+		t.Logf("rapid seed: random (-rapid.seed=0); replay with the -rapid.seed or -rapid.failfile rapid printed above, in: %s%s", env, interleave.ReplayCommand(t.Name(), 0))
+		return
+	}
+	t.Logf("rapid seed %d; replay: %s%s", seed, env, interleave.ReplayCommand(t.Name(), seed))
 }
 
 func firstLine(s string) string {

@@ -40,15 +40,10 @@ func TestPropS03LockSync(t *testing.T) {
 	})
 }
 
+// checkLockSync is S03's property: the scenario's own check.
 func checkLockSync(rt *rapid.T, cfg scenarios.LockSyncConfig, res scenarios.LockSyncResult) {
 	rt.Helper()
-	if res.GaveUp || len(res.Loops) != len(cfg.Loops) {
-		rt.Fatalf("LockSync(%+v): gave up %v, %d loops; want false, %d", cfg, res.GaveUp, len(res.Loops), len(cfg.Loops))
-	}
-	for i, l := range res.Loops {
-		if !l.Returned || l.ReturnedAt < cfg.Loops[i] || l.ReturnedAt > res.AllDoneAt {
-			rt.Fatalf("LockSync(%+v) loop %d: returned %v at %v; want returned in [%v, AllDoneAt %v]",
-				cfg, i, l.Returned, l.ReturnedAt, cfg.Loops[i], res.AllDoneAt)
-		}
+	if err := res.Check(cfg); err != nil {
+		rt.Fatalf("LockSync(%+v): %v", cfg, err)
 	}
 }

@@ -1,7 +1,6 @@
 package properties_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
@@ -36,34 +35,11 @@ func TestPropS14ProducerConsumer(t *testing.T) {
 	})
 }
 
-// checkProducerConsumer is S14's property (and its demo's).
+// checkProducerConsumer is S14's property (and its demo's): the
+// scenario's own check.
 func checkProducerConsumer(rt *rapid.T, cfg scenarios.ProducerConsumerConfig, res scenarios.ProducerConsumerResult) {
 	rt.Helper()
-	if len(res.Failures) > 0 || res.Left != 0 {
-		rt.Fatalf("failures = %v, %d items left; want none, 0", res.Failures, res.Left)
-	}
-	if res.Items < cfg.MinItems || res.Items > cfg.MaxItems {
-		rt.Fatalf("Items = %d; want %d..%d", res.Items, cfg.MinItems, cfg.MaxItems)
-	}
-	var all []int
-	for i, got := range res.Got {
-		if !slices.IsSorted(got) {
-			rt.Fatalf("reader %d got %v; want FIFO order", i, got)
-		}
-		all = append(all, got...)
-	}
-	slices.Sort(all)
-	want := make([]int, res.Items)
-	for i := range want {
-		want[i] = i
-	}
-	if !slices.Equal(all, want) || !slices.Equal(res.Put, want) {
-		rt.Fatalf("put %v, got (sorted) %v; want %v each: no item lost or duplicated", res.Put, all, want)
-	}
-	if cfg.Readers == 1 && !slices.Equal(res.Got[0], res.Put) {
-		rt.Fatalf("the reader got %v; want the put order %v", res.Got[0], res.Put)
-	}
-	if res.MinQsize < 0 || res.MinQsize > res.MaxQsize || (cfg.QueueSize > 0 && res.MaxQsize > cfg.QueueSize) {
-		rt.Fatalf("qsize in [%d, %d]; want within [0, %d]", res.MinQsize, res.MaxQsize, cfg.QueueSize)
+	if err := res.Check(cfg); err != nil {
+		rt.Fatalf("ProducerConsumer(%+v): %v", cfg, err)
 	}
 }

@@ -1,7 +1,6 @@
 package properties_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
@@ -30,27 +29,11 @@ func TestPropS16ThreadPool(t *testing.T) {
 	})
 }
 
-// checkThreadPool is S16's property (and its demo's).
+// checkThreadPool is S16's property (and its demo's): the scenario's own
+// check.
 func checkThreadPool(rt *rapid.T, cfg scenarios.ThreadPoolConfig, res scenarios.ThreadPoolResult) {
 	rt.Helper()
-	for i, c := range res.Counts {
-		if c != 1 {
-			rt.Fatalf("item %d consumed %d times; want once", i, c)
-		}
-	}
-	n := 0
-	for w, items := range res.ByWorker {
-		if !slices.IsSorted(items) {
-			rt.Fatalf("worker %d consumed %v; want FIFO order", w, items)
-		}
-		n += len(items)
-	}
-	if len(res.Counts) != cfg.Items || n != cfg.Items || res.DoneAtJoin != cfg.Items {
-		rt.Fatalf("ThreadPool(%+v): %d items counted, %d consumed, %d done when join() returned; want %d each",
-			cfg, len(res.Counts), n, res.DoneAtJoin, cfg.Items)
-	}
-	exited := slices.Sorted(slices.Values(res.Exited))
-	if want := slices.Sorted(slices.Values(res.Workers)); len(res.Workers) != cfg.Workers || !slices.Equal(exited, want) {
-		rt.Fatalf("ThreadPool(%+v): workers exited %v; want each of %v once", cfg, res.Exited, res.Workers)
+	if err := res.Check(cfg); err != nil {
+		rt.Fatalf("ThreadPool(%+v): %v", cfg, err)
 	}
 }

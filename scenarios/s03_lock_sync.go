@@ -89,6 +89,26 @@ type LockSyncResult struct {
 	GaveUp    bool          // main stopped at Timeout with a lock still held
 }
 
+// Check reports whether r keeps S03's invariant for cfg on any schedule,
+// the one check the scenario's tests, property and demo share: main did
+// not give up, and it printed "all DONE" only after every loop released
+// its lock and returned, each no earlier than its own sleep.
+func (r LockSyncResult) Check(cfg LockSyncConfig) error {
+	if r.GaveUp {
+		return fmt.Errorf("gave up at %v; want all DONE", r.AllDoneAt)
+	}
+	if len(r.Loops) != len(cfg.Loops) {
+		return fmt.Errorf("%d loops; want %d", len(r.Loops), len(cfg.Loops))
+	}
+	for i, l := range r.Loops {
+		if !l.Returned || l.ReturnedAt < cfg.Loops[i] || l.ReturnedAt > r.AllDoneAt {
+			return fmt.Errorf("loop %d: returned %v at %v; want returned in [%v, AllDoneAt %v]",
+				i, l.Returned, l.ReturnedAt, cfg.Loops[i], r.AllDoneAt)
+		}
+	}
+	return nil
+}
+
 // LockSync runs S03: it acquires one lock per loop, starts every loop with
 // StartNewThread, polls the locks until all are released, and prints "all
 // DONE at:" (or "gave up at:" after Timeout).

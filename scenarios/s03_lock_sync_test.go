@@ -69,13 +69,13 @@ func lockSyncAcquireAfterStart(w *bytes.Buffer, cfg scenarios.LockSyncConfig) (s
 // poll strictly after the longest loop.
 func checkLockSync(t *testing.T, cfg scenarios.LockSyncConfig, res scenarios.LockSyncResult) {
 	t.Helper()
-	longest := time.Duration(0)
-	if len(res.Loops) != len(cfg.Loops) {
-		t.Fatalf("len(Loops) = %d; want %d", len(res.Loops), len(cfg.Loops))
+	if err := res.Check(cfg); err != nil {
+		t.Fatalf("%v", err)
 	}
+	longest := time.Duration(0)
 	for i, d := range cfg.Loops {
 		longest = max(longest, d)
-		if l := res.Loops[i]; !l.Returned || l.ReturnedAt != d || l.Loop != i || l.Sleep != d {
+		if l := res.Loops[i]; l.ReturnedAt != d || l.Loop != i || l.Sleep != d {
 			t.Errorf("Loops[%d] = %+v; want returned at %v", i, l, d)
 		}
 	}
@@ -127,17 +127,19 @@ func TestLockSyncEverySchedule(t *testing.T) {
 	cfg := scenarios.LockSyncConfig{Loops: []time.Duration{2 * ms, 0}, PollInterval: ms}
 	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.LockSync(nil, cfg)
+		if err == nil {
+			err = res.Check(cfg)
+		}
 		if err != nil {
 			panic(err)
 		}
+		// Exhaustive only switches threads, never delays one, so main
+		// also sees the last release at its next poll.
 		last := time.Duration(0)
 		for _, l := range res.Loops {
-			if !l.Returned {
-				panic(l.Name + " did not return before all DONE")
-			}
 			last = max(last, l.ReturnedAt)
 		}
-		if res.AllDoneAt < last || res.AllDoneAt > last+cfg.PollInterval {
+		if res.AllDoneAt > last+cfg.PollInterval {
 			panic("all DONE at " + res.AllDoneAt.String() + ", last release at " + last.String())
 		}
 	}, 2)
@@ -197,4 +199,32 @@ func quietExceptHook(t *testing.T) {
 	old := primitives.ExceptHook
 	primitives.ExceptHook = func(primitives.ExceptHookArgs) {}
 	t.Cleanup(func() { primitives.ExceptHook = old })
+}
+
+// TestLockSyncCheckCatchesEachBreak: Check fails on each part of S03's
+// invariant, one broken at a time from a good result.
+func TestLockSyncCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.LockSyncConfig{Loops: []time.Duration{time.Second, 0}, PollInterval: time.Second}
+	good := func() scenarios.LockSyncResult {
+		return scenarios.LockSyncResult{
+			Loops:     []scenarios.LoopRun{{Loop: 0, Returned: true, ReturnedAt: time.Second}, {Loop: 1, Returned: true}},
+			AllDoneAt: 2 * time.Second, Polls: 2,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.LockSyncResult){
+		"gave up":        func(r *scenarios.LockSyncResult) { r.GaveUp = true },
+		"loop missing":   func(r *scenarios.LockSyncResult) { r.Loops = r.Loops[:1] },
+		"not returned":   func(r *scenarios.LockSyncResult) { r.Loops[1].Returned = false },
+		"before sleep":   func(r *scenarios.LockSyncResult) { r.Loops[0].ReturnedAt = time.Second / 2 },
+		"after all DONE": func(r *scenarios.LockSyncResult) { r.AllDoneAt = time.Second / 2 },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
 }

@@ -30,8 +30,10 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -98,6 +100,39 @@ type ProducerConsumerResult struct {
 	// after empty() returned False".
 	Failures []string
 	Elapsed  time.Duration // when main printed "all DONE"
+}
+
+// Check reports whether r keeps S14's invariants for cfg, the one check
+// the scenario's tests, property and demo share: no act failed after its
+// check, the item count is within [MinItems, MaxItems], every item put once
+// in order and got exactly once, each reader in FIFO order (so a single
+// reader gets the put order), every qsize() within [0, QueueSize], nothing left.
+func (r ProducerConsumerResult) Check(cfg ProducerConsumerConfig) error {
+	if len(r.Failures) > 0 || r.Left != 0 {
+		return fmt.Errorf("failures %v, %d items left; want none, 0", r.Failures, r.Left)
+	}
+	if r.Items < cfg.MinItems || r.Items > cfg.MaxItems {
+		return fmt.Errorf("%d items; want %d..%d", r.Items, cfg.MinItems, cfg.MaxItems)
+	}
+	var all []int
+	for i, got := range r.Got {
+		if !slices.IsSorted(got) {
+			return fmt.Errorf("reader %d got %v; want FIFO (increasing) order", i, got)
+		}
+		all = append(all, got...)
+	}
+	slices.Sort(all)
+	want := make([]int, r.Items)
+	for i := range want {
+		want[i] = i
+	}
+	if !slices.Equal(r.Put, want) || !slices.Equal(all, want) {
+		return fmt.Errorf("put %v, got (sorted) %v; want each of 0..%d once", r.Put, all, r.Items-1)
+	}
+	if r.MinQsize < 0 || r.MinQsize > r.MaxQsize || (cfg.QueueSize > 0 && r.MaxQsize > cfg.QueueSize) {
+		return fmt.Errorf("qsize in [%d, %d]; want within [0, %d]", r.MinQsize, r.MaxQsize, cfg.QueueSize)
+	}
+	return nil
 }
 
 // pcRun is one run of S14.

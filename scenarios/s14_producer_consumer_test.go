@@ -2,9 +2,7 @@ package scenarios_test
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,34 +38,6 @@ func TestProducerConsumerBadParams(t *testing.T) {
 	}
 }
 
-// checkPC checks S14's invariants: every object got exactly once, each
-// reader in FIFO order, qsize within bounds, nothing left.
-func checkPC(res scenarios.ProducerConsumerResult, cfg scenarios.ProducerConsumerConfig) error {
-	if len(res.Failures) > 0 {
-		return fmt.Errorf("failures %v, %d objects left; want none", res.Failures, res.Left)
-	}
-	var all []int
-	for i, got := range res.Got {
-		if !slices.IsSorted(got) {
-			return fmt.Errorf("reader %d got %v; want FIFO (increasing) order", i, got)
-		}
-		all = append(all, got...)
-	}
-	slices.Sort(all)
-	want := make([]int, res.Items)
-	for i := range want {
-		want[i] = i
-	}
-	if !slices.Equal(res.Put, want) || !slices.Equal(all, want) {
-		return fmt.Errorf("put %v, got %v; want each of 0..%d once", res.Put, all, res.Items-1)
-	}
-	if res.MinQsize < 0 || (cfg.QueueSize > 0 && res.MaxQsize > cfg.QueueSize) || res.Left != 0 {
-		return fmt.Errorf("qsize in [%d, %d], %d left; want within [0, %d], none left",
-			res.MinQsize, res.MaxQsize, res.Left, cfg.QueueSize)
-	}
-	return nil
-}
-
 func runPC(t *testing.T, f pcFunc, cfg scenarios.ProducerConsumerConfig) scenarios.ProducerConsumerResult {
 	t.Helper()
 	var res scenarios.ProducerConsumerResult
@@ -81,7 +51,7 @@ func runPC(t *testing.T, f pcFunc, cfg scenarios.ProducerConsumerConfig) scenari
 func TestProducerConsumerDefault(t *testing.T) {
 	cfg := scenarios.DefaultProducerConsumerConfig()
 	res := runPC(t, scenarios.ProducerConsumer, cfg)
-	if err := checkPC(res, cfg); err != nil {
+	if err := res.Check(cfg); err != nil {
 		t.Error(err)
 	}
 	if res.Items != 10 || res.MinQsize != 0 || res.MaxQsize != 7 || res.Elapsed != 35*time.Second {
@@ -93,7 +63,7 @@ func TestProducerConsumerDefault(t *testing.T) {
 func TestProducerConsumerSmallQueueManyReaders(t *testing.T) {
 	cfg := scenarios.ProducerConsumerConfig{Seed: 7, MinItems: 12, MaxItems: 12, QueueSize: 2, Readers: 3, MinReadSleep: 1, MaxReadSleep: 3}
 	res := runPC(t, scenarios.ProducerConsumer, cfg)
-	if err := checkPC(res, cfg); err != nil {
+	if err := res.Check(cfg); err != nil {
 		t.Error(err)
 	}
 	if res.MaxQsize != 2 {
@@ -106,7 +76,7 @@ func TestProducerConsumerSmallQueueManyReaders(t *testing.T) {
 	}
 	// No object at all: the threads start and finish.
 	cfg = scenarios.ProducerConsumerConfig{Readers: 2}
-	if res := runPC(t, scenarios.ProducerConsumer, cfg); res.Items != 0 || checkPC(res, cfg) != nil {
+	if res := runPC(t, scenarios.ProducerConsumer, cfg); res.Items != 0 || res.Check(cfg) != nil {
 		t.Errorf("no objects: result = %+v", res)
 	}
 }
@@ -116,7 +86,7 @@ func checkPCPanics(f pcFunc, cfg scenarios.ProducerConsumerConfig) func() {
 	return func() {
 		res, err := f(nil, cfg)
 		if err == nil {
-			err = checkPC(res, cfg)
+			err = res.Check(cfg)
 		}
 		if err != nil {
 			panic(err)
@@ -132,8 +102,8 @@ func TestCheckThenActFound(t *testing.T) {
 	if cov, err := interleave.Exhaustive(checkPCPanics(scenarios.ProducerConsumer, cfg), 1); err != nil {
 		t.Fatalf("ProducerConsumer: after %v: %v", cov, err)
 	}
-	if res := runPC(t, scenarios.CheckThenAct, cfg); checkPC(res, cfg) != nil {
-		t.Errorf("CheckThenAct under the all-zero schedule: %v; want the bug hidden", checkPC(res, cfg))
+	if res := runPC(t, scenarios.CheckThenAct, cfg); res.Check(cfg) != nil {
+		t.Errorf("CheckThenAct under the all-zero schedule: %v; want the bug hidden", res.Check(cfg))
 	}
 	_, err := interleave.Exhaustive(checkPCPanics(scenarios.CheckThenAct, cfg), 1)
 	if err == nil || !strings.Contains(err.Error(), "get_nowait raised Empty after empty() returned False") {
@@ -146,9 +116,42 @@ func TestProducerConsumerRealMode(t *testing.T) {
 	cfg := scenarios.ProducerConsumerConfig{Seed: 3, MinItems: 50, MaxItems: 60, QueueSize: 2, Readers: 3}
 	res, err := scenarios.ProducerConsumer(io.Discard, cfg)
 	if err == nil {
-		err = checkPC(res, cfg)
+		err = res.Check(cfg)
 	}
 	if err != nil {
 		t.Error(err)
+	}
+}
+
+// TestProducerConsumerCheckCatchesEachBreak: Check fails on each invariant
+// it names, one broken at a time from a good result.
+func TestProducerConsumerCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.ProducerConsumerConfig{MinItems: 2, MaxItems: 4, QueueSize: 2, Readers: 2}
+	good := func() scenarios.ProducerConsumerResult {
+		return scenarios.ProducerConsumerResult{
+			Items: 3, Put: []int{0, 1, 2}, Got: [][]int{{0, 2}, {1}}, MinQsize: 0, MaxQsize: 2,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, c := range map[string]struct {
+		cfg     scenarios.ProducerConsumerConfig
+		breakIt func(*scenarios.ProducerConsumerResult)
+	}{
+		"act failed":     {cfg, func(r *scenarios.ProducerConsumerResult) { r.Failures = []string{"reader-1: Empty"} }},
+		"left in queue":  {cfg, func(r *scenarios.ProducerConsumerResult) { r.Left = 1 }},
+		"items range":    {cfg, func(r *scenarios.ProducerConsumerResult) { r.Items, r.Put, r.Got = 1, []int{0}, [][]int{{0}} }},
+		"FIFO":           {cfg, func(r *scenarios.ProducerConsumerResult) { r.Got[0] = []int{2, 0} }},
+		"lost":           {cfg, func(r *scenarios.ProducerConsumerResult) { r.Got[1] = nil }},
+		"duplicated":     {cfg, func(r *scenarios.ProducerConsumerResult) { r.Got[1] = []int{1, 2} }},
+		"qsize over":     {cfg, func(r *scenarios.ProducerConsumerResult) { r.MaxQsize = 3 }},
+		"qsize negative": {cfg, func(r *scenarios.ProducerConsumerResult) { r.MinQsize = -1 }},
+	} {
+		r := good()
+		c.breakIt(&r)
+		if err := r.Check(c.cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
 	}
 }

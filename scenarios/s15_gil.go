@@ -67,6 +67,7 @@ const (
 	IOBound
 )
 
+// String returns the workload's name: "cpu-bound" or "io-bound".
 func (w Workload) String() string {
 	switch w {
 	case CPUBound:

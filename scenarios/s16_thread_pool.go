@@ -26,6 +26,7 @@ package scenarios
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -44,6 +45,7 @@ const (
 	ShutdownJoin
 )
 
+// String returns the shutdown's name, for test and demo messages.
 func (m ShutdownMode) String() string {
 	switch m {
 	case ShutdownSentinel:
@@ -97,6 +99,36 @@ type ThreadPoolResult struct {
 	// had been processed (and marked done) by then.
 	JoinedAt   time.Duration
 	DoneAtJoin int
+}
+
+// Check reports whether r keeps S16's invariants for cfg, the one check
+// the scenario's tests, properties and demo share: every item consumed
+// exactly once, each worker's items in FIFO (queue) order, every worker
+// exited exactly once, and join() returned only once every item was done.
+func (r ThreadPoolResult) Check(cfg ThreadPoolConfig) error {
+	for item, n := range r.Counts {
+		if n != 1 {
+			return fmt.Errorf("item %d consumed %d times; want once (counts %v)", item, n, r.Counts)
+		}
+	}
+	n := 0
+	for w, items := range r.ByWorker {
+		if !slices.IsSorted(items) {
+			return fmt.Errorf("worker %d consumed %v; want FIFO order", w, items)
+		}
+		n += len(items)
+	}
+	if len(r.Counts) != cfg.Items || n != cfg.Items {
+		return fmt.Errorf("%d items counted, %d consumed; want %d", len(r.Counts), n, cfg.Items)
+	}
+	exited := slices.Sorted(slices.Values(r.Exited))
+	if want := slices.Sorted(slices.Values(r.Workers)); len(r.Workers) != cfg.Workers || !slices.Equal(exited, want) {
+		return fmt.Errorf("workers exited %v; want each of %d workers once", r.Exited, cfg.Workers)
+	}
+	if r.DoneAtJoin != cfg.Items {
+		return fmt.Errorf("join() returned with %d of %d items done", r.DoneAtJoin, cfg.Items)
+	}
+	return nil
 }
 
 // poolSentinel is the item that tells a worker to exit (Python's None); real

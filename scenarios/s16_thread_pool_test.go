@@ -2,7 +2,6 @@ package scenarios_test
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -39,33 +38,6 @@ func TestThreadPoolBadParams(t *testing.T) {
 	}
 }
 
-// checkPool checks S16's invariants: every item consumed exactly once (and
-// by the worker that lists it), every worker exited, join() returned only
-// once every item was done.
-func checkPool(res scenarios.ThreadPoolResult, cfg scenarios.ThreadPoolConfig) error {
-	for item, n := range res.Counts {
-		if n != 1 {
-			return fmt.Errorf("item %d consumed %d times; want 1 (counts %v)", item, n, res.Counts)
-		}
-	}
-	var all []int
-	for _, b := range res.ByWorker {
-		all = append(all, b...)
-	}
-	if len(res.Counts) != cfg.Items || len(all) != cfg.Items {
-		return fmt.Errorf("%d counts, %d items by worker; want %d", len(res.Counts), len(all), cfg.Items)
-	}
-	exited := slices.Clone(res.Exited)
-	slices.Sort(exited)
-	if !slices.Equal(exited, res.Workers) {
-		return fmt.Errorf("exited %v; want every worker %v once", res.Exited, res.Workers)
-	}
-	if res.DoneAtJoin != cfg.Items {
-		return fmt.Errorf("join() returned with %d of %d items done", res.DoneAtJoin, cfg.Items)
-	}
-	return nil
-}
-
 func TestThreadPoolDefault(t *testing.T) {
 	for _, mode := range []scenarios.ShutdownMode{scenarios.ShutdownSentinel, scenarios.ShutdownJoin} {
 		cfg := scenarios.DefaultThreadPoolConfig()
@@ -75,7 +47,7 @@ func TestThreadPoolDefault(t *testing.T) {
 		if _, runErr := interleave.Run(func() { res, err = scenarios.ThreadPool(nil, cfg) }); runErr != nil || err != nil {
 			t.Fatalf("%v: run: %v, %v", mode, runErr, err)
 		}
-		if err := checkPool(res, cfg); err != nil {
+		if err := res.Check(cfg); err != nil {
 			t.Errorf("%v: %v", mode, err)
 		}
 		if res.JoinedAt != 3*time.Second {
@@ -95,7 +67,7 @@ func TestThreadPoolExplored(t *testing.T) {
 		cov, err := interleave.Exhaustive(func() {
 			res, err := scenarios.ThreadPool(nil, cfg)
 			if err == nil {
-				err = checkPool(res, cfg)
+				err = res.Check(cfg)
 			}
 			if err != nil {
 				panic(err)
@@ -144,10 +116,38 @@ func TestThreadPoolRealMode(t *testing.T) {
 		cfg := scenarios.ThreadPoolConfig{Workers: 4, Items: 40, QueueSize: 3, Mode: mode}
 		res, err := scenarios.ThreadPool(io.Discard, cfg)
 		if err == nil {
-			err = checkPool(res, cfg)
+			err = res.Check(cfg)
 		}
 		if err != nil {
 			t.Errorf("%v: %v", mode, err)
+		}
+	}
+}
+
+// TestThreadPoolCheckCatchesEachBreak: Check fails on each invariant it
+// names, one broken at a time from a good result.
+func TestThreadPoolCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.ThreadPoolConfig{Workers: 2, Items: 3}
+	good := func() scenarios.ThreadPoolResult {
+		return scenarios.ThreadPoolResult{
+			Workers: []string{"w0", "w1"}, Counts: []int{1, 1, 1}, ByWorker: [][]int{{0, 2}, {1}},
+			Exited: []string{"w1", "w0"}, DoneAtJoin: 3,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.ThreadPoolResult){
+		"consumed twice": func(r *scenarios.ThreadPoolResult) { r.Counts[1] = 2 },
+		"FIFO":           func(r *scenarios.ThreadPoolResult) { r.ByWorker[0] = []int{2, 0} },
+		"item lost":      func(r *scenarios.ThreadPoolResult) { r.ByWorker[1] = nil },
+		"worker exit":    func(r *scenarios.ThreadPoolResult) { r.Exited = []string{"w0", "w0"} },
+		"early join":     func(r *scenarios.ThreadPoolResult) { r.DoneAtJoin = 2 },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
 		}
 	}
 }

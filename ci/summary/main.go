@@ -7,7 +7,11 @@
 //
 // A property reports its coverage by logging one line of the form
 //
-//	interleave-summary: name=<Name> schedules=N distinct=M failures=F
+//	interleave-summary: name=<Name> seed=S schedules=N distinct=M failures=F
+//
+// The table starts with the rapid seed of the run: the -seed flag's
+// value, or else every distinct seed= the properties logged, so that two
+// runs say which schedules each explored and either can be replayed.
 //
 // (interleave.Coverage.String gives the part after the name). Tests that
 // ran without logging such a line get a row with dashes, so nothing that
@@ -19,6 +23,7 @@
 // Flags:
 //
 //	-log file  also copy the raw go test output to file
+//	-seed n    the rapid seed the run used (printed above the table)
 //	-q         do not echo results as they arrive
 package main
 
@@ -29,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,6 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	logPath := fs.String("log", "", "also copy the raw go test output to `file`")
 	quiet := fs.Bool("q", false, "do not echo results as they arrive")
+	seed := fs.String("seed", "", "the rapid `seed` of the run, printed above the table")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -81,6 +88,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "summary: reading go test output: %v\n", err)
 		return 2
 	}
+	if *seed != "" {
+		rep.seeds = []string{*seed}
+	}
 	rep.write(stdout, *logPath)
 	if !rep.ok() {
 		return 1
@@ -96,6 +106,7 @@ type row struct {
 	schedules string // "-" when the test logged no summary
 	distinct  string
 	failures  string
+	seed      string // seed= field, "" if none
 }
 
 // A testResult is what go test -v said about one test or subtest.
@@ -116,6 +127,7 @@ type report struct {
 	pkgTails    [][]string             // last lines of each failed package's output
 	panicked    bool
 	packagesRun int
+	seeds       []string // distinct rapid seeds, from -seed or the summary lines
 }
 
 // parse reads go test -v output. If progress is not nil, it echoes package
@@ -209,6 +221,9 @@ func parse(r io.Reader, progress io.Writer) (*report, error) {
 		}
 		if i := strings.Index(line, marker); i >= 0 {
 			rw := parseSummary(line[i+len(marker):])
+			if rw.seed != "" && !slices.Contains(rep.seeds, rw.seed) {
+				rep.seeds = append(rep.seeds, rw.seed)
+			}
 			if cur != nil {
 				rw.test = cur.name
 				if rw.property == "" {
@@ -254,6 +269,8 @@ func parseSummary(s string) *row {
 			rw.distinct = v
 		case "failures":
 			rw.failures = v
+		case "seed":
+			rw.seed = v
 		}
 	}
 	return rw
@@ -325,6 +342,9 @@ func (rep *report) table() []*row {
 func (rep *report) write(w io.Writer, logPath string) {
 	rows := rep.table()
 	fmt.Fprintln(w)
+	if len(rep.seeds) > 0 {
+		fmt.Fprintf(w, "rapid seed: %s\n", strings.Join(rep.seeds, ", "))
+	}
 	if len(rep.tests) == 0 {
 		fmt.Fprintln(w, "summary: no test ran (no package matched, or the -run pattern matched no test)")
 	} else {

@@ -46,11 +46,11 @@ func TestParsePassing(t *testing.T) {
 		t.Errorf("ok() = false; want true")
 	}
 	want := []row{
-		{"properties", "TestPropLockMutualExclusion", "LockMutualExclusion", "2000", "731", "0"},
-		{"properties", "TestPropQueue/FIFO", "QueueFIFO", "2000", "1500", "0"},
-		{"properties", "TestPropQueue/LIFO", "TestPropQueue/LIFO", "2000", "1499", "0"},
-		{"properties", "TestDemoLostUpdate", "DemoLostUpdate", "57", "40", "1"},
-		{"failpoints", "TestPropNothingLogged", "TestPropNothingLogged", "-", "-", "-"},
+		{"properties", "TestPropLockMutualExclusion", "LockMutualExclusion", "2000", "731", "0", ""},
+		{"properties", "TestPropQueue/FIFO", "QueueFIFO", "2000", "1500", "0", ""},
+		{"properties", "TestPropQueue/LIFO", "TestPropQueue/LIFO", "2000", "1499", "0", ""},
+		{"properties", "TestDemoLostUpdate", "DemoLostUpdate", "57", "40", "1", ""},
+		{"failpoints", "TestPropNothingLogged", "TestPropNothingLogged", "-", "-", "-", ""},
 	}
 	got := rep.table()
 	if len(got) != len(want) {
@@ -260,5 +260,26 @@ func TestRunExitStatusAndLog(t *testing.T) {
 	}
 	if string(b) != passing {
 		t.Errorf("-log file = %q; want the input unchanged", b)
+	}
+}
+
+// TestSeedIsPrinted: the seed of the run heads the table, from -seed or
+// from the properties' seed= fields.
+func TestSeedIsPrinted(t *testing.T) {
+	in := "=== RUN   TestPropX\n    x_test.go:1: interleave-summary: name=X seed=987 schedules=3 distinct=2 failures=0\n--- PASS: TestPropX (0.00s)\nPASS\nok  \tgithub.com/interleave-lab/interleave/properties\t0.1s\n"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "rapid seed: 987\n"},
+		{[]string{"-seed", "555"}, "rapid seed: 555\n"},
+	} {
+		var out, errb strings.Builder
+		if code := run(append(c.args, "-q"), strings.NewReader(in), &out, &errb); code != 0 {
+			t.Fatalf("run(%v) = %d; stderr %s", c.args, code, errb.String())
+		}
+		if !strings.Contains(out.String(), c.want) {
+			t.Errorf("run(%v) output:\n%s\nwant it to contain %q", c.args, out.String(), c.want)
+		}
 	}
 }

@@ -2,18 +2,30 @@ package sched
 
 import (
 	"fmt"
+	"maps"
+	"strings"
 	"sync"
 )
 
 // Coverage counts the schedules a property ran and the distinct
 // interleavings (trace fingerprints) they covered. It is safe for
 // concurrent use.
+//
+// Besides interleavings it counts what guides a search: at which failpoint
+// each preemption happened (preempted) and which ordered pairs of
+// failpoints of two different threads ran back to back (pairs: failpoint A
+// of one thread, then failpoint B of another, with no failpoint between).
 type Coverage struct {
-	mu       sync.Mutex
-	runs     int                 // guarded by mu
-	failures int                 // guarded by mu
-	seen     map[uint64]struct{} // guarded by mu
+	mu        sync.Mutex
+	runs      int                    // guarded by mu
+	failures  int                    // guarded by mu
+	seen      map[uint64]struct{}    // guarded by mu
+	preempted map[string]int         // failpoint -> preemptions there; guarded by mu
+	pairs     map[[2]string]struct{} // interleaved failpoint pairs; guarded by mu
 }
+
+// shortOp is a failpoint's name as a trace shows it (after the last '/').
+func shortOp(op string) string { return op[strings.LastIndexByte(op, '/')+1:] }
 
 // Add counts one run.
 func (c *Coverage) Add(tr *Trace) {
@@ -27,6 +39,50 @@ func (c *Coverage) Add(tr *Trace) {
 		c.failures++
 	}
 	c.seen[tr.Fingerprint()] = struct{}{}
+	if c.preempted == nil {
+		c.preempted = map[string]int{}
+		c.pairs = map[[2]string]struct{}{}
+	}
+	last := -1 // index of the last failpoint step
+	for i, st := range tr.Steps {
+		switch st.Kind {
+		case StepDelay:
+			// point records the failpoint step, then the delay it chose.
+			op := "(unnamed point)"
+			if i > 0 && tr.Steps[i-1].Kind == StepPoint && tr.Steps[i-1].Thread == st.Thread {
+				op = shortOp(tr.Steps[i-1].Op)
+			}
+			c.preempted[op]++
+		case StepPoint:
+			if last >= 0 && tr.Steps[last].Thread != st.Thread {
+				c.pairs[[2]string{shortOp(tr.Steps[last].Op), shortOp(st.Op)}] = struct{}{}
+			}
+			last = i
+		}
+	}
+}
+
+// PreemptedAt returns, per failpoint (short name), how many preemptions
+// of the counted runs happened there.
+func (c *Coverage) PreemptedAt() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.preempted)
+}
+
+// Pairs returns how many distinct ordered pairs of failpoints were
+// interleaved: failpoint A of one thread immediately followed by
+// failpoint B of another.
+func (c *Coverage) Pairs() int { c.mu.Lock(); defer c.mu.Unlock(); return len(c.pairs) }
+
+// Interleaved reports whether failpoint a of one thread was immediately
+// followed by failpoint b of another in some counted run (short names, as
+// a trace shows them).
+func (c *Coverage) Interleaved(a, b string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.pairs[[2]string{a, b}]
+	return ok
 }
 
 // Runs returns how many schedules were counted.
@@ -38,10 +94,13 @@ func (c *Coverage) Distinct() int { c.mu.Lock(); defer c.mu.Unlock(); return len
 // Failures returns how many counted runs failed.
 func (c *Coverage) Failures() int { c.mu.Lock(); defer c.mu.Unlock(); return c.failures }
 
-// String returns "schedules=N distinct=M failures=F", the line make explore
-// collects into its summary table.
+// String returns "schedules=N distinct=M failures=F pairs=P preempted=Q",
+// the line make explore collects into its summary table (it parses the
+// first three fields): P is Pairs, Q the number of failpoints that were a
+// preemption point at least once.
 func (c *Coverage) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return fmt.Sprintf("schedules=%d distinct=%d failures=%d", c.runs, len(c.seen), c.failures)
+	return fmt.Sprintf("schedules=%d distinct=%d failures=%d pairs=%d preempted=%d",
+		c.runs, len(c.seen), c.failures, len(c.pairs), len(c.preempted))
 }

@@ -9,6 +9,11 @@ package sched
 // prefer is >= 0 only between a preempting delay choice among several
 // ready threads and the tie it decides.
 type Exhaustive struct {
+	// PastTimers adds, at every point where a timer is pending and the
+	// bound allows, one more option: a delay past the next pending timer
+	// (delay code TimerFrom), which counts as a preemption.
+	PastTimers bool
+
 	prefix      []int
 	bound       int
 	choices     []exChoice
@@ -40,14 +45,22 @@ func (e *Exhaustive) take(options int) int {
 func (e *Exhaustive) Delay(v *View) int {
 	e.buf = v.ReadyOthers(e.buf[:0])
 	options := 1
+	timer := false
 	if e.preemptions < e.bound {
 		options += len(e.buf)
+		if e.PastTimers && v.TimerPending() {
+			timer = true
+			options++
+		}
 	}
 	c := e.take(options)
 	if c == 0 {
 		return 0
 	}
 	e.preemptions++
+	if timer && c == options-1 {
+		return TimerFrom
+	}
 	if len(e.buf) > 1 {
 		e.prefer = c - 1 // the scheduler asks for a tie only when several others are ready
 	}

@@ -73,7 +73,8 @@ func (th *thread) name() string {
 // once the run finished); now never decreases; steps counts scheduling
 // points and never exceeds maxSteps without failing the run. Once failure
 // is set, aborting is true and no further choice is drawn: every thread
-// still alive is unwound, one at a time, in thread order.
+// still alive is unwound, one at a time, in thread order (the protocol is
+// in doc.go, "Unwinding").
 type run struct {
 	strategy Strategy
 	view     View // handed to the strategy, so a choice allocates nothing

@@ -13,7 +13,8 @@ type ThreadInfo interface{ Name() string }
 
 // unwinding is the panic value that unwinds a thread whose run or process
 // is ending; the thread's wrapper recovers it, so deferred calls run and
-// the goroutine ends without a report.
+// the goroutine ends without a report. The protocol is in the package doc
+// (doc.go, "Unwinding").
 type unwinding struct{}
 
 // IsUnwinding reports whether a recovered panic value is the signal that

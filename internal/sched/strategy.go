@@ -82,6 +82,10 @@ func (v *View) ReadyOthers(buf []int) []int {
 	return buf
 }
 
+// TimerPending reports whether a blocked thread has a pending wake-up (a
+// sleep or a timeout): a delay past it is a choice too.
+func (v *View) TimerPending() bool { return v.r.nextTimer() != noWake }
+
 // Tied returns the candidates of a tie, in thread order.
 func (v *View) Tied() []int { return v.tied }
 
