@@ -11,6 +11,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/sched"
 
 	"pgregory.net/rapid"
 )
@@ -112,6 +113,49 @@ func BenchmarkLostUpdate(b *testing.B) {
 		b.ReportMetric(float64(counts[len(counts)/2]), "median-schedules")
 		b.ReportMetric(float64(counts[len(counts)-1]), "max-schedules")
 	})
+}
+
+// BenchmarkDeadlock compares a deadlocking schedule (two threads crossing
+// two locks) with a passing one of the same shape under Run: the deadlock
+// report reads the stacks into a reused buffer and parses only the run's
+// goroutines, so it stays within a small factor of a passing schedule.
+func BenchmarkDeadlock(b *testing.B) {
+	crossed := func(deadlock bool) func() {
+		return func() {
+			var l1, l2 toyLock
+			var g toyGroup
+			second := &l2
+			if !deadlock {
+				second = &l1
+			}
+			g.Go("left", func() { l1.Acquire(); sched.Sleep(time.Second); l2.Acquire(); l2.Release(); l1.Release() })
+			g.Go("right", func() {
+				second.Acquire()
+				sched.Sleep(time.Second)
+				if deadlock {
+					l1.Acquire()
+					l1.Release()
+				}
+				second.Release()
+			})
+			g.Wait()
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		deadlock bool
+	}{{"passing", false}, {"deadlocking", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			body := crossed(c.deadlock)
+			b.ReportAllocs()
+			for range b.N {
+				_, err := interleave.Run(body)
+				if (err != nil) != c.deadlock {
+					b.Fatalf("err = %v", err)
+				}
+			}
+		})
+	}
 }
 
 // plainThreadsSteps is threadsSteps on plain goroutines: the same Hits

@@ -20,6 +20,10 @@ var (
 	// ErrStepBudget: a run took more scheduling steps than its budget (a
 	// livelock or a busy spin).
 	ErrStepBudget = sched.ErrStepBudget
+	// ErrBlockedOutside: a thread blocked or spun outside the explorer (a
+	// Go channel, a sync.Mutex, a busy loop with no scheduling point) for
+	// longer than the Watchdog allows.
+	ErrBlockedOutside = sched.ErrBlockedOutside
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = sched.ErrThreadPanic
 )

@@ -2,6 +2,7 @@ package interleave
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 )
@@ -123,4 +124,22 @@ func (s *settings) fixedStrategy() sched.Strategy {
 		return sched.NewPCT(s.pctDepth, s.pctSteps, s.seed)
 	}
 	return sched.NewFixed(s.schedule)
+}
+
+// Watchdog bounds the wall-clock time a thread may run between two
+// scheduling points (default 3 s). Only interleave's primitives, the
+// Go-native swap-ins and failpoints.Hit are scheduling points: a thread
+// that blocks on a Go channel, a sync.Mutex, a sync.WaitGroup, or spins in
+// a loop with none of them, would hang the run. A goroutine parked in such
+// an operation is seen within a few milliseconds; a running one after d.
+// The run then fails with an error wrapping ErrBlockedOutside that names
+// the thread and where it is (its state and innermost frame), and the
+// other threads unwind. Go cannot stop a goroutine: the stuck one is
+// abandoned, no longer a thread of the run, and stays blocked until what
+// blocks it lets it go.
+func Watchdog(d time.Duration) Option {
+	if d <= 0 {
+		panic(fmt.Errorf("%w: Watchdog(%v): the bound must be positive", ErrBadOption, d))
+	}
+	return func(s *settings) { s.Watchdog = d }
 }

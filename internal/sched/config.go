@@ -1,5 +1,7 @@
 package sched
 
+import "time"
+
 // Config is a run's settings, filled in by the root package's options.
 type Config struct {
 	MaxSteps     int  // a run fails after this many scheduling steps
@@ -7,6 +9,10 @@ type Config struct {
 	ExpectPanics bool // a thread's panic ends only that thread
 	StrictExit   bool // the main thread may not return while non-daemon threads live
 	TraceLimit   int  // steps Trace.String prints (0: all)
+
+	// Watchdog bounds the wall-clock time a thread may run between two
+	// scheduling points (0: DefaultWatchdog); see watchdog.go.
+	Watchdog time.Duration
 
 	// PassThrough reports the panic values that must reach the caller of
 	// the run unchanged, even under ExpectPanics (rapid's signals).

@@ -18,6 +18,10 @@ var (
 	// ErrStepBudget: a run took more scheduling steps than its budget
 	// (a livelock or a busy spin).
 	ErrStepBudget = errors.New("interleave: step budget exceeded")
+	// ErrBlockedOutside: a thread holding the baton blocked or spun
+	// outside the explorer (a Go channel, a sync.Mutex, a busy loop) for
+	// longer than the run's watchdog allows.
+	ErrBlockedOutside = errors.New("interleave: blocked outside the explorer")
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = errors.New("interleave: thread panicked")
 )

@@ -29,8 +29,10 @@ func self() *thread {
 	if hooks.Load() == 0 {
 		return nil
 	}
-	if th, ok := managed.Load(goid.Get()); ok {
-		return th.(*thread)
+	if v, ok := managed.Load(goid.Get()); ok {
+		if th := v.(*thread); !th.abandoned() {
+			return th
+		}
 	}
 	return nil
 }

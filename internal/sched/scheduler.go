@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"runtime"
@@ -50,6 +51,7 @@ type thread struct {
 	wakeAt   time.Duration
 	timedOut bool   // set when its wakeAt passed before a wake
 	waitOp   string // what a blocked thread waits on ("Lock.Acquire")
+	depth    int    // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
 
 func (th *thread) name() string {
@@ -95,6 +97,13 @@ type run struct {
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
 	finished   chan struct{} // closed when the last thread ended
+
+	// The watchdog's view (watchdog.go): gate counts scheduler entries and
+	// exits, holder is the goroutine id of the baton holder in user code,
+	// victim the thread the watchdog abandoned.
+	gate   atomic.Uint64
+	holder atomic.Int64
+	victim atomic.Pointer[thread]
 }
 
 func (r *run) finishedRun() bool {
@@ -114,6 +123,7 @@ func (r *run) start(body func()) {
 	main.isMain = true
 	main.state = running
 	r.cur = main
+	r.gate.Store(1) // the scheduler holds the baton until main runs its body
 	goPooled(func() {
 		r.threadMain(main, func() {
 			returned := false
@@ -143,6 +153,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		daemon: daemon,
 		baton:  make(chan struct{}, 1),
 		wakeAt: noWake,
+		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
 	r.threads = append(r.threads, th)
 	r.live++
@@ -156,6 +167,10 @@ func (r *run) threadMain(th *thread, fn func()) {
 	managed.Store(th.gid, th)
 	defer func() {
 		v := recover()
+		if !th.enter() {
+			managed.Delete(th.gid) // abandoned by the watchdog: the run is not ours any more
+			return
+		}
 		if v != nil && !IsUnwinding(v) {
 			r.threadPanicked(th, v, stack())
 		}
@@ -168,12 +183,17 @@ func (r *run) threadMain(th *thread, fn func()) {
 		}
 		panic(unwinding{})
 	}
+	th.leave()
 	fn()
 }
 
 // spawn is Spawn in model mode: the new thread is ready at once, and the
 // spawning thread reaches a scheduling point.
 func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func()) {
+	if !parent.enter() {
+		panic(unwinding{})
+	}
+	defer parent.leave()
 	th := r.newThread(info, daemon)
 	th.never = never
 	th.readyAt = r.now
@@ -185,6 +205,10 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 // point is a scheduling choice for the running thread th: the strategy
 // picks a delay, and the earliest ready thread runs next.
 func (r *run) point(th *thread, name string, obj Observable) {
+	if !th.enter() {
+		panic(unwinding{})
+	}
+	defer th.leave()
 	if r.aborting {
 		return
 	}
@@ -270,6 +294,10 @@ func (r *run) countStep(th *thread) {
 
 // sleep parks th on the virtual clock for d.
 func (r *run) sleep(th *thread, d time.Duration) {
+	if !th.enter() {
+		panic(unwinding{})
+	}
+	defer th.leave()
 	if r.aborting {
 		panic(unwinding{})
 	}
@@ -290,6 +318,10 @@ func (r *run) sleep(th *thread, d time.Duration) {
 // park blocks th until wake or its deadline. It reports whether it was
 // woken, and whether the thread must unwind instead of returning.
 func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind bool) {
+	if !th.enter() {
+		return false, true
+	}
+	defer th.leave()
 	if r.aborting {
 		return false, true
 	}
@@ -310,9 +342,14 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 
 // wake makes a parked thread ready; it runs when the scheduler picks it.
 func (r *run) wake(th *thread) {
-	if cur := self(); cur == nil || cur.run != r {
+	cur := self()
+	if cur == nil || cur.run != r {
 		panic(fmt.Errorf("%w: a thread of a model run was woken from outside the run", ErrMisuse))
 	}
+	if !cur.enter() {
+		panic(unwinding{})
+	}
+	defer cur.leave()
 	if th.state != blocked {
 		return
 	}
@@ -487,11 +524,18 @@ const opExit = "exit (waiting for non-daemon threads)"
 // mainExit is Python's interpreter exit: wait for every non-daemon thread,
 // then unwind the daemon threads.
 func (r *run) mainExit(main *thread) {
+	if main.abandoned() {
+		return // the watchdog ended the run while main was blocked outside it
+	}
 	for len(r.atMainExit) > 0 {
 		fn := r.atMainExit[0]
 		r.atMainExit = r.atMainExit[1:]
 		fn()
 	}
+	if !main.enter() {
+		panic(unwinding{})
+	}
+	defer main.leave()
 	for r.nonDaemonAlive() {
 		if r.cfg.StrictExit {
 			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",
@@ -538,7 +582,13 @@ func (r *run) fail(err error, panicVal any) {
 // deadlock describes every thread that is still alive, what it waits on
 // and where (read from a goroutine dump: the rare path pays, not every park).
 func (r *run) deadlock() error {
-	locs := parkLocations()
+	gids := make(map[int64]bool, len(r.threads))
+	for _, o := range r.threads {
+		if o.state != done {
+			gids[o.gid] = true
+		}
+	}
+	locs := parkLocations(gids)
 	var b strings.Builder
 	fmt.Fprintf(&b, " at %v: no thread can run and no timer is pending", r.now)
 	for _, o := range r.threads {
@@ -553,32 +603,32 @@ func (r *run) deadlock() error {
 	return fmt.Errorf("%w%s", ErrDeadlock, b.String())
 }
 
-// parkLocations maps each goroutine id to file:line of its innermost frame
-// outside this module's failpoints and primitives packages and the runtime:
-// where a parked thread called the blocking operation.
-func parkLocations() map[int64]string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	locs := map[int64]string{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		lines := strings.Split(g, "\n")
-		var id int64
-		if _, err := fmt.Sscanf(lines[0], "goroutine %d ", &id); err != nil {
-			continue
-		}
-		for i := 1; i+1 < len(lines); i += 2 {
-			fn, file := lines[i], strings.TrimSpace(lines[i+1])
-			if strings.Contains(fn, "interleave/internal/sched.") || strings.Contains(fn, "interleave/failpoints.") || strings.Contains(fn, "interleave/primitives.") || isSwapIn(fn) ||
-				strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") {
+// parkLocations maps each goroutine id in gids to file:line of its
+// innermost frame outside this module's failpoints and primitives packages
+// and the runtime: where a parked thread called the blocking operation.
+// The dump goes into a reused buffer sized to need (allStacks), and only the
+// run's goroutines are parsed, so a deadlocking schedule costs about as
+// much as a passing one.
+func parkLocations(gids map[int64]bool) map[int64]string {
+	locs := make(map[int64]string, len(gids))
+	allStacks(func(dump []byte) {
+		for len(dump) > 0 {
+			g := dump
+			if j := bytes.Index(dump, []byte("\n\n")); j >= 0 {
+				g, dump = dump[:j], dump[j+2:]
+			} else {
+				dump = nil
+			}
+			var id int64
+			if _, err := fmt.Sscanf(string(g[:min(len(g), 32)]), "goroutine %d ", &id); err != nil || !gids[id] {
 				continue
 			}
-			if k := strings.LastIndex(file, " +0x"); k >= 0 {
-				file = file[:k]
+			lines := strings.Split(string(g), "\n")
+			if _, file, ok := userFrame(lines[1:]); ok {
+				locs[id] = file
 			}
-			locs[id] = shortFile(file)
-			break
 		}
-	}
+	})
 	return locs
 }
 
@@ -644,7 +694,9 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
 		finished: make(chan struct{}),
 	}
+	r.watchStart()
 	r.start(body)
+	r.watchStop()
 	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
 		stepsHint.Store(n) // the next run of the same property will need about as many
 	}
