@@ -42,6 +42,11 @@ SEED ?=
 # machine without a C compiler (and says so).
 RACE ?= -race
 
+# make test: no package's tests may run longer than this, whatever is
+# broken (a lost wake-up fails in seconds through the harness deadlines and
+# the explorer's watchdog; this is the last resort).
+TEST_TIMEOUT ?= 2m
+
 # Go source to format-check: everything but testdata and bin.
 GO_FILES = $(shell find . -name '*.go' -not -path './bin/*' -not -path '*/testdata/*' -not -path './.git/*')
 
@@ -57,8 +62,8 @@ help: ## List the targets and what they do.
 	@echo 'example:   make replay TEST=TestPropLock FAILFILE=properties/testdata/rapid/TestPropLock/TestPropLock-20260101120000-4242.fail'
 
 .PHONY: test
-test: ## Run every test with the race detector (the CI gate): go test -race ./...
-	$(GO) test $(RACE) ./...
+test: ## Run every test with the race detector (the CI gate): go test -race -timeout 2m ./...
+	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) ./...
 
 .PHONY: lint
 lint: fmt-check vet staticcheck tidy-check workflow-check ## gofmt check, go vet, staticcheck and the go mod tidy check.
