@@ -51,8 +51,8 @@ func TestWatchdogSyncMutexAcrossThreadsUnwindsTheOthers(t *testing.T) {
 		g.Go("waiter", func() { l.Acquire() }) // parked on the explorer's queue: must unwind
 		g.Go("locker", func() {
 			defer close(released)
-			mu.Lock()
-			mu.Unlock()
+			mu.Lock() // blocks until the test releases it, after the run failed
+			defer mu.Unlock()
 		})
 		g.Wait()
 	})
