@@ -76,6 +76,8 @@ func (th *thread) name() string {
 // still alive is unwound, one at a time, in thread order (the protocol is
 // in doc.go, "Unwinding").
 type run struct {
+	misuse atomic.Pointer[foreignWake] // the first wake from outside the run; written by any goroutine
+
 	strategy Strategy
 	view     View // handed to the strategy, so a choice allocates nothing
 	cfg      *Config
@@ -344,7 +346,16 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 func (r *run) wake(th *thread) {
 	cur := self()
 	if cur == nil || cur.run != r {
-		panic(fmt.Errorf("%w: a thread of a model run was woken from outside the run", ErrMisuse))
+		// The waker holds the primitive's mutex and does not hold this
+		// run's baton: it must neither panic (the mutex would stay held)
+		// nor touch the run. The woken thread stays parked; the run
+		// reports the misuse when it can go no further (see deadlock).
+		waker := "a goroutine outside any model run"
+		if cur != nil {
+			waker = "a thread of another model run"
+		}
+		r.misuse.CompareAndSwap(nil, &foreignWake{th: th, waker: waker, gid: GoID()})
+		return
 	}
 	if !cur.enter() {
 		panic(unwinding{})
@@ -581,7 +592,20 @@ func (r *run) fail(err error, panicVal any) {
 
 // deadlock describes every thread that is still alive, what it waits on
 // and where (read from a goroutine dump: the rare path pays, not every park).
+// A foreignWake is a wake of a model thread by a goroutine that does not
+// hold the run's baton, recorded for the run's failure report.
+type foreignWake struct {
+	th    *thread
+	waker string
+	gid   int64
+}
+
 func (r *run) deadlock() error {
+	if fw := r.misuse.Load(); fw != nil {
+		return fmt.Errorf("%w: %s, parked on %s, was woken by %s (goroutine %d): "+
+			"a primitive a model thread waits on must be used only by threads of the same run",
+			ErrMisuse, fw.th.name(), fw.th.waitOp, fw.waker, fw.gid)
+	}
 	gids := make(map[int64]bool, len(r.threads))
 	for _, o := range r.threads {
 		if o.state != done {

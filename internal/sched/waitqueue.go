@@ -1,8 +1,10 @@
 package sched
 
 import (
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,7 +12,7 @@ import (
 type Waiter struct {
 	prev, next *Waiter
 	queued     bool          // in its queue's list; guarded by the owner's mutex
-	woken      bool          // a wake chose it; guarded by the owner's mutex
+	woken      atomic.Bool   // a wake chose it; written under the owner's mutex, atomic because a model thread reads it after releasing that mutex (a misused wake from outside its run may race with that read)
 	ch         chan struct{} // real mode: receives one token when woken
 	th         *thread       // model mode: the parked thread
 }
@@ -51,7 +53,14 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	}
 	w := &Waiter{}
 	if th != nil {
-		q.bind(th.run)
+		if err := q.bind(th.run); err != nil {
+			// Fail this run and unwind its thread as an abort would (mu
+			// released first, as on Wait's own unwinding path), so that
+			// the primitive's mutex is never left held by a panic.
+			mu.Unlock()
+			th.run.fail(fmt.Errorf("%w: %s (%s): %v", ErrMisuse, th.name(), op, err), nil)
+			panic(unwinding{})
+		}
 		w.th = th
 	} else {
 		w.ch = make(chan struct{}, 1)
@@ -60,7 +69,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	mu.Unlock()
 	var woken, unwind bool
 	switch {
-	case th != nil && w.woken:
+	case th != nil && w.woken.Load():
 		// mu.Unlock reached a scheduling point (a user lock's release)
 		// and another thread woke w meanwhile: do not park.
 		woken = true
@@ -70,13 +79,13 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		woken, unwind = parkReal(w, deadline)
 	}
 	mu.Lock()
-	if w.woken {
+	if w.woken.Load() {
 		woken = true
 	} else if w.queued {
 		q.remove(w)
 	}
 	if unwind {
-		if w.woken {
+		if w.woken.Load() {
 			q.WakeOne() // a dying thread must not swallow a wake-up meant for a live one
 		}
 		mu.Unlock()
@@ -99,7 +108,7 @@ func (q *WaitQueue) WakeN(n int) int {
 	for ; woke < n && q.head != nil; woke++ {
 		w := q.head
 		q.remove(w)
-		w.woken = true
+		w.woken.Store(true)
 		if w.th != nil {
 			w.th.run.wake(w.th)
 		} else {
@@ -112,15 +121,16 @@ func (q *WaitQueue) WakeN(n int) int {
 // bind ties q to the run r that parks on it. A primitive may serve one run
 // after another, but not two runs at once, and not a run while threads of a
 // finished run are still counted in its queue (stale state from that run).
-func (q *WaitQueue) bind(r *run) {
+func (q *WaitQueue) bind(r *run) error {
 	switch {
 	case q.run == nil || q.run == r:
 	case !q.run.finishedRun():
-		panic(fmt.Errorf("%w: a primitive is used by two model runs at once", ErrMisuse))
+		return errors.New("the primitive is in use by another model run that is still running (runs must not share primitives)")
 	case q.n > 0:
-		panic(fmt.Errorf("%w: a primitive used by a finished model run still has %d of its threads parked", ErrMisuse, q.n))
+		return fmt.Errorf("the primitive was used by a finished model run that still has %d of its threads parked on it", q.n)
 	}
 	q.run = r
+	return nil
 }
 
 func (q *WaitQueue) push(w *Waiter) {
