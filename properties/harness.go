@@ -108,7 +108,8 @@ func inRound(k int, prop func(rt *rapid.T)) func(rt *rapid.T) {
 // INTERLEAVE_DEMO_FAIL=1 (and INTERLEAVE_DEMO_ROUND=k as printed) it runs
 // buggy as a plain rapid property, which fails and prints rapid's replay
 // command.
-func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
+// It returns the finding Hunt (the zero HuntResult with INTERLEAVE_DEMO_FAIL).
+func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) interleave.HuntResult {
 	t.Helper()
 	if os.Getenv(DemoFailEnv) != "" {
 		round, _ := strconv.Atoi(os.Getenv(DemoRoundEnv))
@@ -118,7 +119,7 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 			}
 		}()
 		rapid.Check(t, inRound(round, buggy))
-		return
+		return interleave.HuntResult{}
 	}
 	var found interleave.HuntResult
 	schedules, distinct, round := 0, 0, 0
@@ -151,12 +152,13 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) {
 		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
 	}
 	if correct == nil {
-		return
+		return found
 	}
 	fixed := interleave.Hunt(t, correct)
 	if fixed.Found {
 		t.Fatalf("%s: the correct version failed too:\n%s", name, fixed.Message)
 	}
+	return found
 }
 
 // demoEnv is the environment prefix of the command that replays round
