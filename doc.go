@@ -32,6 +32,9 @@
 //   - every blocking or state-changing operation of the primitives package
 //     (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, Thread,
 //     Timer, Sleep);
+//   - every operation of the Go-native swap-ins: the sync, chans, goroutine,
+//     time and context packages of this module (see the README's porting
+//     guide);
 //   - every failpoints.Hit, the user's own preemption point;
 //   - thread start and exit, and the virtual clock.
 //
@@ -39,8 +42,10 @@
 // select, go statements, time.Sleep, I/O, a busy loop. Code between two
 // scheduling points runs atomically in every schedule, so a read and a
 // write with no scheduling point between them are never interleaved. A
-// thread that blocks in something the explorer cannot see holds the baton
-// and stops the whole run.
+// thread that blocks in something the explorer cannot see holds the baton:
+// the watchdog (see Watchdog) fails the run with ErrBlockedOutside, naming
+// the thread and where it is blocked, within milliseconds for a channel
+// operation or a sync lock, and after the bound for a busy loop.
 //
 // Data races between threads of one model run are invisible to the race
 // detector: the baton orders every step, so -race sees a happens-before
@@ -56,6 +61,9 @@
 // # Isolation
 //
 // Each run has its own threads, clock and thread registry. A primitive may
-// serve one run after another, but not two live runs at once: that panics
-// with an error wrapping ErrMisuse.
+// serve one run after another, but not two live runs at once (parallel
+// tests must not share one): the run that parks on a primitive another
+// live run is using fails with an error wrapping ErrMisuse, as does a run
+// whose parked thread is woken by a goroutine outside it. Neither hangs
+// nor leaves the primitive locked.
 package interleave
