@@ -23,6 +23,18 @@ func kernelBoundedBuffer() (func(), func() error) {
 			bad = nil
 			c := primitives.NewCondition(nil)
 			n := 0
+			consume := func() { // if, not for, around Wait: the bug
+				c.Acquire()
+				if n == 0 {
+					c.Wait()
+				}
+				if n == 0 && bad == nil {
+					bad = errors.New("a consumer took from an empty buffer")
+				}
+				n--
+				c.NotifyAll()
+				c.Release()
+			}
 			runThreads(func() {
 				for range 2 {
 					c.Acquire()
@@ -33,29 +45,7 @@ func kernelBoundedBuffer() (func(), func() error) {
 					c.NotifyAll()
 					c.Release()
 				}
-			}, func() {
-				c.Acquire()
-				if n == 0 {
-					c.Wait()
-				}
-				if n == 0 && bad == nil {
-					bad = errors.New("a consumer took from an empty buffer")
-				}
-				n--
-				c.NotifyAll()
-				c.Release()
-			}, func() {
-				c.Acquire()
-				if n == 0 {
-					c.Wait()
-				}
-				if n == 0 && bad == nil {
-					bad = errors.New("a consumer took from an empty buffer")
-				}
-				n--
-				c.NotifyAll()
-				c.Release()
-			})
+			}, consume, consume)
 		}, func() error {
 			return bad
 		}
