@@ -145,3 +145,20 @@ func TestWatchdogRefusesANonPositiveBound(t *testing.T) {
 	}()
 	interleave.Watchdog(0)
 }
+
+// TestWatchdogToleratesABriefWaitOnAContendedLock: a thread that waits a
+// few milliseconds on a plain lock held elsewhere is not hung. One stack
+// sample in semacquire used to fail the run (TestPropSemaphoreHolders
+// failed that way once in CI, on the goroutine pool's lock): a blocked
+// state must last blockedConfirm (100 ms) unchanged, five times this wait.
+func TestWatchdogToleratesABriefWaitOnAContendedLock(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	time.AfterFunc(20*time.Millisecond, mu.Unlock)
+	if _, err := interleave.Run(func() {
+		mu.Lock() // blocks about 20 ms outside the explorer, then goes on
+		defer mu.Unlock()
+	}); err != nil {
+		t.Fatalf("Run with a 20 ms wait on a contended lock = %v; want nil", err)
+	}
+}

@@ -29,7 +29,13 @@ const DefaultWatchdog = 3 * time.Second
 const (
 	watchTick   = 2 * time.Millisecond // how often the watchdog looks
 	stallSample = 4 * time.Millisecond // no progress for this long: read the stack
-	hijackBit   = uint64(1) << 62      // set in run.gate once the watchdog took the baton
+	// blockedConfirm is how long a thread must be seen blocked in the same
+	// state at the same place, with no progress, before the watchdog calls
+	// it blocked outside the explorer: a single sample may catch a thread
+	// waiting a few microseconds on a lock that is only contended (the
+	// goroutine pool's, a registry's), which is not a hang.
+	blockedConfirm = 100 * time.Millisecond
+	hijackBit      = uint64(1) << 62 // set in run.gate once the watchdog took the baton
 )
 
 // The gate protocol between a run's baton holder and the watchdog.
@@ -88,6 +94,11 @@ type watch struct {
 	gate     uint64    // the gate value last seen
 	since    time.Time // when gate last changed
 	nextLook time.Duration
+
+	// The blocked state first seen since gate last changed, where, and
+	// when; zero while none was seen.
+	blockedState, blockedWhere string
+	blockedAt                  time.Time
 }
 
 func (r *run) watchStart() {
@@ -137,6 +148,7 @@ func (r *run) look(w *watch, now time.Time) bool {
 	if g != w.gate || g&1 != 0 || g&hijackBit != 0 {
 		// progress, or the scheduler itself runs (its hand-offs never block)
 		w.gate, w.since, w.nextLook = g, now, stallSample
+		w.blockedState, w.blockedWhere, w.blockedAt = "", "", time.Time{}
 		return false
 	}
 	stalled := now.Sub(w.since)
@@ -155,7 +167,17 @@ func (r *run) look(w *watch, now time.Time) bool {
 	}
 	if !blocked && stalled < bound {
 		w.nextLook = min(2*w.nextLook, bound)
+		w.blockedState, w.blockedWhere, w.blockedAt = "", "", time.Time{}
 		return false
+	}
+	if blocked && stalled < bound {
+		if state != w.blockedState || where != w.blockedWhere {
+			w.blockedState, w.blockedWhere, w.blockedAt = state, where, now
+		}
+		if now.Sub(w.blockedAt) < blockedConfirm {
+			w.nextLook = stalled + watchTick
+			return false
+		}
 	}
 	v, ok := managed.Load(gid)
 	if !ok {
