@@ -146,8 +146,8 @@ func TestWatchdogRefusesANonPositiveBound(t *testing.T) {
 	interleave.Watchdog(0)
 }
 
-// TestWatchdogToleratesABriefWaitOnAContendedLock: a thread that waits a
-// few milliseconds on a plain lock held elsewhere is not hung. One stack
+// TestWatchdogToleratesABriefWaitOnAContendedLock: a thread that waits
+// 20 ms on a plain lock held elsewhere is not hung. One stack
 // sample in semacquire used to fail the run (TestPropSemaphoreHolders
 // failed that way once in CI, on the goroutine pool's lock): a blocked
 // state must last blockedConfirm (100 ms) unchanged, five times this wait.
