@@ -149,7 +149,7 @@ func TestWatchdogRefusesANonPositiveBound(t *testing.T) {
 // TestWatchdogToleratesABriefWaitOnAContendedLock: a thread that waits
 // 20 ms on a plain lock held elsewhere is not hung. One stack
 // sample in semacquire used to fail the run (TestPropSemaphoreHolders
-// failed that way once in CI, on the goroutine pool's lock): a blocked
+// failed that way once in CI, in Thread.Start): a blocked
 // state must last blockedConfirm (100 ms) unchanged, five times this wait.
 func TestWatchdogToleratesABriefWaitOnAContendedLock(t *testing.T) {
 	var mu sync.Mutex
