@@ -22,11 +22,32 @@ const stressRounds = 5000
 // TestStressLockWaiterRegistration races Release's one-CAS fast path
 // against a waiter registering on the lock word: a Release that unlocks
 // after the waiter's CAS must wake it, one that unlocks before must make
-// the waiter's CAS fail. Counter checks mutual exclusion too.
+// the waiter's CAS fail. Two goroutines hand a turn back and forth through
+// two Locks used as binary semaphores (Python lets any thread release a
+// Lock), so every round parks a waiter and nobody else would ever wake a
+// lost one; then four goroutines contend on one Lock, and the counter
+// checks mutual exclusion.
 func TestStressLockWaiterRegistration(t *testing.T) {
+	var ping, pong primitives.Lock
+	ping.Acquire()
+	pong.Acquire()
+	bounded.Do(t, "Lock.Acquire/Release handoff (waiter registration)", func() {
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for range stressRounds {
+				ping.Acquire() // the other side's Release wakes us
+				pong.Release()
+			}
+		})
+		for range stressRounds {
+			ping.Release()
+			pong.Acquire()
+		}
+		wg.Wait()
+	})
 	var l primitives.Lock
 	counter := 0
-	bounded.Do(t, "Lock.Acquire/Release (waiter registration)", func() {
+	bounded.Do(t, "Lock.Acquire/Release contended", func() {
 		var wg sync.WaitGroup
 		for range 4 {
 			wg.Go(func() {
