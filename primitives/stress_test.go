@@ -1,6 +1,7 @@
 package primitives_test
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,4 +148,44 @@ func TestStressTimeoutAsWakeArrives(t *testing.T) {
 	if v := s.Value(); v != 0 {
 		t.Fatalf("Value() = %d after taking all %d units; want 0", v, units)
 	}
+}
+
+// TestStressTimedWaiterNeverSwallowsAWake parks a timed waiter T first and
+// a blocking waiter B behind it on a Semaphore of value 0, then releases
+// one unit just as T's timeout expires. The wake goes to T (the oldest):
+// if T times out at that instant it must still count as woken (and take
+// the unit, then give it back) or leave it for B; a T that drops the wake
+// leaves B parked beside a free unit forever. Each round needs B to end.
+func TestStressTimedWaiterNeverSwallowsAWake(t *testing.T) {
+	const rounds = 400
+	// waitFor spins until n threads wait on s, or T has already ended
+	// (timed out before B parked: this round tests nothing, but must end).
+	waitFor := func(s *primitives.Semaphore, n int, tDone *atomic.Bool) {
+		for s.Observe().Waiters < n && !tDone.Load() {
+			runtime.Gosched()
+		}
+	}
+	bounded.Do(t, "Semaphore.AcquireTimeout timing out as Release wakes it", func() {
+		for i := range rounds {
+			s := primitives.NewSemaphore(0)
+			timeout := time.Duration(50+i%100) * time.Microsecond
+			start := time.Now()
+			var tDone atomic.Bool
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				defer tDone.Store(true)
+				if s.AcquireTimeout(timeout) {
+					s.Release() // B must still get a unit
+				}
+			})
+			waitFor(s, 1, &tDone)
+			wg.Go(s.Acquire)
+			waitFor(s, 2, &tDone)
+			for time.Since(start) < timeout {
+				runtime.Gosched()
+			}
+			s.Release()
+			wg.Wait()
+		}
+	})
 }
