@@ -364,7 +364,7 @@ func (e *hEnv) deadline() time.Duration {
 }
 
 // hRealDeadline is the wall-clock limit of a real-mode wait: bounded.Limit,
-// ten seconds until one wait of this binary overran (a site that sees its
+// five seconds until one wait of this binary overran (a site that sees its
 // wait overrun calls bounded.Overran), then one, so that a primitive that
 // hangs every test fails the package in seconds.
 func hRealDeadline() time.Duration { return bounded.Limit() }

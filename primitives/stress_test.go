@@ -189,3 +189,20 @@ func TestStressTimedWaiterNeverSwallowsAWake(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseInTheRegistrationWindowIsSeen puts a fast-path Release
+// exactly where the stress test can only hope to land one: after a waiter
+// read the lock word as held and before it registers. The registration's
+// CAS must then fail and the waiter take the now free lock, never park
+// beside it.
+func TestReleaseInTheRegistrationWindowIsSeen(t *testing.T) {
+	var l primitives.Lock
+	l.Acquire()
+	var once sync.Once
+	primitives.SetHookBeforeRegister(func() { once.Do(l.Release) })
+	defer primitives.SetHookBeforeRegister(nil)
+	bounded.Do(t, "Lock.Acquire with a Release between its read and its registration", func() {
+		l.Acquire()
+		l.Release()
+	})
+}

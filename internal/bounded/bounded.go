@@ -22,7 +22,7 @@ import (
 const (
 	// First is the limit of a bounded call while no call of this test
 	// binary has overrun.
-	First = 10 * time.Second
+	First = 5 * time.Second
 	// Broken is the limit once one has.
 	Broken = time.Second
 )
