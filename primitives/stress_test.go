@@ -221,6 +221,7 @@ func TestStressDaemonDyingWithAWake(t *testing.T) {
 		acquire, release func()
 		waiters          func() int
 		free             func() bool // the unit is not held
+		registered       func() int  // Lock only: waiters counted in its lock word
 	}
 	for _, p := range []struct {
 		name string
@@ -229,11 +230,12 @@ func TestStressDaemonDyingWithAWake(t *testing.T) {
 		{"Lock", func() prim {
 			var l primitives.Lock
 			l.Acquire()
-			return prim{l.Acquire, l.Release, func() int { return l.Observe().Waiters }, func() bool { return !l.Locked() }}
+			return prim{l.Acquire, l.Release, func() int { return l.Observe().Waiters }, func() bool { return !l.Locked() },
+				func() int { return primitives.LockWaiters(&l) }}
 		}},
 		{"Semaphore", func() prim {
 			s := primitives.NewSemaphore(0)
-			return prim{s.Acquire, s.Release, func() int { return s.Observe().Waiters }, func() bool { return s.Value() > 0 }}
+			return prim{s.Acquire, s.Release, func() int { return s.Observe().Waiters }, func() bool { return s.Value() > 0 }, nil}
 		}},
 	} {
 		t.Run(p.name, func(t *testing.T) {
@@ -260,6 +262,10 @@ func TestStressDaemonDyingWithAWake(t *testing.T) {
 						x.release() // the daemon died holding the unit
 					}
 					<-done
+					if x.registered != nil && x.registered() != 0 {
+						t.Errorf("%d waiters still registered in the lock word after the round", x.registered())
+						return
+					}
 				}
 			})
 		})
