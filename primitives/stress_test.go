@@ -271,3 +271,23 @@ func TestStressDaemonDyingWithAWake(t *testing.T) {
 		})
 	}
 }
+
+// TestDaemonUnwoundFromLockIsUncounted: a daemon parked on a held Lock is
+// unwound by Shutdown without a wake-up; it must take its registration out
+// of the lock word, or every later Release would take the slow path for a
+// waiter that is gone.
+func TestDaemonUnwoundFromLockIsUncounted(t *testing.T) {
+	var l primitives.Lock
+	l.Acquire()
+	bounded.Do(t, "Shutdown unwinding a daemon parked on a Lock", func() {
+		primitives.NewThread(l.Acquire, primitives.WithDaemon(true)).Start()
+		for l.Observe().Waiters < 1 {
+			runtime.Gosched()
+		}
+		primitives.Shutdown()
+	})
+	if n := primitives.LockWaiters(&l); n != 0 {
+		t.Fatalf("the lock word counts %d waiters after the daemon was unwound; want 0", n)
+	}
+	l.Release()
+}
