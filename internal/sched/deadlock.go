@@ -3,6 +3,7 @@ package sched
 import (
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,9 +41,25 @@ type blockedThread struct {
 	suffix string   // who holds the target (", held by Thread-2") or its state (": clear")
 	where  bool     // its location is worth printing (not the main thread's exit wait)
 
-	pcs  [16]uintptr // its callers when it unwound out of its blocking call
+	pcs  callers // its callers when it unwound out of its blocking call
 	npcs int
 }
+
+// callers holds a parked thread's innermost callers, from park's caller
+// on: enough to pass the deepest primitive's own frames (Barrier.Wait,
+// Condition.WaitFor: five) and a few of the user's.
+type callers [12]uintptr
+
+// located caches locate's answer for each callers seen: a property that
+// meets the same deadlock schedule after schedule (rapid shrinking it,
+// Hunt) symbolizes its PCs once. It is cleared when it holds
+// maxLocated entries, so it stays small whatever runs.
+var located struct {
+	mu sync.Mutex
+	m  map[callers][2]string // guarded by mu; verb and location
+}
+
+const maxLocated = 1024
 
 func (e *deadlockError) Unwrap() error { return ErrDeadlock }
 
@@ -52,7 +69,11 @@ func (e *deadlockError) Unwrap() error { return ErrDeadlock }
 func (e *deadlockError) Error() string {
 	e.once.Do(func() {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%v at %v: no thread can run and no timer is pending", ErrDeadlock, e.at)
+		b.Grow(128 * (1 + len(e.threads) + len(e.cycles)))
+		b.WriteString(ErrDeadlock.Error())
+		b.WriteString(" at ")
+		b.WriteString(e.at.String())
+		b.WriteString(": no thread can run and no timer is pending")
 		for i := range e.threads {
 			t := &e.threads[i]
 			verb, loc := t.locate()
@@ -63,7 +84,10 @@ func (e *deadlockError) Error() string {
 				b.WriteString(andList(t.holds))
 				b.WriteString(" and")
 			}
-			fmt.Fprintf(&b, " %s %s", verb, t.target)
+			b.WriteString(" ")
+			b.WriteString(verb)
+			b.WriteString(" ")
+			b.WriteString(t.target)
 			if loc != "" && t.where {
 				b.WriteString(" at ")
 				b.WriteString(loc)
@@ -79,17 +103,32 @@ func (e *deadlockError) Error() string {
 	return e.msg
 }
 
-// locate symbolizes t's PCs: the verb is "blocks on" when the blocking
+// locate returns what t's PCs say: the verb is "blocks on" when the blocking
 // call is one of the Go-native swap-ins (sync, chans), "waits on" for the
 // Python-style primitives; loc is file:line of the innermost frame outside
 // the explorer's machinery (inMachinery), where the user called the
 // blocking operation, "" if none is known.
 func (t *blockedThread) locate() (verb, loc string) {
-	verb = "waits on"
 	if t.npcs == 0 {
-		return verb, ""
+		return "waits on", ""
 	}
-	frames := runtime.CallersFrames(t.pcs[:t.npcs])
+	located.mu.Lock()
+	defer located.mu.Unlock()
+	if v, ok := located.m[t.pcs]; ok {
+		return v[0], v[1]
+	}
+	verb, loc = symbolize(t.pcs[:t.npcs])
+	if located.m == nil || len(located.m) >= maxLocated {
+		located.m = make(map[callers][2]string)
+	}
+	located.m[t.pcs] = [2]string{verb, loc}
+	return verb, loc
+}
+
+// symbolize is locate without the cache.
+func symbolize(pcs []uintptr) (verb, loc string) {
+	verb = "waits on"
+	frames := runtime.CallersFrames(pcs)
 	first := true
 	for {
 		f, more := frames.Next()
@@ -99,7 +138,7 @@ func (t *blockedThread) locate() (verb, loc string) {
 			}
 			first = false
 			if !inMachinery(f.Function) {
-				return verb, fmt.Sprintf("%s:%d", shortFile(f.File), f.Line)
+				return verb, shortFile(f.File) + ":" + strconv.Itoa(f.Line)
 			}
 		}
 		if !more {
