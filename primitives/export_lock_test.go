@@ -14,3 +14,7 @@ func SetHookBeforeRegister(h func()) {
 	}
 	testHookBeforeRegister.Store(&h)
 }
+
+// LockWaiters returns the number of threads registered as waiters in l's
+// lock word.
+func LockWaiters(l *Lock) int { return int(l.state.Load() >> waiterShift) }

@@ -177,14 +177,11 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 	registered := false
 	defer func() {
 		// Only a daemon unwinding out of q.Wait gets here registered (mu
-		// is then not held). It may have taken the wake-up of a Release:
-		// pass it on, so no other waiter sleeps on a free lock.
+		// is then not held): uncount it. A wake-up it may have taken was
+		// passed on by q.Wait itself.
 		if registered {
 			l.mu.Lock()
 			l.state.Add(-waiterOne)
-			if l.state.Load()&lockHeld == 0 {
-				l.q.WakeOne()
-			}
 			l.mu.Unlock()
 		}
 	}()

@@ -206,3 +206,88 @@ func TestReleaseInTheRegistrationWindowIsSeen(t *testing.T) {
 		l.Release()
 	})
 }
+
+// TestStressDaemonDyingWithAWake: a daemon thread parks first on a Lock
+// or Semaphore, a plain goroutine parks behind it; the main goroutine
+// releases once and at once calls Shutdown, which unwinds the daemon. The
+// daemon either took the unit before it was unwound (a daemon dies holding
+// what it holds, as in Python: the test then releases once more), or dies
+// holding only the wake-up, which must go on to the goroutine. Either way
+// the goroutine ends: a swallowed wake-up leaves it parked beside a free
+// unit.
+func TestStressDaemonDyingWithAWake(t *testing.T) {
+	const rounds = 200
+	type prim struct {
+		acquire, release func()
+		waiters          func() int
+		free             func() bool // the unit is not held
+		registered       func() int  // Lock only: waiters counted in its lock word
+	}
+	for _, p := range []struct {
+		name string
+		mk   func() prim
+	}{
+		{"Lock", func() prim {
+			var l primitives.Lock
+			l.Acquire()
+			return prim{l.Acquire, l.Release, func() int { return l.Observe().Waiters }, func() bool { return !l.Locked() },
+				func() int { return primitives.LockWaiters(&l) }}
+		}},
+		{"Semaphore", func() prim {
+			s := primitives.NewSemaphore(0)
+			return prim{s.Acquire, s.Release, func() int { return s.Observe().Waiters }, func() bool { return s.Value() > 0 }, nil}
+		}},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			bounded.Do(t, p.name+": a dying daemon's wake-up passed on", func() {
+				for range rounds {
+					x := p.mk()
+					primitives.NewThread(x.acquire, primitives.WithDaemon(true)).Start()
+					for x.waiters() < 1 {
+						runtime.Gosched()
+					}
+					done := make(chan struct{})
+					go func() { x.acquire(); close(done) }()
+					for x.waiters() < 2 {
+						runtime.Gosched()
+					}
+					x.release()
+					primitives.Shutdown()
+					select {
+					case <-done:
+						continue
+					default:
+					}
+					if !x.free() && x.waiters() == 1 {
+						x.release() // the daemon died holding the unit
+					}
+					<-done
+					if x.registered != nil && x.registered() != 0 {
+						t.Errorf("%d waiters still registered in the lock word after the round", x.registered())
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestDaemonUnwoundFromLockIsUncounted: a daemon parked on a held Lock is
+// unwound by Shutdown without a wake-up; it must take its registration out
+// of the lock word, or every later Release would take the slow path for a
+// waiter that is gone.
+func TestDaemonUnwoundFromLockIsUncounted(t *testing.T) {
+	var l primitives.Lock
+	l.Acquire()
+	bounded.Do(t, "Shutdown unwinding a daemon parked on a Lock", func() {
+		primitives.NewThread(l.Acquire, primitives.WithDaemon(true)).Start()
+		for l.Observe().Waiters < 1 {
+			runtime.Gosched()
+		}
+		primitives.Shutdown()
+	})
+	if n := primitives.LockWaiters(&l); n != 0 {
+		t.Fatalf("the lock word counts %d waiters after the daemon was unwound; want 0", n)
+	}
+	l.Release()
+}

@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -63,5 +64,53 @@ func TestRealWakeNeverBlocksTheWaker(t *testing.T) {
 			t.Fatal("WakeOne blocked on a waiter that was not parked yet")
 		}
 		mu.Unlock()
+	}
+}
+
+// TestDyingDaemonPassesItsWakeOn: a real-mode daemon thread D parked first
+// and a plain goroutine G parked behind it on one queue. A Shutdown unwinds
+// D; in the window before D takes the mutex back (the hook) a wake arrives
+// and chooses D, the oldest waiter. D dies and cannot use it, so Wait must
+// hand it to G: without that, G sleeps forever though a wake was sent.
+func TestDyingDaemonPassesItsWakeOn(t *testing.T) {
+	var mu sync.Mutex
+	var q WaitQueue
+	h := func(woken bool) {
+		if !woken && Unwinding() { // D, unwound by the Shutdown
+			mu.Lock()
+			q.WakeOne()
+			mu.Unlock()
+		}
+	}
+	testHookAfterRealPark.Store(&h)
+	defer testHookAfterRealPark.Store(nil)
+	parked := func(n int) {
+		for {
+			mu.Lock()
+			l := q.Len()
+			mu.Unlock()
+			if l >= n {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
+	SpawnThread(nil, true, func() {
+		mu.Lock()
+		q.Wait(&mu, "D.Wait", time.Time{})
+		mu.Unlock()
+		t.Error("the daemon returned from Wait instead of unwinding")
+	}, nil)
+	parked(1)
+	gWoken := make(chan bool, 1)
+	go func() {
+		mu.Lock()
+		gWoken <- q.Wait(&mu, "G.Wait", time.Now().Add(5*time.Second))
+		mu.Unlock()
+	}()
+	parked(2)
+	Shutdown()
+	if !<-gWoken {
+		t.Fatal("G timed out: the wake that chose the dying daemon was not passed on")
 	}
 }
