@@ -41,7 +41,8 @@ package scenarios
 // NestedPlainLock is the same code with a plain Lock: the first nested
 // acquire blocks forever on the lock its own thread holds. In a model run
 // the explorer reports the deadlock, naming every thread and what it waits
-// on ("Thread-1 waits on Lock.Acquire"); in real mode, where nothing could
+// on ("Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire) at …,
+// held by Thread-1"); in real mode, where nothing could
 // report it, the nested acquire gives up after RLockConfig.GiveUp and the
 // call returns the same kind of error instead of hanging.
 
@@ -200,7 +201,8 @@ func RLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 // the lock in test() blocks forever on show's nested acquire, and every
 // other thread on test's. In a model run the explorer reports the deadlock
 // (the run's error wraps interleave.ErrDeadlock and names each thread, e.g.
-// "Thread-1 waits on Lock.Acquire"), and NestedPlainLock never returns. In
+// "Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire)" and the
+// cycle "Thread-1 → Lock#1 → Thread-1"), and NestedPlainLock never returns. In
 // real mode the nested acquire gives up after cfg.GiveUp: the thread skips
 // the rest of its loop and releases the lock, and NestedPlainLock returns
 // an error wrapping interleave.ErrDeadlock for each thread, naming it and

@@ -158,7 +158,10 @@ func TestNestedPlainLockDeadlock(t *testing.T) {
 		t.Error("NestedPlainLock returned inside a deadlocked run")
 	}
 	msg := err.Error()
-	for _, want := range []string{"Thread-1 waits on Lock.Acquire", "Thread-2 waits on Lock.Acquire", "MainThread waits on Thread.Join", "s09_rlock.go"} {
+	for _, want := range []string{"\n  MainThread waits on Thread-1 (Thread.Join) at scenarios/s09_rlock.go:",
+		"\n  Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire) at scenarios/s09_rlock.go:",
+		"\n  Thread-2 waits on Lock#1 (Lock.Acquire) at scenarios/s09_rlock.go:",
+		"\n  cycle: Thread-1 → Lock#1 → Thread-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
 		}

@@ -62,6 +62,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 			panic(unwinding{})
 		}
 		w.th = th
+		th.waitObj = th.lastObj // before mu.Unlock, which may reach a scheduling point of its own
 	} else {
 		w.ch = make(chan struct{}, 1)
 	}
