@@ -193,15 +193,15 @@ func TestPipelineCheckCatchesEachBreak(t *testing.T) {
 		t.Fatalf("CheckSequential(good) = %v; want nil", err)
 	}
 	breaks := map[string]func(*scenarios.PipelineResult){
-		"records":          func(r *scenarios.PipelineResult) { r.Records = 3 },
-		"workers":          func(r *scenarios.PipelineResult) { r.Workers++ },
-		"record missing":   func(r *scenarios.PipelineResult) { r.Processed = r.Processed[:1] },
-		"worker missing":   func(r *scenarios.PipelineResult) { r.PerWorker = r.PerWorker[1:] },
-		"never processed":  func(r *scenarios.PipelineResult) { r.Processed[0] = 0 },
-		"processed twice":  func(r *scenarios.PipelineResult) { r.Processed[1] = 2 },
-		"shares too many":  func(r *scenarios.PipelineResult) { r.PerWorker[0]++ },
-		"below the bound":  func(r *scenarios.PipelineResult) { r.Makespan -= time.Millisecond },
-		"zero makespan":    func(r *scenarios.PipelineResult) { r.Makespan = 0 },
+		"records":         func(r *scenarios.PipelineResult) { r.Records = 3 },
+		"workers":         func(r *scenarios.PipelineResult) { r.Workers++ },
+		"record missing":  func(r *scenarios.PipelineResult) { r.Processed = r.Processed[:1] },
+		"worker missing":  func(r *scenarios.PipelineResult) { r.PerWorker = r.PerWorker[1:] },
+		"never processed": func(r *scenarios.PipelineResult) { r.Processed[0] = 0 },
+		"processed twice": func(r *scenarios.PipelineResult) { r.Processed[1] = 2 },
+		"shares too many": func(r *scenarios.PipelineResult) { r.PerWorker[0]++ },
+		"below the bound": func(r *scenarios.PipelineResult) { r.Makespan -= time.Millisecond },
+		"zero makespan":   func(r *scenarios.PipelineResult) { r.Makespan = 0 },
 	}
 	for name, breakIt := range breaks {
 		r := good()
