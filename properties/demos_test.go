@@ -88,7 +88,7 @@ func TestDemoS03AcquireAfterStart(t *testing.T) {
 func TestDemoS06ResultBeforeJoin(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0, 0, 0, 0}, ReadAfter: time.Millisecond}
-	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkResults(rt, cfg.Loops, res) }
+	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkThreadSubclass(rt, cfg, res, false) }
 	properties.Demo(t, "S06ResultBeforeJoin",
 		scenarioProp(func() (scenarios.ThreadSubclassResult, error) { return scenarios.ResultBeforeJoin(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) }, check))
