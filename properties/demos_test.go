@@ -114,8 +114,8 @@ func TestDemoS10EventAsCounter(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultEventConfig()
 	check := func(rt *rapid.T, res scenarios.EventResult) {
-		if res.Sent != cfg.Signals || res.Seen != res.Sent {
-			rt.Fatalf("event signals: sent %d, seen %d; want %d each (lost %d)", res.Sent, res.Seen, cfg.Signals, res.Lost())
+		if err := res.CheckSignals(cfg); err != nil {
+			rt.Fatalf("event signals (lost %d): %v", res.Lost(), err)
 		}
 	}
 	properties.Demo(t, "S10EventAsCounter",
