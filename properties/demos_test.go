@@ -135,7 +135,7 @@ func TestDemoS10EventAsCounter(t *testing.T) {
 func TestDemoS11UnguardedWait(t *testing.T) {
 	quietExceptHook(t)
 	cfg := scenarios.DefaultConditionConfig()
-	check := func(rt *rapid.T, res scenarios.ConditionResult) { checkConditionCounts(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.ConditionResult) { checkCondition(rt, cfg, res.CheckWaitFor(cfg)) }
 	properties.Demo(t, "S11UnguardedWait",
 		scenarioProp(func() (scenarios.ConditionResult, error) { return scenarios.UnguardedWait(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.ConditionResult, error) { return scenarios.WaitForVersion(nil, cfg) }, check))
