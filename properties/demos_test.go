@@ -148,7 +148,7 @@ func TestDemoS11UnguardedWait(t *testing.T) {
 func TestDemoS12OverReleasedSemaphore(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 4, Work: time.Second}
-	check := func(rt *rapid.T, res scenarios.SemaphoreResult) { checkHolders(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.SemaphoreResult) { checkSemaphore(rt, cfg, res.CheckHolders(cfg)) }
 	properties.Demo(t, "S12OverReleasedSemaphore",
 		scenarioProp(func() (scenarios.SemaphoreResult, error) { return scenarios.OverReleasedSemaphore(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.SemaphoreResult, error) { return scenarios.Semaphore(nil, cfg) }, check))
