@@ -189,7 +189,7 @@ func TestDemoS16TooFewSentinels(t *testing.T) {
 func TestDemoS17ReadThenWrite(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.RaceConfig{Threads: 2, Increments: 2}
-	check := func(rt *rapid.T, res scenarios.RaceResult) { checkCounter(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.RaceResult) { checkCounter(rt, cfg, res.Check(cfg)) }
 	buggy := scenarioProp(func() (scenarios.RaceResult, error) { return scenarios.ReadThenWriteCounter(nil, cfg) }, check)
 	// Demo hands back its finding Hunt (whichever round found it).
 	found := properties.Demo(t, "S17ReadThenWrite", buggy,
