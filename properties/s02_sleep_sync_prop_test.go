@@ -2,7 +2,6 @@ package properties_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/interleave-lab/interleave"
 
@@ -31,17 +30,8 @@ func TestPropS02SleepSync(t *testing.T) {
 
 		zero := runZero(rt, run)
 		checkSleepSync(rt, cfg, zero)
-		if want := cfg.Main <= max(cfg.Loop, cfg.Loop1); zero.Lost != want {
-			rt.Fatalf("SleepSync(%+v).Lost (all-zero schedule) = %v; want %v", cfg, zero.Lost, want)
-		}
-		if zero.AllDoneAt != cfg.Main {
-			rt.Fatalf("SleepSync(%+v).AllDoneAt (all-zero schedule) = %v; want %v", cfg, zero.AllDoneAt, cfg.Main)
-		}
-		for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
-			if zero.Done[i] != (d < cfg.Main) || (zero.Done[i] && zero.DoneAt[i] != d) {
-				rt.Fatalf("SleepSync(%+v) loop %d (all-zero schedule): done %v at %v; want done %v at %v",
-					cfg, i, zero.Done[i], zero.DoneAt[i], d < cfg.Main, d)
-			}
+		if err := zero.CheckAllZero(cfg); err != nil {
+			rt.Fatalf("SleepSync(%+v): %v", cfg, err)
 		}
 	})
 }

@@ -80,13 +80,27 @@ type PipelineResult struct {
 // r has cfg's Records and Workers, every record was processed exactly
 // once, the workers' shares add up to Records, and the makespan is no less
 // than PipelineMakespan(cfg) (a schedule's delays only add to it; under the
-// all-zero schedule it is equal, which the callers check).
+// all-zero schedule it is equal: CheckAllZero).
 func (r PipelineResult) Check(cfg PipelineConfig) error {
 	bound, err := PipelineMakespan(cfg)
 	if err != nil {
 		return err
 	}
 	return r.check(cfg.Records, cfg.Workers, bound)
+}
+
+// CheckAllZero reports whether r has S01's exact makespan for a Pipeline
+// run of cfg under the all-zero schedule: PipelineMakespan(cfg), the
+// analytic bound that Check wants the makespan never to be below.
+func (r PipelineResult) CheckAllZero(cfg PipelineConfig) error {
+	bound, err := PipelineMakespan(cfg)
+	if err != nil {
+		return err
+	}
+	if r.Makespan != bound {
+		return fmt.Errorf("makespan %v (all-zero schedule); want exactly PipelineMakespan %v", r.Makespan, bound)
+	}
+	return nil
 }
 
 // CheckSequential reports whether r keeps S01's invariant for a

@@ -70,18 +70,14 @@ func runPipeline(t *testing.T, cfg scenarios.PipelineConfig) scenarios.PipelineR
 
 // checkPipeline asserts S01's invariant (PipelineResult.Check) and, as
 // runPipeline runs the all-zero schedule, that the makespan is exactly the
-// analytic one.
+// analytic one (CheckAllZero).
 func checkPipeline(t *testing.T, cfg scenarios.PipelineConfig, res scenarios.PipelineResult) {
 	t.Helper()
 	if err := res.Check(cfg); err != nil {
 		t.Fatalf("Pipeline(%+v): %v", cfg, err)
 	}
-	want, err := scenarios.PipelineMakespan(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Makespan != want {
-		t.Errorf("Makespan = %v; want %v (PipelineMakespan)", res.Makespan, want)
+	if err := res.CheckAllZero(cfg); err != nil {
+		t.Errorf("Pipeline(%+v): %v", cfg, err)
 	}
 }
 
@@ -191,6 +187,17 @@ func TestPipelineCheckCatchesEachBreak(t *testing.T) {
 	}
 	if err := goodSeq().CheckSequential(cfg); err != nil {
 		t.Fatalf("CheckSequential(good) = %v; want nil", err)
+	}
+	if err := good().CheckAllZero(cfg); err != nil {
+		t.Fatalf("CheckAllZero(good) = %v; want nil", err)
+	}
+	late := good()
+	late.Makespan += time.Millisecond // a schedule's delay may add it
+	if err := late.Check(cfg); err != nil {
+		t.Errorf("Check(late) = %v; want nil", err)
+	}
+	if err := late.CheckAllZero(cfg); err == nil {
+		t.Errorf("CheckAllZero(late) = nil; want an error")
 	}
 	breaks := map[string]func(*scenarios.PipelineResult){
 		"records":         func(r *scenarios.PipelineResult) { r.Records = 3 },

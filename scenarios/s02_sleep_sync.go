@@ -103,6 +103,26 @@ func (r SleepSyncResult) Check(cfg SleepSyncConfig) error {
 	return nil
 }
 
+// CheckAllZero reports whether r has S02's exact outcome for cfg under the
+// all-zero schedule, where ties go to main (started first, it wakes
+// first): main exits at exactly its sleep, a loop is done exactly if its
+// sleep is strictly shorter than main's, at exactly its sleep, and so the
+// work is lost exactly when main's sleep is not longer than both loops.
+func (r SleepSyncResult) CheckAllZero(cfg SleepSyncConfig) error {
+	if r.AllDoneAt != cfg.Main {
+		return fmt.Errorf("all DONE at %v (all-zero schedule); want %v", r.AllDoneAt, cfg.Main)
+	}
+	if want := cfg.Main <= max(cfg.Loop, cfg.Loop1); r.Lost != want {
+		return fmt.Errorf("Lost = %v (all-zero schedule); want %v", r.Lost, want)
+	}
+	for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
+		if r.Done[i] != (d < cfg.Main) || (r.Done[i] && r.DoneAt[i] != d) {
+			return fmt.Errorf("loop %d (all-zero schedule): done %v at %v; want done %v at %v", i, r.Done[i], r.DoneAt[i], d < cfg.Main, d)
+		}
+	}
+	return nil
+}
+
 // SleepSync runs S02: it prints "starting at:", starts loop and loop1 with
 // StartNewThread, sleeps cfg.Main, prints "all DONE at:" and returns what
 // the loops had done by then; the loops' later lines are dropped.

@@ -37,15 +37,15 @@ func TestSleepSyncBadParams(t *testing.T) {
 	}
 }
 
-// runSleepSync runs SleepSync under the all-zero schedule (or opts),
-// checks S02's invariant (SleepSyncResult.Check) and returns its result and
-// printout.
-func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...interleave.Option) (scenarios.SleepSyncResult, string) {
+// runSleepSync runs SleepSync under the all-zero schedule, checks S02's
+// invariant and exact outcome (SleepSyncResult.Check, CheckAllZero) and
+// returns its result and printout.
+func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig) (scenarios.SleepSyncResult, string) {
 	t.Helper()
 	var res scenarios.SleepSyncResult
 	var err error
 	var out bytes.Buffer
-	if _, rerr := interleave.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }, opts...); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }); rerr != nil {
 		t.Fatalf("SleepSync(%+v) run failed: %v", cfg, rerr)
 	}
 	if err != nil {
@@ -53,6 +53,9 @@ func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...interleav
 	}
 	if err := res.Check(cfg); err != nil {
 		t.Fatalf("SleepSync(%+v): %v", cfg, err)
+	}
+	if err := res.CheckAllZero(cfg); err != nil {
+		t.Errorf("SleepSync(%+v): %v", cfg, err)
 	}
 	return res, out.String()
 }
@@ -88,9 +91,6 @@ func TestSleepSyncLostWork(t *testing.T) {
 			res, out := runSleepSync(t, tc.cfg)
 			if res.Done != tc.done {
 				t.Errorf("Done = %v; want %v", res.Done, tc.done)
-			}
-			if res.AllDoneAt != tc.cfg.Main {
-				t.Errorf("AllDoneAt = %v; want %v", res.AllDoneAt, tc.cfg.Main)
 			}
 			if !strings.HasSuffix(out, "all DONE at: "+tc.cfg.Main.String()+"\n") {
 				t.Errorf("printout does not end with main's line:\n%s", out)
@@ -178,6 +178,9 @@ func TestSleepSyncCheckCatchesEachBreak(t *testing.T) {
 	if err := good().Check(cfg); err != nil {
 		t.Fatalf("Check(good) = %v; want nil", err)
 	}
+	if err := good().CheckAllZero(cfg); err != nil {
+		t.Fatalf("CheckAllZero(good) = %v; want nil", err)
+	}
 	for name, breakIt := range map[string]func(*scenarios.SleepSyncResult){
 		"exit before main's sleep": func(r *scenarios.SleepSyncResult) { r.AllDoneAt = time.Second },
 		"not lost":                 func(r *scenarios.SleepSyncResult) { r.Lost = false },
@@ -192,6 +195,29 @@ func TestSleepSyncCheckCatchesEachBreak(t *testing.T) {
 		breakIt(&r)
 		if err := r.Check(cfg); err == nil {
 			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+}
+
+// TestSleepSyncCheckAllZeroCatchesEachBreak: CheckAllZero fails on each
+// part of S02's all-zero outcome, one broken at a time from a good result
+// that Check accepts (a schedule's delays may give it).
+func TestSleepSyncCheckAllZeroCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.SleepSyncConfig{Loop: time.Second, Loop1: 2 * time.Second, Main: 2 * time.Second}
+	for name, r := range map[string]scenarios.SleepSyncResult{
+		"main late": {Started: [2]bool{true, true}, Done: [2]bool{true, true}, DoneAt: [2]time.Duration{time.Second, 2 * time.Second},
+			AllDoneAt: 3 * time.Second},
+		"tie won by the loop": {Started: [2]bool{true, true}, Done: [2]bool{true, true}, DoneAt: [2]time.Duration{time.Second, 2 * time.Second},
+			AllDoneAt: 2 * time.Second},
+		"loop not done": {Started: [2]bool{true, true}, AllDoneAt: 2 * time.Second, Lost: true},
+		"loop late": {Started: [2]bool{true, true}, Done: [2]bool{true}, DoneAt: [2]time.Duration{1500 * time.Millisecond},
+			AllDoneAt: 2 * time.Second, Lost: true},
+	} {
+		if err := r.Check(cfg); err != nil {
+			t.Fatalf("%s: Check = %v; want nil", name, err)
+		}
+		if err := r.CheckAllZero(cfg); err == nil {
+			t.Errorf("%s: CheckAllZero = nil; want an error", name)
 		}
 	}
 }
