@@ -155,11 +155,11 @@ func (r LoopsResult) Check(loops []time.Duration, name string) error {
 	for i, l := range r.Loops {
 		switch {
 		case l.Loop != i || l.Sleep != loops[i] || l.Name == "" || (name != "" && l.Name != name):
-			return fmt.Errorf("Loops[%d] = %+v; want loop %d sleeping %v, named %q", i, l, i, loops[i], name)
+			return fmt.Errorf("loop %d: %+v; want loop %d sleeping %v, named %q", i, l, i, loops[i], name)
 		case !l.Returned || !l.Joined:
-			return fmt.Errorf("Loops[%d]: returned %v, joined %v; want both", i, l.Returned, l.Joined)
+			return fmt.Errorf("loop %d: returned %v, joined %v; want both", i, l.Returned, l.Joined)
 		case l.ReturnedAt < loops[i] || l.JoinedAt < l.ReturnedAt || r.AllDoneAt < l.JoinedAt:
-			return fmt.Errorf("Loops[%d]: returned at %v, joined at %v, all DONE at %v; want %v <= returned <= joined <= all DONE",
+			return fmt.Errorf("loop %d: returned at %v, joined at %v, all DONE at %v; want %v <= returned <= joined <= all DONE",
 				i, l.ReturnedAt, l.JoinedAt, r.AllDoneAt, loops[i])
 		}
 	}
@@ -181,7 +181,7 @@ func (r LoopsResult) CheckAllZero(loops []time.Duration, from time.Duration) err
 		longest = max(longest, d)
 		l := r.Loops[i]
 		if l.Loop != i || l.Sleep != d || !l.Returned || l.ReturnedAt != d || !l.Joined || l.JoinedAt != longest {
-			return fmt.Errorf("Loops[%d] = %+v; want returned at %v, joined at %v (all-zero schedule)", i, l, d, longest)
+			return fmt.Errorf("loop %d: %+v; want returned at %v, joined at %v (all-zero schedule)", i, l, d, longest)
 		}
 	}
 	if r.AllDoneAt != longest {
