@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -102,7 +103,7 @@ func TestDaemonNeverRan(t *testing.T) {
 // real time: the scenario's own sleeps, not the test waiting.)
 func TestDaemonRealMode(t *testing.T) {
 	cfg := scenarios.DaemonConfig{Workers: 1, Daemons: 1, Work: 2 * time.Millisecond, Requests: 1}
-	res, err := scenarios.Daemon(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.Daemon in real mode", func() (scenarios.DaemonResult, error) { return scenarios.Daemon(nil, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}

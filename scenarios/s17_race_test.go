@@ -8,6 +8,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -87,7 +88,7 @@ func TestRaceExhaustive(t *testing.T) {
 // Real mode: the locked counter is exact with real goroutines too.
 func TestRaceRealMode(t *testing.T) {
 	cfg := scenarios.RaceConfig{Threads: 4, Increments: 500}
-	res, err := scenarios.Race(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.Race in real mode", func() (scenarios.RaceResult, error) { return scenarios.Race(io.Discard, cfg) })
 	if err == nil {
 		err = res.Check(cfg) // counter 2000
 	}

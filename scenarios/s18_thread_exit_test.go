@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -91,7 +92,7 @@ func TestThreadExitEdges(t *testing.T) {
 // process's threads, not a model run's).
 func TestThreadExitRealMode(t *testing.T) {
 	cfg := scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1}
-	res, err := scenarios.ThreadExit(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.ThreadExit in real mode", func() (scenarios.ThreadExitResult, error) { return scenarios.ThreadExit(nil, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}
