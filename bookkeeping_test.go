@@ -89,3 +89,32 @@ func TestTimedOutStateDoesNotOutliveItsPark(t *testing.T) {
 		t.Fatalf("AcquireTimeout(1s) = %v, then AcquireTimeout(1h) = %v at %v; want false, then true at 2s", first, second, at)
 	}
 }
+
+// TestDelayedThreadKeepsItsTurnOnATie: B is delayed one tick at its point
+// while the main thread sleeps exactly one tick, so both may run at the
+// same instant. The delayed thread keeps its turn (it was only delayed,
+// never blocked), deterministically and without drawing a tie choice:
+// B's next step comes first, and the schedule holds only the two delay
+// choices.
+func TestDelayedThreadKeepsItsTurnOnATie(t *testing.T) {
+	var order []string
+	tr, err := interleave.Run(func() {
+		var g toyGroup
+		g.Go("B", func() {
+			failpoints.Hit(fpStep, nil) // delayed one tick: ready again at Tick
+			order = append(order, "B")
+		})
+		sched.Sleep(interleave.Tick) // wakes at Tick too
+		order = append(order, "main")
+		g.Wait()
+	}, interleave.Replay(interleave.Schedule{0, sched.PreemptFrom}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 2 || order[0] != "B" {
+		t.Fatalf("after the tie at %v: %v ran first; want B (the delayed thread keeps its turn)\n%s", interleave.Tick, order, tr)
+	}
+	if got := tr.Schedule.String(); got != (interleave.Schedule{0, sched.PreemptFrom}).String() {
+		t.Fatalf("schedule %q; want only the two delay choices, no tie drawn\n%s", got, tr)
+	}
+}
