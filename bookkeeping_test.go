@@ -65,28 +65,31 @@ func TestClockJumpsToTheEarliestTimer(t *testing.T) {
 }
 
 // TestTimedOutStateDoesNotOutliveItsPark: a thread's wait times out, then
-// the same thread waits again, longer, and is released in time: the second
-// wait must report success, not the first one's timeout.
+// the same thread waits again, longer, and a Set wakes it in time (the flag
+// cleared again before it runs): the second wait must report the wake-up,
+// not the first one's timeout. Event.WaitTimeout reports exactly what the
+// park said, where a Semaphore would re-check its value and hide it.
 func TestTimedOutStateDoesNotOutliveItsPark(t *testing.T) {
 	var first, second bool
 	var at time.Duration
 	_, err := interleave.Run(func() {
-		s := primitives.NewSemaphore(0)
+		var ev primitives.Event
 		var g toyGroup
 		g.Go("waiter", func() {
-			first = s.AcquireTimeout(time.Second)
-			second = s.AcquireTimeout(time.Hour)
+			first = ev.WaitTimeout(time.Second)
+			second = ev.WaitTimeout(time.Hour)
 			at = sched.Now().Sub(sched.Epoch)
 		})
 		sched.Sleep(2 * time.Second)
-		s.Release()
+		ev.Set()
+		ev.Clear() // the waiter runs after this: only its wake-up says it was set
 		g.Wait()
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first || !second || at != 2*time.Second {
-		t.Fatalf("AcquireTimeout(1s) = %v, then AcquireTimeout(1h) = %v at %v; want false, then true at 2s", first, second, at)
+		t.Fatalf("WaitTimeout(1s) = %v, then WaitTimeout(1h) = %v at %v; want false, then true at 2s", first, second, at)
 	}
 }
 

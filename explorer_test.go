@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/internal/sched"
 
 	"pgregory.net/rapid"
@@ -175,12 +176,14 @@ func TestMainWaitsForNonDaemonThreads(t *testing.T) {
 }
 
 func TestStepBudget(t *testing.T) {
-	_, err := interleave.Run(func() {
-		for {
-			failpoints.Hit(fpStep, nil)
-			sched.Sleep(0)
-		}
-	}, interleave.MaxSteps(1000))
+	_, err := bounded.Call(t, "a busy loop of scheduling points under MaxSteps(1000)", func() (*interleave.Trace, error) {
+		return interleave.Run(func() {
+			for {
+				failpoints.Hit(fpStep, nil)
+				sched.Sleep(0)
+			}
+		}, interleave.MaxSteps(1000))
+	})
 	if !errors.Is(err, interleave.ErrStepBudget) {
 		t.Fatalf("Run err = %v; want ErrStepBudget", err)
 	}
