@@ -10,7 +10,10 @@ import (
 // (faked here by setting the hijack state the watchdog sets) wakes a
 // parked thread with the primitive's mutex held. It must touch nothing of
 // the run and must not panic there, or the mutex would stay locked for
-// every later user of the primitive.
+// every later user of the primitive. Two checks see to it: self() no longer
+// names an abandoned thread (so the wake is a foreign one, recorded and
+// dropped), and wake's own enter() returns quietly for the race in which
+// the watchdog abandons the waker between the two.
 func TestAbandonedWakerLeavesTheMutexFree(t *testing.T) {
 	var mu sync.Mutex
 	var q WaitQueue
