@@ -1,0 +1,381 @@
+package sched
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Uncontrolled goroutines. A goroutine started with a plain go statement
+// inside a model run (by a thread, directly or deep in code it calls) is
+// not one of the run's threads: it runs in parallel with the baton holder,
+// on real time, and the explorer neither schedules nor sees it. A run that
+// passed with one would have passed without exploring what that goroutine
+// does, so it is a failure (ErrUnmanaged) unless the run allows it.
+//
+// Every managed thread's goroutine carries the profiler label
+// interleave.run=<run id> while it runs a thread of that run (threadMain
+// sets it and clears it before the goroutine leaves the run), and the
+// runtime copies a goroutine's labels to every goroutine it starts. So a
+// goroutine that carries a run's label and is not one of the library's own
+// (a pool worker, the janitor, the watchdog) was started from inside that
+// run and is not managed by it. It is found two ways:
+//
+//   - when it calls into the explorer (a primitive, a swap-in, a failpoint:
+//     self() finds no thread for it), it reads its own label set (a pointer
+//     compare, getProfLabel) and, if it carries a live run's, records
+//     itself on that run with the creator from its own stack;
+//   - at a check of the run (a hand-off of the baton, the run's end, a
+//     deadlock, the watchdog), when the count of goroutines created moved
+//     since the last check (runtime/metrics' /sched/goroutines-created on
+//     Go 1.26, runtime.NumGoroutine rising before), a goroutine profile
+//     lists every goroutine with its labels; the run's creator is read from
+//     a stack dump (its "created by" line).
+//
+// What this cannot see: a goroutine that starts and ends between two checks
+// without calling into the explorer (it was never alive at a check), a
+// goroutine started by a callback the runtime runs on its own goroutine
+// (time.AfterFunc's function does not inherit labels), and goroutines of
+// code that overwrites the labels it inherited (pprof.SetGoroutineLabels,
+// pprof.Do with a context that does not derive from the goroutine's own).
+
+// runLabel is the profiler label key that ties a goroutine to its run.
+const runLabel = "interleave.run"
+
+// maxFruitless bounds the goroutine profiles a run takes at hand-offs that
+// find nothing (goroutines created by parallel tests move the counter): the
+// checks at the run's end, at a deadlock and by the watchdog still run.
+const maxFruitless = 8
+
+// getProfLabel returns the calling goroutine's profiler label set, the
+// pointer the runtime copies to every goroutine it starts. The runtime
+// exports it to runtime/pprof under this name and keeps it for the packages
+// that read it (go.dev/issue/67401); runtime/pprof has no public getter, and
+// reading one's own labels must cost nanoseconds: self() calls it on every
+// real-mode entry into the explorer while a run is live.
+//
+//go:linkname getProfLabel runtime/pprof.runtime_getProfLabel
+func getProfLabel() unsafe.Pointer
+
+// createdMetric counts the goroutines created since the process started
+// (Go 1.26 and later).
+const createdMetric = "/sched/goroutines-created:goroutines"
+
+// haveCreatedMetric reports whether this runtime has createdMetric.
+var haveCreatedMetric = func() bool {
+	for _, d := range metrics.All() {
+		if d.Name == createdMetric {
+			return true
+		}
+	}
+	return false
+}()
+
+// ownStarted counts the goroutines this package started (pool workers, the
+// janitor, the watchdog), which the gate discounts: a run that needs a new
+// worker does not pay a profile for it.
+var ownStarted atomic.Uint64
+
+// runIDs numbers the runs of the process for their label.
+var runIDs atomic.Uint64
+
+// labelled maps the label set of every live run (the pointer getProfLabel
+// returns in its goroutines) to the run.
+var labelled sync.Map // unsafe.Pointer -> *run
+
+// unmanagedState is what a run knows of uncontrolled goroutines.
+//
+// Invariant: labels is nil until the main thread first ran, then the label
+// set every thread of the run carries, registered in labelled until the run
+// returns; found, once set, never changes. last, fruitless and sample are
+// touched only by the baton holder (or the watchdog once it took the
+// baton).
+type unmanagedState struct {
+	id     string          // the value of runLabel
+	ctx    context.Context // carries the label; SetGoroutineLabels reads it
+	labels unsafe.Pointer  // the label set as goroutines hold it
+
+	found atomic.Pointer[unmanagedGoroutine] // the first one found; set by any goroutine
+
+	last      int64 // the exact gate's value at the last full check
+	live      int64 // the cheap gate's value at the last hand-off
+	fruitless int   // hand-off profiles that found nothing
+	sample    [1]metrics.Sample
+}
+
+// An unmanagedGoroutine describes an uncontrolled goroutine for the report.
+type unmanagedGoroutine struct {
+	fn      string // the function it runs
+	creator string // the function whose go statement started it ("" if unknown)
+	where   string // file:line of that statement ("" if unknown)
+}
+
+func (g *unmanagedGoroutine) String() string {
+	s := "a goroutine running " + g.fn
+	if g.where != "" {
+		s += ", started by " + g.where + " (in " + g.creator + ")"
+	}
+	return s + ", not managed by the explorer"
+}
+
+func (g *unmanagedGoroutine) err() error {
+	return fmt.Errorf("%w: %s; it runs in parallel with the threads, unexplored "+
+		"(start it with goroutine.Go or a primitives.Thread, or accept it with AllowUnmanaged)",
+		ErrUnmanaged, g)
+}
+
+// unmanagedStart prepares the run's label and the gate, before the run's
+// first thread runs.
+func (r *run) unmanagedStart() {
+	u := &r.um
+	u.id = strconv.FormatUint(runIDs.Add(1), 10)
+	u.ctx = pprof.WithLabels(context.Background(), pprof.Labels(runLabel, u.id))
+	u.sample[0].Name = createdMetric
+	u.last, u.live = u.gate(true), u.gate(false)
+}
+
+// unmanagedStop unregisters the run's label set.
+func (r *run) unmanagedStop() {
+	if r.um.labels != nil {
+		labelled.Delete(r.um.labels)
+	}
+}
+
+// label gives the calling goroutine, which is about to run a thread of r,
+// the run's label.
+func (r *run) label() {
+	pprof.SetGoroutineLabels(r.um.ctx)
+	if r.um.labels == nil { // the main thread, before anything else ran
+		r.um.labels = getProfLabel()
+		labelled.Store(r.um.labels, r)
+	}
+}
+
+// unlabel clears the calling goroutine's labels as it leaves a run, so that
+// a pooled goroutine carries no run's label while idle or in another run.
+func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
+
+// gate returns the cheap signal that a goroutine may have been created
+// since the last check, less the goroutines this package started. Exact,
+// it is the process's count of goroutines created (a change means one was
+// created, about 70 ns to read); otherwise, or on a runtime without that
+// counter, the number of live goroutines (a rise means a new one is alive;
+// a few nanoseconds, but blind to one that started while another ended).
+func (u *unmanagedState) gate(exact bool) int64 {
+	own := int64(ownStarted.Load())
+	if !exact || !haveCreatedMetric {
+		return int64(runtime.NumGoroutine()) - own
+	}
+	metrics.Read(u.sample[:])
+	return int64(u.sample[0].Value.Uint64()) - own
+}
+
+// checkHandoff is the check at a hand-off of the baton: it fails the run if
+// an uncontrolled goroutine was found. It is cheap unless the goroutine
+// count rose since the last check.
+func (r *run) checkHandoff() {
+	if r.aborting || r.cfg.AllowUnmanaged {
+		return
+	}
+	u := &r.um
+	g := u.found.Load()
+	if g == nil {
+		n := u.gate(false)
+		rose := n > u.live
+		u.live = n
+		if !rose || u.fruitless >= maxFruitless {
+			return
+		}
+		if g = r.scanProfile(); g == nil {
+			u.fruitless++
+			return
+		}
+		u.found.CompareAndSwap(nil, g)
+	}
+	r.fail(u.found.Load().err(), nil)
+}
+
+// unmanagedErr is the full check (the run's end, a deadlock, the
+// watchdog): the error describing an uncontrolled goroutine of r, or nil.
+func (r *run) unmanagedErr() error {
+	if r.cfg.AllowUnmanaged {
+		return nil
+	}
+	u := &r.um
+	if g := u.found.Load(); g != nil {
+		return g.err()
+	}
+	n := u.gate(true)
+	if n == u.last {
+		return nil
+	}
+	u.last = n
+	g := r.scanProfile()
+	if g == nil {
+		return nil
+	}
+	u.found.CompareAndSwap(nil, g)
+	return u.found.Load().err()
+}
+
+// checkEnd fails a run that would pass while an uncontrolled goroutine it
+// started is still alive (or was found earlier).
+func (r *run) checkEnd() {
+	if r.failure != nil {
+		return
+	}
+	if err := r.unmanagedErr(); err != nil {
+		r.failure = err
+	}
+}
+
+// stuck is the failure of a run in which no thread can run: an
+// uncontrolled goroutine (what the threads wait for may be up to it), else
+// the deadlock.
+func (r *run) stuck() error {
+	if err := r.unmanagedErr(); err != nil {
+		return err
+	}
+	return r.deadlock()
+}
+
+// noteForeign is called by self() for a goroutine that is no thread of any
+// run while a run is live: if it carries a live run's label, it records
+// itself as that run's uncontrolled goroutine.
+func noteForeign() {
+	p := getProfLabel()
+	if p == nil {
+		return
+	}
+	v, ok := labelled.Load(p)
+	if !ok {
+		return
+	}
+	r := v.(*run)
+	if r.cfg.AllowUnmanaged || r.um.found.Load() != nil {
+		return
+	}
+	buf := make([]byte, 8192)
+	buf = buf[:runtime.Stack(buf, false)]
+	if g := creatorIn(buf, ""); g != nil {
+		r.um.found.CompareAndSwap(nil, g)
+	}
+}
+
+// libraryGoroutine reports whether a frame's function marks one of this
+// package's own goroutines: a pool worker (idle, or running a thread), the
+// janitor, the watchdog.
+func libraryGoroutine(fn string) bool {
+	const pkg = "github.com/interleave-lab/interleave/internal/sched."
+	if !strings.HasPrefix(fn, pkg) {
+		return false
+	}
+	switch fn[len(pkg):] {
+	case "(*worker).loop", "janitor", "watchdog", "(*run).threadMain":
+		return true
+	}
+	return false
+}
+
+// scanProfile looks for a goroutine that carries r's label and is not one
+// of the library's own; it names its creator from a stack dump.
+func (r *run) scanProfile() *unmanagedGoroutine {
+	var b bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 1); err != nil {
+		return nil
+	}
+	want := []byte(`# labels: {`)
+	label := []byte(strconv.Quote(runLabel) + ":" + strconv.Quote(r.um.id))
+	for _, e := range bytes.Split(b.Bytes(), []byte("\n\n")) {
+		i := bytes.Index(e, want)
+		if i < 0 {
+			continue
+		}
+		line := e[i:]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		if !bytes.Contains(line, label) {
+			continue
+		}
+		fn, ours := "", false
+		for _, l := range strings.Split(string(e), "\n") {
+			if !strings.HasPrefix(l, "#\t") {
+				continue
+			}
+			f := strings.Fields(l[2:]) // pc, function+offset, file:line
+			if len(f) < 2 {
+				continue
+			}
+			name := f[1]
+			if k := strings.LastIndex(name, "+0x"); k >= 0 {
+				name = name[:k]
+			}
+			if libraryGoroutine(name) {
+				ours = true
+				break
+			}
+			if name != "runtime.goexit" {
+				fn = name // the outermost frame so far: the goroutine's function
+			}
+		}
+		if ours || fn == "" {
+			continue
+		}
+		var g *unmanagedGoroutine
+		allStacks(func(dump []byte) { g = creatorIn(dump, fn) })
+		if g == nil { // it ended between the profile and the dump
+			g = &unmanagedGoroutine{fn: shortFunc(fn)}
+		}
+		return g
+	}
+	return nil
+}
+
+// creatorIn finds, in a dump of goroutine stacks, the first goroutine whose
+// function is fn (any, if fn is empty) and returns it with the creator and
+// the place of its go statement, read from its "created by" line.
+func creatorIn(dump []byte, fn string) *unmanagedGoroutine {
+	for len(dump) > 0 {
+		g := dump
+		if j := bytes.Index(dump, []byte("\n\n")); j >= 0 {
+			g, dump = dump[:j], dump[j+2:]
+		} else {
+			dump = nil
+		}
+		lines := strings.Split(string(g), "\n")
+		for i, l := range lines {
+			if !strings.HasPrefix(l, "created by ") || i < 2 || i+1 >= len(lines) {
+				continue
+			}
+			entry := lines[i-2]
+			if k := strings.LastIndex(entry, "("); k > 0 {
+				entry = entry[:k]
+			}
+			if fn != "" && entry != fn {
+				break
+			}
+			creator := strings.TrimPrefix(l, "created by ")
+			if k := strings.Index(creator, " in goroutine "); k >= 0 {
+				creator = creator[:k]
+			}
+			where := strings.TrimSpace(lines[i+1])
+			if k := strings.LastIndex(where, " +0x"); k >= 0 {
+				where = where[:k]
+			}
+			return &unmanagedGoroutine{fn: shortFunc(entry), creator: shortFunc(creator), where: shortFile(where)}
+		}
+	}
+	return nil
+}
+
+// shortFunc drops a function name's package path ("pkg.TestX.func1").
+func shortFunc(fn string) string { return fn[strings.LastIndexByte(fn, '/')+1:] }
