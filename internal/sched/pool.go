@@ -44,8 +44,7 @@ func goPooled(fn func()) {
 	pool.mu.Unlock()
 	w := &worker{work: make(chan func(), 1)}
 	w.work <- fn
-	ownStarted.Add(1)
-	go w.loop()
+	goOwn(w.loop)
 }
 
 func (w *worker) loop() {
@@ -60,8 +59,7 @@ func (w *worker) loop() {
 		pool.idle = append(pool.idle, w)
 		if !pool.janitor {
 			pool.janitor = true
-			ownStarted.Add(1)
-			go janitor()
+			goOwn(janitor)
 		}
 		pool.mu.Unlock()
 	}

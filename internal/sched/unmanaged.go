@@ -80,28 +80,66 @@ var haveCreatedMetric = func() bool {
 }()
 
 // ownStarted counts the goroutines this package started (pool workers, the
-// janitor, the watchdog), which the gate discounts: a run that needs a new
-// worker does not pay a profile for it.
-var ownStarted atomic.Uint64
+// janitor, the watchdog) and ownLive those still alive, which the two gates
+// discount: a run that needs a new worker, or sees the janitor retire some,
+// pays no profile for it and misses nothing because of it.
+var (
+	ownStarted atomic.Uint64
+	ownLive    atomic.Int64
+)
 
-// runIDs numbers the runs of the process for their label.
-var runIDs atomic.Uint64
+// goOwn starts one of this package's goroutines.
+func goOwn(f func()) {
+	ownStarted.Add(1)
+	ownLive.Add(1)
+	go func() {
+		defer ownLive.Add(-1)
+		f()
+	}()
+}
 
-// labelled maps the label set of every live run (the pointer getProfLabel
-// returns in its goroutines) to the run.
-var labelled sync.Map // unsafe.Pointer -> *run
-
-// unmanagedState is what a run knows of uncontrolled goroutines.
+// A labelSlot is one value of runLabel: the label set the threads of one
+// live run carry. Making one costs a few allocations, a tenth of a short
+// run, so a slot is reused by a later run when its run passed: then no
+// goroutine but the library's own (which the checks skip, and which drop
+// the label as they leave the run) can still carry it, since a passing
+// run's end check saw none. A slot whose run failed or allowed unmanaged
+// goroutines is never reused: a goroutine it left behind keeps its label,
+// and must not be taken for one of a later run.
 //
-// Invariant: labels is nil until the main thread first ran, then the label
-// set every thread of the run carries, registered in labelled until the run
-// returns; found, once set, never changes. last, fruitless and sample are
-// touched only by the baton holder (or the watchdog once it took the
-// baton).
-type unmanagedState struct {
+// Invariant: labels is nil until a thread first carried the slot's label,
+// then that label set, registered in labelled for as long as the slot may
+// be used; run is the live run using the slot, nil between runs.
+type labelSlot struct {
 	id     string          // the value of runLabel
 	ctx    context.Context // carries the label; SetGoroutineLabels reads it
 	labels unsafe.Pointer  // the label set as goroutines hold it
+	run    atomic.Pointer[run]
+}
+
+// slots holds the reusable slots; runIDs numbers new ones.
+var (
+	slots struct {
+		mu   sync.Mutex
+		free []*labelSlot // guarded by mu; at most maxFreeSlots
+	}
+	runIDs atomic.Uint64
+)
+
+const maxFreeSlots = 64
+
+// labelled maps the label set of every slot in use or free (the pointer
+// getProfLabel returns in its goroutines) to the slot.
+var labelled sync.Map // unsafe.Pointer -> *labelSlot
+
+// unmanagedState is what a run knows of uncontrolled goroutines.
+//
+// Invariant: slot.run is the run from its start to its end; found, once
+// set, never changes. last, fruitless and sample are
+// touched only by the baton holder (or the watchdog once it took the
+// baton).
+type unmanagedState struct {
+	slot *labelSlot // the run's label
 
 	found atomic.Pointer[unmanagedGoroutine] // the first one found; set by any goroutine
 
@@ -136,26 +174,47 @@ func (g *unmanagedGoroutine) err() error {
 // first thread runs.
 func (r *run) unmanagedStart() {
 	u := &r.um
-	u.id = strconv.FormatUint(runIDs.Add(1), 10)
-	u.ctx = pprof.WithLabels(context.Background(), pprof.Labels(runLabel, u.id))
+	slots.mu.Lock()
+	if n := len(slots.free); n > 0 {
+		u.slot = slots.free[n-1]
+		slots.free = slots.free[:n-1]
+	}
+	slots.mu.Unlock()
+	if u.slot == nil {
+		id := strconv.FormatUint(runIDs.Add(1), 10)
+		u.slot = &labelSlot{id: id, ctx: pprof.WithLabels(context.Background(), pprof.Labels(runLabel, id))}
+	}
+	u.slot.run.Store(r)
 	u.sample[0].Name = createdMetric
 	u.last, u.live = u.gate(true), u.gate(false)
 }
 
-// unmanagedStop unregisters the run's label set.
+// unmanagedStop ends the run's use of its label: the slot is freed for
+// reuse if the run passed, else retired.
 func (r *run) unmanagedStop() {
-	if r.um.labels != nil {
-		labelled.Delete(r.um.labels)
+	sl := r.um.slot
+	sl.run.Store(nil)
+	if r.failure == nil && !r.cfg.AllowUnmanaged {
+		slots.mu.Lock()
+		if len(slots.free) < maxFreeSlots {
+			slots.free = append(slots.free, sl)
+			sl = nil
+		}
+		slots.mu.Unlock()
+	}
+	if sl != nil && sl.labels != nil {
+		labelled.Delete(sl.labels)
 	}
 }
 
 // label gives the calling goroutine, which is about to run a thread of r,
 // the run's label.
 func (r *run) label() {
-	pprof.SetGoroutineLabels(r.um.ctx)
-	if r.um.labels == nil { // the main thread, before anything else ran
-		r.um.labels = getProfLabel()
-		labelled.Store(r.um.labels, r)
+	sl := r.um.slot
+	pprof.SetGoroutineLabels(sl.ctx)
+	if sl.labels == nil { // the first thread that carries this label
+		sl.labels = getProfLabel()
+		labelled.Store(sl.labels, sl)
 	}
 }
 
@@ -170,12 +229,11 @@ func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
 // counter, the number of live goroutines (a rise means a new one is alive;
 // a few nanoseconds, but blind to one that started while another ended).
 func (u *unmanagedState) gate(exact bool) int64 {
-	own := int64(ownStarted.Load())
 	if !exact || !haveCreatedMetric {
-		return int64(runtime.NumGoroutine()) - own
+		return int64(runtime.NumGoroutine()) - ownLive.Load()
 	}
 	metrics.Read(u.sample[:])
-	return int64(u.sample[0].Value.Uint64()) - own
+	return int64(u.sample[0].Value.Uint64()) - int64(ownStarted.Load())
 }
 
 // checkHandoff is the check at a hand-off of the baton: it fails the run if
@@ -259,8 +317,8 @@ func noteForeign() {
 	if !ok {
 		return
 	}
-	r := v.(*run)
-	if r.cfg.AllowUnmanaged || r.um.found.Load() != nil {
+	r := v.(*labelSlot).run.Load()
+	if r == nil || r.cfg.AllowUnmanaged || r.um.found.Load() != nil {
 		return
 	}
 	buf := make([]byte, 8192)
@@ -279,7 +337,7 @@ func libraryGoroutine(fn string) bool {
 		return false
 	}
 	switch fn[len(pkg):] {
-	case "(*worker).loop", "janitor", "watchdog", "(*run).threadMain":
+	case "goOwn.func1", "(*worker).loop", "janitor", "watchdog", "(*run).threadMain":
 		return true
 	}
 	return false
@@ -293,7 +351,7 @@ func (r *run) scanProfile() *unmanagedGoroutine {
 		return nil
 	}
 	want := []byte(`# labels: {`)
-	label := []byte(strconv.Quote(runLabel) + ":" + strconv.Quote(r.um.id))
+	label := []byte(strconv.Quote(runLabel) + ":" + strconv.Quote(r.um.slot.id))
 	for _, e := range bytes.Split(b.Bytes(), []byte("\n\n")) {
 		i := bytes.Index(e, want)
 		if i < 0 {

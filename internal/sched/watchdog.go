@@ -109,8 +109,7 @@ func (r *run) watchStart() {
 	watched.runs[r] = &watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
 	if !watched.running {
 		watched.running = true
-		ownStarted.Add(1) // unmanaged.go's gate discounts it
-		go watchdog()
+		goOwn(watchdog) // unmanaged.go's gates discount it
 	}
 	watched.mu.Unlock()
 }
