@@ -62,13 +62,15 @@ func flagSet(name string) bool {
 }
 
 // Main is a TestMain for a package that explores: it parses the flags,
-// pins rapid's seed with PinRapidSeed (exiting with status 2 on a bad
+// lowers go test's default ten-minute -timeout to MaxTestTime, pins
+// rapid's seed with PinRapidSeed (exiting with status 2 on a bad
 // INTERLEAVE_SEED or -rapid.failfile), runs the tests, and fails the
 // binary if a goroutine leaked (goleak.VerifyTestMain, with opts).
 //
 //	func TestMain(m *testing.M) { interleavetest.Main(m) }
 func Main(m *testing.M, opts ...goleak.Option) {
 	flag.Parse()
+	capTimeout(flag.CommandLine)
 	if err := PinRapidSeed(); err != nil {
 		fmt.Fprintln(os.Stderr, "interleavetest:", err)
 		os.Exit(2)

@@ -77,6 +77,9 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		woken, unwind = th.run.park(th, op, deadline)
 	default:
 		woken, unwind = parkReal(w, deadline)
+		if h := testHookAfterRealPark.Load(); h != nil {
+			(*h)(woken)
+		}
 	}
 	mu.Lock()
 	if w.woken.Load() {
@@ -178,3 +181,9 @@ func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
 		return false, true
 	}
 }
+
+// testHookAfterRealPark, when set (by tests only), runs after a real-mode
+// park returned (woken or timed out) and before Wait takes the owner's
+// mutex back: the window in which a timed-out waiter may still be chosen
+// by a wake, which no failpoint splits.
+var testHookAfterRealPark atomic.Pointer[func(woken bool)]
