@@ -50,10 +50,16 @@ import (
 // runLabel is the profiler label key that ties a goroutine to its run.
 const runLabel = "interleave.run"
 
-// maxFruitless bounds the goroutine profiles a run takes at hand-offs that
-// find nothing (goroutines created by parallel tests move the counter): the
-// checks at the run's end, at a deadlock and by the watchdog still run.
-const maxFruitless = 8
+// backoff spaces out the goroutine profiles taken at hand-offs while they
+// find nothing (a parallel test that starts goroutines all along makes
+// every hand-off's count rise): after streak fruitless ones in a row, one
+// rise in 2^min(streak, maxBackoff) takes a profile. A run whose hand-offs
+// saw no rise, or a profile that finds a goroutine, ends the streak. The
+// checks at the run's end, at a deadlock and by the watchdog do not back
+// off.
+var backoff struct{ streak, rises atomic.Int64 }
+
+const maxBackoff = 10
 
 // getProfLabel returns the calling goroutine's profiler label set, the
 // pointer the runtime copies to every goroutine it starts. The runtime
@@ -143,10 +149,10 @@ type unmanagedState struct {
 
 	found atomic.Pointer[unmanagedGoroutine] // the first one found; set by any goroutine
 
-	last      int64 // the exact gate's value at the last full check
-	live      int64 // the cheap gate's value at the last hand-off
-	fruitless int   // hand-off profiles that found nothing
-	sample    [1]metrics.Sample
+	last   int64 // the exact gate's value at the last full check
+	live   int64 // the cheap gate's value at the last hand-off
+	rose   bool  // the cheap gate rose at some hand-off
+	sample [1]metrics.Sample
 }
 
 // An unmanagedGoroutine describes an uncontrolled goroutine for the report.
@@ -249,13 +255,18 @@ func (r *run) checkHandoff() {
 		n := u.gate(false)
 		rose := n > u.live
 		u.live = n
-		if !rose || u.fruitless >= maxFruitless {
+		if !rose {
+			return
+		}
+		u.rose = true
+		if backoff.rises.Add(1)%(1<<min(backoff.streak.Load(), maxBackoff)) != 0 {
 			return
 		}
 		if g = r.scanProfile(); g == nil {
-			u.fruitless++
+			backoff.streak.Add(1)
 			return
 		}
+		backoff.streak.Store(0)
 		u.found.CompareAndSwap(nil, g)
 	}
 	r.fail(u.found.Load().err(), nil)
@@ -287,6 +298,9 @@ func (r *run) unmanagedErr() error {
 // checkEnd fails a run that would pass while an uncontrolled goroutine it
 // started is still alive (or was found earlier).
 func (r *run) checkEnd() {
+	if !r.um.rose {
+		backoff.streak.Store(0) // a quiet run: whatever made hand-offs rise has stopped
+	}
 	if r.failure != nil {
 		return
 	}
