@@ -3,6 +3,7 @@ package interleave_test
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -85,4 +86,23 @@ func TestTestingTBFromAThreadFailsTheRunOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlainGoexitInAThreadJustEndsIt: runtime.Goexit in a thread whose
+// test did not fail is Go's own way to end a goroutine, not a failure.
+func TestPlainGoexitInAThreadJustEndsIt(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		ran := false
+		interleave.Explore(rt, func() {
+			var g toyGroup
+			g.Go("T1", func() {
+				defer func() { ran = true }()
+				runtime.Goexit()
+			})
+			g.Wait()
+		})
+		if !ran {
+			rt.Fatalf("T1's deferred call did not run")
+		}
+	})
 }

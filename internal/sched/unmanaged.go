@@ -342,7 +342,14 @@ func noteForeign() {
 		return
 	}
 	buf := make([]byte, 8192)
-	buf = buf[:runtime.Stack(buf, false)]
+	for {
+		n := runtime.Stack(buf, false)
+		if n < len(buf) || len(buf) >= 1<<20 {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf)) // a deep stack: its "created by" line is at the end
+	}
 	if g := creatorIn(buf, ""); g != nil {
 		r.um.found.CompareAndSwap(nil, g)
 	}
