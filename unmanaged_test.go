@@ -247,33 +247,39 @@ func TestUnmanagedSwapInGoroutinesAreManaged(t *testing.T) {
 	}
 }
 
-// TestUnmanagedParallelTestDoesNotTripARun: goroutines that a test outside
-// any run starts while runs are live are not the runs' goroutines.
+// TestUnmanagedParallelTestDoesNotTripARun: goroutines that a parallel
+// test outside any run starts while runs are live (calling into the
+// explorer, in real mode) are not the runs' goroutines.
 func TestUnmanagedParallelTestDoesNotTripARun(t *testing.T) {
 	stop := make(chan struct{})
-	var spawner gosync.WaitGroup
-	spawner.Add(1)
-	go func() { // a busy neighbour: goroutines start and end all along
-		defer spawner.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
+	t.Run("group", func(t *testing.T) {
+		t.Run("spawner", func(t *testing.T) {
+			t.Parallel()
+			// Goroutines start and end all along, until the runs are done
+			// (or for 5 s, should -parallel=1 run the subtests in turn).
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var wg gosync.WaitGroup
+				wg.Add(4)
+				for range 4 {
+					go func() { defer wg.Done(); failpoints.Hit(fpStep, nil) }()
+				}
+				wg.Wait()
 			}
-			var wg gosync.WaitGroup
-			wg.Add(4)
-			for range 4 {
-				go func() { defer wg.Done(); failpoints.Hit(fpStep, nil) }()
+		})
+		t.Run("runs", func(t *testing.T) {
+			t.Parallel()
+			defer close(stop)
+			body := threadsSteps(3, 5)
+			for i := range 100 {
+				if _, err := interleave.Run(body, interleave.PCT(2, 20), interleave.Seed(uint64(i))); err != nil {
+					t.Fatalf("run %d: %v", i, err)
+				}
 			}
-			wg.Wait()
-		}
-	}()
-	defer func() { close(stop); spawner.Wait() }()
-	body := threadsSteps(3, 5)
-	for i := range 100 {
-		if _, err := interleave.Run(body, interleave.PCT(2, 20), interleave.Seed(uint64(i))); err != nil {
-			t.Fatalf("run %d: %v", i, err)
-		}
-	}
+		})
+	})
 }
