@@ -1,7 +1,6 @@
 package sched
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"runtime"
@@ -49,9 +48,11 @@ type thread struct {
 	state    threadState
 	readyAt  time.Duration
 	wakeAt   time.Duration
-	timedOut bool   // set when its wakeAt passed before a wake
-	waitOp   string // what a blocked thread waits on ("Lock.Acquire")
-	depth    int    // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
+	timedOut bool       // set when its wakeAt passed before a wake
+	waitOp   string     // what a blocked thread waits on ("Lock.Acquire")
+	lastObj  Observable // the object of its last named scheduling point (nil: none)
+	waitObj  Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
+	depth    int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
 
 func (th *thread) name() string {
@@ -224,6 +225,7 @@ func (r *run) point(th *thread, name string, obj Observable) {
 	}
 	if name != "" {
 		r.record(th, StepPoint, name, obj)
+		th.lastObj = obj
 	}
 	r.countStep(th)
 	if !r.hasChoice(th) {
@@ -362,6 +364,7 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	th.timedOut = false
 	th.waitOp = op
 	if !r.switchFromSafe(th) {
+		r.captureDeadlock(th)
 		return false, true
 	}
 	th.waitOp = ""
@@ -617,8 +620,6 @@ func (r *run) fail(err error, panicVal any) {
 	r.aborting = true
 }
 
-// deadlock describes every thread that is still alive, what it waits on
-// and where (read from a goroutine dump: the rare path pays, not every park).
 // A foreignWake is a wake of a model thread by a goroutine that does not
 // hold the run's baton, recorded for the run's failure report.
 type foreignWake struct {
@@ -627,60 +628,16 @@ type foreignWake struct {
 	gid   int64
 }
 
+// deadlock is the failure of a run that can go no further: a wake from
+// outside the run (misuse) if one was seen, else a deadlockError naming
+// every live thread, what it holds and waits on, and the cycles.
 func (r *run) deadlock() error {
 	if fw := r.misuse.Load(); fw != nil {
 		return fmt.Errorf("%w: %s, parked on %s, was woken by %s (goroutine %d): "+
 			"a primitive a model thread waits on must be used only by threads of the same run",
 			ErrMisuse, fw.th.name(), fw.th.waitOp, fw.waker, fw.gid)
 	}
-	gids := make(map[int64]bool, len(r.threads))
-	for _, o := range r.threads {
-		if o.state != done {
-			gids[o.gid] = true
-		}
-	}
-	locs := parkLocations(gids)
-	var b strings.Builder
-	fmt.Fprintf(&b, " at %v: no thread can run and no timer is pending", r.now)
-	for _, o := range r.threads {
-		if o.state == done {
-			continue
-		}
-		fmt.Fprintf(&b, "\n  %s waits on %s", o.name(), o.waitOp)
-		if loc := locs[o.gid]; loc != "" && o.waitOp != opExit {
-			fmt.Fprintf(&b, " at %s", loc)
-		}
-	}
-	return fmt.Errorf("%w%s", ErrDeadlock, b.String())
-}
-
-// parkLocations maps each goroutine id in gids to file:line of its
-// innermost frame outside this module's failpoints and primitives packages
-// and the runtime: where a parked thread called the blocking operation.
-// The dump goes into a reused buffer sized to need (allStacks), and only the
-// run's goroutines are parsed, so a deadlocking schedule costs about as
-// much as a passing one.
-func parkLocations(gids map[int64]bool) map[int64]string {
-	locs := make(map[int64]string, len(gids))
-	allStacks(func(dump []byte) {
-		for len(dump) > 0 {
-			g := dump
-			if j := bytes.Index(dump, []byte("\n\n")); j >= 0 {
-				g, dump = dump[:j], dump[j+2:]
-			} else {
-				dump = nil
-			}
-			var id int64
-			if _, err := fmt.Sscanf(string(g[:min(len(g), 32)]), "goroutine %d ", &id); err != nil || !gids[id] {
-				continue
-			}
-			lines := strings.Split(string(g), "\n")
-			if _, file, ok := userFrame(lines[1:]); ok {
-				locs[id] = file
-			}
-		}
-	})
-	return locs
+	return r.newDeadlock()
 }
 
 func shortFile(path string) string {
