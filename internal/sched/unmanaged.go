@@ -228,11 +228,12 @@ func (r *run) label() {
 // a pooled goroutine carries no run's label while idle or in another run.
 func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
 
-// Cost on the passing path (CPU profile of BenchmarkSchedules, 2x1 and
-// 3x20, Go 1.26, 2 cores): label, hand-off and end checks together are
-// 2.7% of the explorer's time (checkHandoff 0.9%, checkEnd 0.7%,
-// unmanagedStart 0.5%, the labels 0.5%); a goroutine profile is taken only
-// when a gate moved.
+// Cost on the passing path (CPU profiles of BenchmarkSchedules, Go 1.26, 2
+// cores, samples under these functions): 3.1% of the explorer's time for
+// 2 threads of 1 step, 2.5% for 3 threads of 20 (checkHandoff about 0.9%,
+// checkEnd 0.7%, unmanagedStart 0.5%, the labels 0.5%); a goroutine
+// profile is taken only when a gate moved. Wall-clock A/B runs of the
+// benchmark on the shared machine varied by ±50%, too much to resolve it.
 //
 // gate returns the cheap signal that a goroutine may have been created
 // since the last check, less the goroutines this package started. Exact,
