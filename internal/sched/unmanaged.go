@@ -23,7 +23,7 @@ import (
 //
 // Every managed thread's goroutine carries the profiler label
 // interleave.run=<run id> while it runs a thread of that run (threadMain
-// sets it and clears it before the goroutine leaves the run), and the
+// sets it, the pool worker clears it when the thread ended), and the
 // runtime copies a goroutine's labels to every goroutine it starts. So a
 // goroutine that carries a run's label and is not one of the library's own
 // (a pool worker, the janitor, the watchdog) was started from inside that
@@ -33,15 +33,18 @@ import (
 //     self() finds no thread for it), it reads its own label set (a pointer
 //     compare, getProfLabel) and, if it carries a live run's, records
 //     itself on that run with the creator from its own stack;
-//   - at a check of the run (a hand-off of the baton, the run's end, a
-//     deadlock, the watchdog), when the count of goroutines created moved
-//     since the last check (runtime/metrics' /sched/goroutines-created on
-//     Go 1.26, runtime.NumGoroutine rising before), a goroutine profile
-//     lists every goroutine with its labels; the run's creator is read from
-//     a stack dump (its "created by" line).
+//   - at a check of the run, a goroutine profile lists every goroutine
+//     with its labels, and the creator is read from a stack dump (its
+//     "created by" line). The profile is taken only when a cheap gate
+//     moved: at a hand-off of the baton, the number of live goroutines
+//     rose since the last hand-off; at the run's end, a deadlock and the
+//     watchdog's report, the count of goroutines created (runtime/metrics'
+//     /sched/goroutines-created, Go 1.26; the live number before) changed
+//     since the run began. Both discount this package's own goroutines.
 //
 // What this cannot see: a goroutine that starts and ends between two checks
-// without calling into the explorer (it was never alive at a check), a
+// without calling into the explorer (it was never alive at a check); at a
+// hand-off, one that started while another goroutine ended; a
 // goroutine started by a callback the runtime runs on its own goroutine
 // (time.AfterFunc's function does not inherit labels), and goroutines of
 // code that overwrites the labels it inherited (pprof.SetGoroutineLabels,
