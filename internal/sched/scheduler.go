@@ -48,7 +48,6 @@ type thread struct {
 	state    threadState
 	readyAt  time.Duration
 	wakeAt   time.Duration
-	timedOut bool       // set when its wakeAt passed before a wake
 	waitOp   string     // what a blocked thread waits on ("Lock.Acquire")
 	lastObj  Observable // the object of its last named scheduling point (nil: none)
 	waitObj  Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
@@ -342,18 +341,21 @@ func (r *run) sleep(th *thread, d time.Duration) {
 	th.waitOp = ""
 }
 
-// park blocks th until wake or its deadline. It reports whether it was
-// woken, and whether the thread must unwind instead of returning.
-func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind bool) {
+// park blocks th until wake or its deadline, and reports whether the
+// thread must unwind instead of returning. Whether it was woken is the
+// caller's Waiter's to say (WaitQueue.Wait reads Waiter.woken), not the
+// thread's: a wake chooses a waiter, and a thread keeps no timed-out state
+// of its own that could outlive its park.
+func (r *run) park(th *thread, op string, deadline time.Time) (unwind bool) {
 	if !th.enter() {
-		return false, true
+		return true
 	}
 	defer th.leave()
 	if r.aborting {
-		return false, true
+		return true
 	}
 	if r.overBudget(th) {
-		return false, true
+		return true
 	}
 	r.record(th, StepBlock, op, nil)
 	th.state = blocked
@@ -361,14 +363,13 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	if !deadline.IsZero() {
 		th.wakeAt = deadline.Sub(Epoch)
 	}
-	th.timedOut = false
 	th.waitOp = op
 	if !r.switchFromSafe(th) {
 		r.captureDeadlock(th)
-		return false, true
+		return true
 	}
 	th.waitOp = ""
-	return !th.timedOut, false
+	return false
 }
 
 // wake makes a parked thread ready; it runs when the scheduler picks it.
@@ -387,7 +388,11 @@ func (r *run) wake(th *thread) {
 		return
 	}
 	if !cur.enter() {
-		panic(unwinding{})
+		// The watchdog abandoned the waker: the run is no longer its to
+		// touch. It holds the primitive's mutex, so it must not panic here
+		// either; it unwinds at its next scheduling point, after the
+		// primitive released the mutex.
+		return
 	}
 	defer cur.leave()
 	if th.state != blocked {
@@ -432,8 +437,8 @@ func (r *run) switchFromSafe(th *thread) bool {
 // threads (from their readyAt) and blocked threads with a pending wake-up
 // (from their wakeAt), the earliest; ties go to from if it is still ready
 // (it was delayed, not blocked), then to the strategy (thread order by
-// default). It advances the clock and marks a timed-out
-// thread. It returns nil when nothing can ever run again.
+// default). It advances the clock and records the timeout of a thread whose
+// deadline it reached. It returns nil when nothing can ever run again.
 func (r *run) pick(from *thread) *thread {
 	best := noWake
 	var tied []*thread
@@ -493,7 +498,6 @@ func (r *run) pick(from *thread) *thread {
 		r.now = best
 	}
 	if next.state == blocked {
-		next.timedOut = true
 		next.wakeAt = noWake
 		if next.waitOp != "Sleep" {
 			r.record(next, StepTimeout, next.waitOp, nil)

@@ -75,7 +75,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		// and another thread woke w meanwhile: do not park.
 		woken = true
 	case th != nil:
-		woken, unwind = th.run.park(th, op, deadline)
+		unwind = th.run.park(th, op, deadline)
 	default:
 		woken, unwind = parkReal(w, deadline)
 		if h := testHookAfterRealPark.Load(); h != nil {
