@@ -19,22 +19,51 @@ var mu gosync.Mutex
 // Invariant (under mu): fired < 0 while it waits; once fired, fired is the
 // index of the completed case, the case's value has been transferred, and
 // the goroutine has been woken; its entries on other channels are removed
-// by the goroutine itself when it resumes.
+// by the goroutine itself when it resumes. A firer touches neither the
+// waiter nor the fired entry after fire: a woken Send or Recv reads them,
+// and releases them, without mu.
 type waiter struct {
 	q      sched.WaitQueue // the goroutine alone parks here
 	fired  int
 	ok     bool // a receive got a value (false: the channel was closed)
 	closed bool // a send was fired by Close: it must panic
+	pooled bool // taken from waiters: release puts it back
 }
 
-func newWaiter() *waiter { return &waiter{fired: -1} }
+// waiters pools the waiters of real-mode goroutines. Invariant: a pooled
+// waiter is in no channel's queue and its WaitQueue is empty and bound to
+// no run (a real-mode park never binds it).
+var waiters = gosync.Pool{New: func() any { return &waiter{pooled: true} }}
+
+// newWaiter returns a waiter that has not fired. In a model run it is a
+// new one: its WaitQueue binds to the run, and a pooled one would carry
+// that binding into another run.
+func newWaiter() *waiter {
+	if sched.Active() {
+		return &waiter{fired: -1}
+	}
+	w := waiters.Get().(*waiter)
+	w.fired = -1
+	return w
+}
+
+// release ends w's use once its operation is over: no queue holds an
+// entry of w any more, and its firer is done with it.
+func (w *waiter) release() {
+	if w.pooled {
+		*w = waiter{pooled: true}
+		waiters.Put(w)
+	}
+}
 
 // misuse is a panic raised while waking a waiter (a goroutine that the
 // waiter's model run does not manage woke it), held until mu is released
 // so that the panic never leaves mu locked. Guarded by mu.
 var misuse any
 
-// fire completes case idx of w and wakes it. mu must be held.
+// fire completes case idx of w and wakes it. mu must be held. Neither w
+// nor the entry that fired may be touched afterwards (a woken Send or Recv
+// returns without waiting for mu).
 func (w *waiter) fire(idx int) {
 	w.fired = idx
 	defer func() {
@@ -55,19 +84,18 @@ func unlock() {
 	}
 }
 
-// park blocks the goroutine until w fires. mu must be held; it is held
-// again on return.
+// park blocks the goroutine until w fires. mu must be held; park returns
+// with it released. Only fire wakes w's queue, and the wait has no
+// deadline, so park returns only when w has fired; the fire synchronizes
+// before the return, so w's fields and its fired entry may be read
+// without mu.
 func (w *waiter) park(op string) {
-	for w.fired < 0 {
-		w.q.Wait(&mu, op, time.Time{})
-	}
+	w.q.WaitUnlocked(&mu, op, time.Time{})
 }
 
 // blockForever parks the calling goroutine for good: an operation on a nil
 // channel, or a select with no cases.
 func blockForever(op string) {
 	mu.Lock()
-	w := newWaiter()
-	w.park(op)
-	unlock()
+	newWaiter().park(op)
 }
