@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"runtime"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -114,6 +115,9 @@ func (m *Mutex) Observe() sched.Snapshot {
 }
 
 func (m *Mutex) lockSlow(op string) {
+	if multicore && !sched.Active() && m.spin() {
+		return
+	}
 	m.mu.Lock()
 	registered := false
 	defer func() {
@@ -148,6 +152,27 @@ func (m *Mutex) lockSlow(op string) {
 		registered = false
 		m.state.Add(-waiterOne)
 	}
+}
+
+// multicore tells whether spinning can pay: only when the holder can run
+// on another core while we spin.
+var multicore = runtime.NumCPU() > 1
+
+// spinLoads bounds spin: about as long as Go's mutex spins (4 rounds of a
+// 30-pause procyield) before it parks.
+const spinLoads = 120
+
+// spin watches m for a short while before lockSlow parks, and reports
+// whether it took the lock meanwhile: as Go's mutex, in real mode a
+// critical section is often over sooner than a park and a wake-up take.
+// Never in a model run: there the holder cannot run while we spin.
+func (m *Mutex) spin() bool {
+	for range spinLoads {
+		if s := m.state.Load(); s&mutexLocked == 0 && m.state.CompareAndSwap(s, s|mutexLocked) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Mutex) unlockSlow() {
