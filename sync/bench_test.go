@@ -5,34 +5,20 @@ package sync_test
 import (
 	gosync "sync"
 	"testing"
-	"time"
 
+	"github.com/interleave-lab/interleave/internal/benchpair"
 	"github.com/interleave-lab/interleave/sync"
 )
 
 // Real-mode cost against the standard library (budget: at most 2x). Every
-// benchmark runs one workload twice in the same run, on Go's type
-// (sub-benchmark "std") and then on the swap-in ("interleave"), and
-// reports on the swap-in its ns/op divided by the stdlib's as the metric
-// "x-std". The measured figures are in the package doc (doc.go).
+// benchmark runs one workload on Go's type (sub-benchmark "std") and on the
+// swap-in ("interleave"), and reports on the swap-in its time divided by
+// the stdlib's, measured right before it ("x-std" wall clock,
+// "x-std-cpu" CPU time; see internal/benchpair). The measured figures
+// are in the package doc (doc.go).
 
-// pair runs std and then swap as sub-benchmarks of b, and reports on
-// swap the ratio of its time to std's. The machine is shared, so the ratio
-// pairs adjacent measurements: the "interleave" sub-benchmark first runs
-// std with the same b.N, its timer stopped, and divides by that time.
-// Each function runs its workload b.N times.
-func pair(b *testing.B, std, swap func(*testing.B)) {
-	b.Run("std", std)
-	b.Run("interleave", func(b *testing.B) {
-		b.StopTimer()
-		start := time.Now()
-		std(b)
-		stdTime := time.Since(start)
-		b.StartTimer()
-		swap(b)
-		b.ReportMetric(float64(b.Elapsed())/float64(stdTime), "x-std")
-	})
-}
+// pair is benchpair.Run: std and swap side by side, with the ratios.
+func pair(b *testing.B, std, swap func(*testing.B)) { benchpair.Run(b, std, swap) }
 
 // lockers returns a benchmark of the same Locker workload on Go's and the
 // swap-in's type.
