@@ -1,6 +1,7 @@
 package chans
 
 import (
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -56,31 +57,44 @@ func (w *waiter) release() {
 	}
 }
 
-// misuse is a panic raised while waking a waiter (a goroutine that the
-// waiter's model run does not manage woke it), held until mu is released
-// so that the panic never leaves mu locked. Guarded by mu.
-var misuse any
+// pending holds the waiters fired under mu whose goroutines unlock
+// readies once mu is released, as Go's runtime readies a goroutine after
+// unlocking the channel: a woken goroutine then does not run into a held
+// mu. Guarded by mu; empty whenever mu is free.
+var pending []*sched.Waiter
 
-// fire completes case idx of w and wakes it. mu must be held. Neither w
-// nor the entry that fired may be touched afterwards (a woken Send or Recv
-// returns without waiting for mu).
+// fire completes case idx of w and marks it woken; unlock readies its
+// goroutine. mu must be held. Neither w nor the entry that fired may be
+// touched afterwards (a woken Send or Recv returns without taking mu).
 func (w *waiter) fire(idx int) {
 	w.fired = idx
-	defer func() {
-		if v := recover(); v != nil && misuse == nil {
-			misuse = v
-		}
-	}()
-	w.q.WakeOne()
+	if t := w.q.WakeLater(); t != nil {
+		pending = append(pending, t)
+	}
 }
 
-// unlock releases mu, then raises a misuse caught while it was held.
+// unlock releases mu, then readies the goroutines fired while it was held.
+// In a model run a wake from a goroutine that the waiter's run does not
+// manage is reported by the run; a wake by a thread whose run is ending
+// panics with the unwinding signal, here with mu released.
 func unlock() {
-	v := misuse
-	misuse = nil
-	mu.Unlock()
-	if v != nil {
-		panic(v)
+	switch len(pending) {
+	case 0:
+		mu.Unlock()
+	case 1:
+		t := pending[0]
+		pending[0] = nil
+		pending = pending[:0]
+		mu.Unlock()
+		t.Wake()
+	default: // a Close with several parked operations
+		ts := slices.Clone(pending)
+		clear(pending)
+		pending = pending[:0]
+		mu.Unlock()
+		for _, t := range ts {
+			t.Wake()
+		}
 	}
 }
 

@@ -173,16 +173,43 @@ func (q *WaitQueue) WakeAll() int { return q.WakeN(q.n) }
 func (q *WaitQueue) WakeN(n int) int {
 	woke := 0
 	for ; woke < n && q.head != nil; woke++ {
-		w := q.head
-		q.remove(w)
-		w.woken.Store(true)
-		if w.th != nil {
-			w.th.run.wake(w.th)
-		} else {
-			w.ch <- struct{}{}
-		}
+		q.take().Wake()
 	}
 	return woke
+}
+
+// WakeLater is WakeOne for a waker that readies the woken thread only
+// after releasing the owner's mutex, as Go's runtime readies a goroutine
+// after unlocking the channel, so the woken thread does not run into a
+// held mutex: it removes the oldest waiter and marks it woken (neither
+// Len nor another wake counts it any more) and returns it, nil if none
+// waits. The caller must call Wake on it exactly once, after releasing
+// the mutex, and must not touch it afterwards.
+func (q *WaitQueue) WakeLater() *Waiter {
+	if q.head == nil {
+		return nil
+	}
+	return q.take()
+}
+
+// Wake readies the thread of a waiter that WakeLater (or WakeN) took. In
+// real mode it sends the waiter's one token, after which the waiter may
+// be reused at once: nothing may touch w after Wake.
+func (w *Waiter) Wake() {
+	if w.th != nil {
+		w.th.run.wake(w.th)
+		return
+	}
+	w.ch <- struct{}{}
+}
+
+// take removes the oldest waiter from q and marks it woken. The owner's
+// mutex must be held and q must not be empty.
+func (q *WaitQueue) take() *Waiter {
+	w := q.head
+	q.remove(w)
+	w.woken.Store(true)
+	return w
 }
 
 // bind ties q to the run r that parks on it. A primitive may serve one run
