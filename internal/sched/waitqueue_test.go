@@ -98,7 +98,8 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 }
 
 // TestStressWaitHandOff is a ping-pong of two goroutines on two queues
-// with no deadline: the plain-receive park and its pooled Waiter.
+// with no deadline: the plain-receive park and its pooled Waiter, woken
+// by WakeOne one way and by WakeLater and Wake after unlocking the other.
 func TestStressWaitHandOff(t *testing.T) {
 	within(t, "Wait hand-off ping-pong", func() {
 		const rounds = 20000
@@ -117,7 +118,12 @@ func TestStressWaitHandOff(t *testing.T) {
 					pingq.Wait(&mu, "ping", time.Time{})
 				}
 				seen = i
-				pongq.WakeOne()
+				t := pongq.WakeLater()
+				mu.Unlock()
+				if t != nil {
+					t.Wake()
+				}
+				mu.Lock()
 			}
 			mu.Unlock()
 		}()
