@@ -191,6 +191,10 @@ func TestBadOptionsPanic(t *testing.T) {
 		"MaxSchedules(0)": func() { interleave.MaxSchedules(0) },
 		"Replay({-1})":    func() { interleave.Replay(interleave.Schedule{-1}) },
 		"Replay({0,257})": func() { interleave.Replay(interleave.Schedule{0, interleave.MaxChoice + 1}) },
+		"Run(nil)":        func() { _, _ = interleave.Run(nil) },
+		"Run(body, nil)":  func() { _, _ = interleave.Run(func() {}, nil) },
+		"Exhaustive(nil)": func() { _, _ = interleave.Exhaustive(nil, 1) },
+		"Explore(nil)":    func() { interleave.Explore(nil, func() {}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

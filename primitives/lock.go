@@ -154,14 +154,11 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 	registered := false
 	defer func() {
 		// Only a daemon unwinding out of q.Wait gets here registered (mu
-		// is then not held). It may have taken the wake-up of a Release:
-		// pass it on, so no other waiter sleeps on a free lock.
+		// is then not held): uncount it. A wake-up it may have taken was
+		// passed on by q.Wait itself.
 		if registered {
 			l.mu.Lock()
 			l.state.Add(-waiterOne)
-			if l.state.Load()&lockHeld == 0 {
-				l.q.WakeOne()
-			}
 			l.mu.Unlock()
 		}
 	}()
@@ -182,6 +179,9 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 		// Register with a CAS on the held state, so that a Release racing
 		// on the fast path either unlocks first (the CAS fails and the loop
 		// sees a free lock) or sees the waiter and wakes it under mu.
+		if h := testHookBeforeRegister.Load(); h != nil {
+			(*h)()
+		}
 		if !l.state.CompareAndSwap(s, s+waiterOne) {
 			continue
 		}
@@ -232,3 +232,8 @@ func (l *Lock) Lock() { l.Acquire() }
 
 // Unlock is Release, for sync.Locker.
 func (l *Lock) Unlock() { l.Release() }
+
+// testHookBeforeRegister, when set (by tests only), runs in lockSlow
+// between reading the held lock word and registering as a waiter: the
+// window a fast-path Release can fall into, which no failpoint splits.
+var testHookBeforeRegister atomic.Pointer[func()]

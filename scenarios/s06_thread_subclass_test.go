@@ -8,6 +8,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -123,7 +124,7 @@ func TestResultBeforeJoinSchedules(t *testing.T) {
 // a data race.
 func TestThreadSubclassRealMode(t *testing.T) {
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0}}
-	res, err := scenarios.ThreadSubclass(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.ThreadSubclass in real mode", func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -104,7 +105,7 @@ func TestRLockRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Threads, cfg.Hold = 8, 0
-	res, err := scenarios.RLock(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.RLock in real mode", func() (scenarios.RLockResult, error) { return scenarios.RLock(io.Discard, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestNestedPlainLockRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Hold, cfg.GiveUp = 0, 5*time.Millisecond
-	res, err := scenarios.NestedPlainLock(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.NestedPlainLock in real mode", func() (scenarios.RLockResult, error) { return scenarios.NestedPlainLock(io.Discard, cfg) })
 	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("err = %v, want a deadlock error", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -169,11 +170,11 @@ func TestEventNeverLoses(t *testing.T) {
 func TestEventRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.EventConfig{Signals: 3, Interval: time.Millisecond, Timeout: time.Millisecond}
-	res, err := scenarios.Event(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.Event in real mode", func() (scenarios.EventResult, error) { return scenarios.Event(io.Discard, cfg) })
 	if err != nil || res.Seen != 3 || !res.TimedOut || res.Waited < time.Millisecond {
 		t.Errorf("Event = %+v, %v", res, err)
 	}
-	res, err = scenarios.EventAsCounter(io.Discard, cfg)
+	res, err = bounded.Call(t, "scenarios.EventAsCounter in real mode", func() (scenarios.EventResult, error) { return scenarios.EventAsCounter(io.Discard, cfg) })
 	if err != nil || res.Sent != 3 || res.Seen > 3 {
 		t.Errorf("EventAsCounter = %+v, %v", res, err)
 	}

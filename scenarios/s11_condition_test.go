@@ -11,6 +11,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -204,15 +205,15 @@ func TestConditionRealMode(t *testing.T) {
 	cfg := scenarios.DefaultConditionConfig()
 	cfg.Tc1Sleep, cfg.Tc2Sleep, cfg.GiveUp = 0, 0, 10*time.Millisecond
 	for range 20 {
-		res, err := scenarios.Condition(io.Discard, cfg)
+		res, err := bounded.Call(t, "scenarios.Condition in real mode", func() (scenarios.ConditionResult, error) { return scenarios.Condition(io.Discard, cfg) })
 		if err != nil || !slices.Equal(modelNames(res), tutorialCondLines) {
 			t.Fatalf("Condition = %q, %v", res.Lines, err)
 		}
-		res, err = scenarios.WaitForVersion(io.Discard, cfg)
+		res, err = bounded.Call(t, "scenarios.WaitForVersion in real mode", func() (scenarios.ConditionResult, error) { return scenarios.WaitForVersion(io.Discard, cfg) })
 		if err != nil || !res.Woke || !(slices.Equal(modelNames(res), tutorialCondLines) || slices.Equal(modelNames(res), tc2FirstLines)) {
 			t.Fatalf("WaitForVersion = %q, %v", res.Lines, err)
 		}
-		res, err = scenarios.UnguardedWait(io.Discard, cfg)
+		res, err = bounded.Call(t, "scenarios.UnguardedWait in real mode", func() (scenarios.ConditionResult, error) { return scenarios.UnguardedWait(io.Discard, cfg) })
 		switch {
 		case err == nil && res.Woke && slices.Equal(modelNames(res), tutorialCondLines):
 		case errors.Is(err, interleave.ErrDeadlock) && !res.Woke && strings.Contains(err.Error(), "Condition.Wait"):

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -143,7 +144,7 @@ func TestSemaphoreOverReleaseFound(t *testing.T) {
 func TestSemaphoreRealMode(t *testing.T) {
 	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 8, Bounded: true, ProbeOverRelease: true,
 		Timers: []scenarios.TimerSpec{{Interval: 0, CancelAfter: -1}}}
-	res, err := scenarios.Semaphore(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.Semaphore in real mode", func() (scenarios.SemaphoreResult, error) { return scenarios.Semaphore(nil, cfg) })
 	if err != nil || res.MaxHolders > 2 || res.Acquired != 8 || res.FinalValue != 2 ||
 		!errors.Is(res.OverRelease, primitives.ErrOverRelease) || res.Timers[0].Fired != 1 {
 		t.Errorf("Semaphore(%+v) = %+v, %v; want at most 2 holders, 8 acquired, value 2, probe refused, timer fired", cfg, res, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -138,7 +139,9 @@ func TestDaemonNeverRan(t *testing.T) {
 // workers and unwinds the daemons before Daemon returns. (Work is 2ms of
 // real time: the scenario's own sleeps, not the test waiting.)
 func TestDaemonRealMode(t *testing.T) {
-	res, err := scenarios.Daemon(nil, scenarios.DaemonConfig{Workers: 1, Daemons: 1, Work: 2 * time.Millisecond, Requests: 1})
+	res, err := bounded.Call(t, "scenarios.Daemon in real mode", func() (scenarios.DaemonResult, error) {
+		return scenarios.Daemon(nil, scenarios.DaemonConfig{Workers: 1, Daemons: 1, Work: 2 * time.Millisecond, Requests: 1})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -108,7 +109,7 @@ func TestGILExplored(t *testing.T) {
 func TestGILRealMode(t *testing.T) {
 	cfg := scenarios.GILConfig{Workload: scenarios.CPUBound, Threads: 3, Tasks: 6, CPUBytecodes: 20,
 		BytecodeTime: time.Microsecond, SwitchInterval: 5}
-	res, err := scenarios.GIL(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.GIL in real mode", func() (scenarios.GILResult, error) { return scenarios.GIL(nil, cfg) })
 	if err != nil || res.MaxRunning != 1 || res.Bytecodes != 120 || res.Switches != 24 {
 		t.Errorf("GIL(%+v) = %+v, %v; want 1 running at most, 120 bytecodes, 24 switches", cfg, res, err)
 	}

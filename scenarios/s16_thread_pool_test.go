@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -114,7 +115,7 @@ func TestTooFewSentinelsDeadlock(t *testing.T) {
 func TestThreadPoolRealMode(t *testing.T) {
 	for _, mode := range []scenarios.ShutdownMode{scenarios.ShutdownSentinel} {
 		cfg := scenarios.ThreadPoolConfig{Workers: 4, Items: 40, QueueSize: 3, Mode: mode}
-		res, err := scenarios.ThreadPool(io.Discard, cfg)
+		res, err := bounded.Call(t, "scenarios.ThreadPool in real mode", func() (scenarios.ThreadPoolResult, error) { return scenarios.ThreadPool(io.Discard, cfg) })
 		if err == nil {
 			err = res.Check(cfg)
 		}

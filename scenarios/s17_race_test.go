@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -84,7 +85,7 @@ func TestRaceExhaustive(t *testing.T) {
 // Real mode: the locked counter is exact with real goroutines too.
 func TestRaceRealMode(t *testing.T) {
 	cfg := scenarios.RaceConfig{Threads: 4, Increments: 500}
-	if res, err := scenarios.Race(io.Discard, cfg); err != nil || res.Counter != 2000 || res.Lost != 0 {
+	if res, err := bounded.Call(t, "scenarios.Race in real mode", func() (scenarios.RaceResult, error) { return scenarios.Race(io.Discard, cfg) }); err != nil || res.Counter != 2000 || res.Lost != 0 {
 		t.Errorf("Race(%+v) = %+v, %v; want counter 2000", cfg, res, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -106,7 +107,9 @@ func TestThreadExitEdges(t *testing.T) {
 // Real mode (plain goroutines, real time; every duration zero so no test
 // waits): ExitThread unwinds a real goroutine the same way.
 func TestThreadExitRealMode(t *testing.T) {
-	res, err := scenarios.ThreadExit(nil, scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1})
+	res, err := bounded.Call(t, "scenarios.ThreadExit in real mode", func() (scenarios.ThreadExitResult, error) {
+		return scenarios.ThreadExit(nil, scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -285,13 +285,28 @@ func (r *run) nextTimer() time.Duration {
 	return at
 }
 
+// countStep counts one scheduling step of th and unwinds it past the
+// budget.
 func (r *run) countStep(th *thread) {
-	r.steps++
-	if r.steps > r.cfg.MaxSteps {
-		r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
-			"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	if r.overBudget(th) {
 		panic(unwinding{})
 	}
+}
+
+// overBudget counts one scheduling step of th; past the budget it fails the
+// run and reports true. Every way a thread can give up the baton (point,
+// sleep, park) counts, so no loop of the explorer's own (a timed wait that
+// times out again and again, a broken wake-up) outlives the budget, and the
+// trace, which grows by a bounded number of steps per counted one, stays
+// bounded too.
+func (r *run) overBudget(th *thread) bool {
+	r.steps++
+	if r.steps <= r.cfg.MaxSteps {
+		return false
+	}
+	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
+		"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	return true
 }
 
 // sleep parks th on the virtual clock for d.
@@ -325,6 +340,9 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	}
 	defer th.leave()
 	if r.aborting {
+		return false, true
+	}
+	if r.overBudget(th) {
 		return false, true
 	}
 	r.record(th, StepBlock, op, nil)

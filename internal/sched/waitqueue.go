@@ -119,6 +119,9 @@ func (q *WaitQueue) waitReal(mu sync.Locker, deadline time.Time, relock bool) bo
 	q.push(w)
 	mu.Unlock()
 	woken, unwind := parkReal(w, deadline)
+	if h := testHookAfterRealPark.Load(); h != nil {
+		(*h)(woken)
+	}
 	if woken && !relock {
 		// The waker removed w and sent its token under mu and touches it
 		// no more, so w is free again with an empty channel.
@@ -255,26 +258,43 @@ func (q *WaitQueue) remove(w *Waiter) {
 }
 
 // parkReal blocks a real-mode goroutine until w is woken, the deadline
-// passes, or (for a daemon thread) a Shutdown unwinds it. The common case,
-// no deadline and not a daemon, is a plain receive.
+// passes, or (for a daemon thread) a Shutdown unwinds it.
 func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
+	if deadline.IsZero() {
+		return parkForever(w)
+	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-w.ch:
+		return true, false
+	case <-t.C:
+		return false, false
+	case <-daemonUnwind():
+		return false, true
+	}
+}
+
+// parkForever is parkReal without a deadline. It is a function of its own
+// so that a goroutine dump names a wait that only a wake-up can end
+// (interleavetest's park watch looks for this frame). The common case, a
+// goroutine that is not a daemon, is a plain receive.
+func parkForever(w *Waiter) (woken, unwind bool) {
 	unwindc := daemonUnwind()
-	if deadline.IsZero() && unwindc == nil {
+	if unwindc == nil {
 		<-w.ch
 		return true, false
-	}
-	var timeout <-chan time.Time
-	if !deadline.IsZero() {
-		t := time.NewTimer(time.Until(deadline))
-		defer t.Stop()
-		timeout = t.C
 	}
 	select {
 	case <-w.ch:
 		return true, false
-	case <-timeout:
-		return false, false
 	case <-unwindc:
 		return false, true
 	}
 }
+
+// testHookAfterRealPark, when set (by tests only), runs after a real-mode
+// park returned (woken or timed out) and before Wait takes the owner's
+// mutex back: the window in which a timed-out waiter may still be chosen
+// by a wake, which no failpoint splits.
+var testHookAfterRealPark atomic.Pointer[func(woken bool)]

@@ -1,141 +1,116 @@
-package sched_test
+package sched
 
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/interleave-lab/interleave/internal/sched"
 )
 
-// Real-mode stress of the WaitQueue's pooled Waiters: waits whose short
-// deadlines race wake-ups, so that a wake often lands on a Waiter whose
-// deadline has just passed and its token must be taken before the Waiter
-// is reused. A late token that ended a later wait would make the waits
-// that report a wake outnumber the wakes. Measured under -race on 2
-// shared cores: well under a second; the deadline is 20 s.
-
-const stressDeadline = 20 * time.Second
-
-// within runs f in a goroutine and fails t naming op, with every
-// goroutine's stack, if f has not returned after stressDeadline.
-func within(t *testing.T, op string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	timer := time.NewTimer(stressDeadline)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%s still blocked after %v (a lost wake-up):\n%s", op, stressDeadline, buf[:runtime.Stack(buf, true)])
-	}
-}
-
-func TestStressWaitDeadlineRacesWake(t *testing.T) {
-	for _, unlocked := range []bool{false, true} {
-		name := "Wait"
-		if unlocked {
-			name = "WaitUnlocked"
+// TestRealWakeAfterTimeoutStillCounts puts a wake exactly in the window a
+// timed-out real-mode waiter cannot close by itself: its park has returned
+// (timed out) but it has not taken the owner's mutex back. The wake chose
+// it, so Wait must report woken: the wake-up is its, and a waiter that
+// reported a timeout instead would swallow it (a blocking waiter behind it
+// would sleep beside a free unit).
+func TestRealWakeAfterTimeoutStillCounts(t *testing.T) {
+	var mu sync.Mutex
+	var q WaitQueue
+	var raced bool
+	h := func(woken bool) {
+		if !woken {
+			mu.Lock()
+			raced = q.WakeOne()
+			mu.Unlock()
 		}
-		within(t, name+" with 20µs deadlines against WakeOne", func() {
-			const waiters, per = 4, 3000
-			var (
-				mu      sync.Mutex
-				q       sched.WaitQueue
-				wakes   int          // WakeOne calls that woke a waiter; guarded by mu
-				woken   atomic.Int64 // waits that returned true
-				stopped atomic.Bool
-				wg      sync.WaitGroup
-			)
-			for range waiters {
-				wg.Go(func() {
-					for range per {
-						mu.Lock()
-						deadline := time.Now().Add(20 * time.Microsecond)
-						if unlocked {
-							if q.WaitUnlocked(&mu, "stress", deadline) {
-								woken.Add(1)
-							}
-							continue
-						}
-						if q.Wait(&mu, "stress", deadline) {
-							woken.Add(1)
-						}
-						mu.Unlock()
-					}
-				})
-			}
-			waker := make(chan struct{})
-			go func() {
-				defer close(waker)
-				for !stopped.Load() {
-					mu.Lock()
-					if q.WakeOne() {
-						wakes++
-					}
-					mu.Unlock()
-					runtime.Gosched()
-				}
-			}()
-			wg.Wait()
-			stopped.Store(true)
-			<-waker
-			if got := woken.Load(); got != int64(wakes) || q.Len() != 0 {
-				t.Errorf("%s: %d waits report a wake, WakeOne woke %d, %d still queued; want equal counts and none queued", name, got, wakes, q.Len())
-			}
-			if wakes == 0 || woken.Load() == waiters*per {
-				t.Logf("%s: %d of %d waits woken: the race between deadline and wake was not exercised on both sides", name, wakes, waiters*per)
-			}
-		})
+	}
+	testHookAfterRealPark.Store(&h)
+	defer testHookAfterRealPark.Store(nil)
+	mu.Lock()
+	woken := q.Wait(&mu, "Test.Wait", time.Now().Add(time.Millisecond))
+	mu.Unlock()
+	if !raced {
+		t.Fatal("the hook found no waiter to wake: the window under test was not reached")
+	}
+	if !woken {
+		t.Fatal("Wait = false; want true: a wake that chose the waiter after its timeout is its wake-up")
+	}
+	if q.Len() != 0 {
+		t.Fatalf("Len() = %d after the wait; want 0", q.Len())
 	}
 }
 
-// TestStressWaitHandOff is a ping-pong of two goroutines on two queues
-// with no deadline: the plain-receive park and its pooled Waiter, woken
-// by WakeOne one way and by WakeLater and Wake after unlocking the other.
-func TestStressWaitHandOff(t *testing.T) {
-	within(t, "Wait hand-off ping-pong", func() {
-		const rounds = 20000
-		var (
-			mu         sync.Mutex
-			pingq      sched.WaitQueue
-			pongq      sched.WaitQueue
-			ball, seen int // guarded by mu
-		)
+// TestRealWakeNeverBlocksTheWaker: WakeN runs with the owner's mutex held,
+// so it must never block on a real-mode waiter that has not yet parked (or
+// will never park again: it timed out). A waiter whose park has not begun
+// is woken many times over rounds; each wake must return at once.
+func TestRealWakeNeverBlocksTheWaker(t *testing.T) {
+	var mu sync.Mutex
+	var q WaitQueue
+	for range 1000 {
+		mu.Lock()
+		w := &Waiter{ch: make(chan struct{}, 1)}
+		q.push(w) // queued, not yet parked: its goroutine has not reached the select
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			mu.Lock()
-			for i := 1; i <= rounds; i++ {
-				for ball != i {
-					pingq.Wait(&mu, "ping", time.Time{})
-				}
-				seen = i
-				t := pongq.WakeLater()
-				mu.Unlock()
-				if t != nil {
-					t.Wake()
-				}
-				mu.Lock()
+			if q.WakeOne() != true {
+				t.Error("WakeOne found no waiter")
 			}
-			mu.Unlock()
 		}()
-		mu.Lock()
-		for i := 1; i <= rounds; i++ {
-			ball = i
-			pingq.WakeOne()
-			for seen != i {
-				pongq.Wait(&mu, "pong", time.Time{})
-			}
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("WakeOne blocked on a waiter that was not parked yet")
 		}
 		mu.Unlock()
-		<-done
-	})
+	}
+}
+
+// TestDyingDaemonPassesItsWakeOn: a real-mode daemon thread D parked first
+// and a plain goroutine G parked behind it on one queue. A Shutdown unwinds
+// D; in the window before D takes the mutex back (the hook) a wake arrives
+// and chooses D, the oldest waiter. D dies and cannot use it, so Wait must
+// hand it to G: without that, G sleeps forever though a wake was sent.
+func TestDyingDaemonPassesItsWakeOn(t *testing.T) {
+	var mu sync.Mutex
+	var q WaitQueue
+	h := func(woken bool) {
+		if !woken && Unwinding() { // D, unwound by the Shutdown
+			mu.Lock()
+			q.WakeOne()
+			mu.Unlock()
+		}
+	}
+	testHookAfterRealPark.Store(&h)
+	defer testHookAfterRealPark.Store(nil)
+	parked := func(n int) {
+		for {
+			mu.Lock()
+			l := q.Len()
+			mu.Unlock()
+			if l >= n {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
+	SpawnThread(nil, true, func() {
+		mu.Lock()
+		q.Wait(&mu, "D.Wait", time.Time{})
+		mu.Unlock()
+		t.Error("the daemon returned from Wait instead of unwinding")
+	}, nil)
+	parked(1)
+	gWoken := make(chan bool, 1)
+	go func() {
+		mu.Lock()
+		gWoken <- q.Wait(&mu, "G.Wait", time.Now().Add(5*time.Second))
+		mu.Unlock()
+	}()
+	parked(2)
+	Shutdown()
+	if !<-gWoken {
+		t.Fatal("G timed out: the wake that chose the dying daemon was not passed on")
+	}
 }
