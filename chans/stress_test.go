@@ -3,45 +3,24 @@ package chans_test
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	gosync "sync"
 	"testing"
-	"time"
 
 	"github.com/interleave-lab/interleave/chans"
+	"github.com/interleave-lab/interleave/internal/bounded"
 )
 
 // Real-mode stress of the hand-off paths (pooled waiters and entries, a
 // woken Send or Recv returning without the channels' lock, Close detaching
 // its queues): a lost or misdirected wake-up shows as a wrong value, a
-// wrong count, or a failure that names the operation after stressDeadline,
-// never as a hung test. Measured under -race on 2 shared cores: each test
-// takes well under a second; the deadline is 20 s.
-
-const stressDeadline = 20 * time.Second
-
-// within runs f in a goroutine and fails t naming op, with every
-// goroutine's stack, if f has not returned after stressDeadline.
-func within(t *testing.T, op string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	timer := time.NewTimer(stressDeadline)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%s still blocked after %v (a lost wake-up):\n%s", op, stressDeadline, buf[:runtime.Stack(buf, true)])
-	}
-}
+// wrong count, or a failure that names the operation within seconds
+// (bounded.Do), never as a hung test. Measured
+// under -race on 2 shared cores: each bounded call takes well under a
+// second.
 
 func TestStressUnbufferedPingPong(t *testing.T) {
-	const n = 20000
-	within(t, "unbuffered ping-pong", func() {
+	const n = 10000
+	bounded.Do(t, "unbuffered ping-pong", func() {
 		ping, pong := chans.Make[int](0), chans.Make[int](0)
 		go func() {
 			for v := range ping.All() {
@@ -67,9 +46,9 @@ func TestStressUnbufferedPingPong(t *testing.T) {
 // each capacity, so senders park on receivers, receivers on senders, and
 // a woken goroutine races the next operation for the freed entry.
 func TestStressManyToMany(t *testing.T) {
-	const senders, receivers, per = 4, 4, 5000
+	const senders, receivers, per = 4, 4, 2000
 	for _, capacity := range []int{0, 1, 4} {
-		within(t, fmt.Sprintf("cap %d: %d senders, %d receivers", capacity, senders, receivers), func() {
+		bounded.Do(t, fmt.Sprintf("cap %d: %d senders, %d receivers", capacity, senders, receivers), func() {
 			c := chans.Make[int](capacity)
 			var sent, recvd gosync.WaitGroup
 			sums := make([]int, receivers)
@@ -110,8 +89,8 @@ func TestStressManyToMany(t *testing.T) {
 // receive from x or y, so a select fires a parked select and dequeues its
 // other case.
 func TestStressSelect(t *testing.T) {
-	const producers, consumers, per = 3, 2, 4000
-	within(t, "select send/recv on two unbuffered channels", func() {
+	const producers, consumers, per = 3, 2, 1500
+	bounded.Do(t, "select send/recv on two unbuffered channels", func() {
 		x, y := chans.Make[int](0), chans.Make[int](0)
 		var sent, recvd gosync.WaitGroup
 		sums := make([]int, consumers)
@@ -158,7 +137,7 @@ func TestStressSelect(t *testing.T) {
 // false, the sender panics, and no freed entry wakes a later operation.
 func TestStressCloseWakesParked(t *testing.T) {
 	const rounds = 3000
-	within(t, "Close of a channel with parked senders and receivers", func() {
+	bounded.Do(t, "Close of a channel with parked senders and receivers", func() {
 		for round := range rounds {
 			in, out := chans.Make[int](0), chans.Make[int](0)
 			var wg gosync.WaitGroup

@@ -4,41 +4,20 @@ import (
 	"runtime"
 	gosync "sync"
 	"testing"
-	"time"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/sync"
 )
 
 // Real-mode stress of the parking paths (the Mutex's spin before it parks,
 // the WaitGroup's atomic counter, pooled waiters with their channels): a
-// lost wake-up shows as a failure that names the operation after
-// stressDeadline, never as a hung test. Measured under -race on 2 shared
-// cores: each test takes well under a second; the deadline is 20 s.
-
-const stressDeadline = 20 * time.Second
-
-// within runs f in a goroutine and fails t naming op, with every
-// goroutine's stack, if f has not returned after stressDeadline.
-func within(t *testing.T, op string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	timer := time.NewTimer(stressDeadline)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%s still blocked after %v (a lost wake-up):\n%s", op, stressDeadline, buf[:runtime.Stack(buf, true)])
-	}
-}
+// lost wake-up shows as a failure that names the operation within seconds
+// (bounded.Do), never as a hung test. Measured under -race on 2 shared
+// cores: each bounded call takes well under a second.
 
 func TestStressMutex(t *testing.T) {
 	const workers, per = 8, 5000
-	within(t, "Mutex.Lock by 8 goroutines", func() {
+	bounded.Do(t, "Mutex.Lock by 8 goroutines", func() {
 		var m sync.Mutex
 		var wg gosync.WaitGroup
 		count := 0
@@ -68,7 +47,7 @@ func TestStressMutex(t *testing.T) {
 // each other: no reader sees a writer inside, no two writers overlap.
 func TestStressRWMutex(t *testing.T) {
 	const readers, writers, per = 4, 2, 3000
-	within(t, "RWMutex.Lock/RLock by 4 readers and 2 writers", func() {
+	bounded.Do(t, "RWMutex.Lock/RLock by 4 readers and 2 writers", func() {
 		var rw sync.RWMutex
 		var wg gosync.WaitGroup
 		writing, writes := 0, 0
@@ -109,7 +88,7 @@ func TestStressRWMutex(t *testing.T) {
 // returned, so no round is a reuse-before-return misuse.
 func TestStressWaitGroupReuse(t *testing.T) {
 	const rounds = 3000
-	within(t, "WaitGroup.Wait over reused rounds", func() {
+	bounded.Do(t, "WaitGroup.Wait over reused rounds", func() {
 		var wg sync.WaitGroup
 		for round := range rounds {
 			var done [3]bool

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/internal/sched"
 )
 
@@ -14,29 +15,9 @@ import (
 // deadlines race wake-ups, so that a wake often lands on a Waiter whose
 // deadline has just passed and its token must be taken before the Waiter
 // is reused. A late token that ended a later wait would make the waits
-// that report a wake outnumber the wakes. Measured under -race on 2
-// shared cores: well under a second; the deadline is 20 s.
-
-const stressDeadline = 20 * time.Second
-
-// within runs f in a goroutine and fails t naming op, with every
-// goroutine's stack, if f has not returned after stressDeadline.
-func within(t *testing.T, op string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	timer := time.NewTimer(stressDeadline)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%s still blocked after %v (a lost wake-up):\n%s", op, stressDeadline, buf[:runtime.Stack(buf, true)])
-	}
-}
+// that report a wake outnumber the wakes; a lost one fails within seconds
+// (bounded.Do). Measured under -race on 2 shared cores: each bounded call
+// takes well under a second.
 
 func TestStressWaitDeadlineRacesWake(t *testing.T) {
 	for _, unlocked := range []bool{false, true} {
@@ -44,8 +25,8 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 		if unlocked {
 			name = "WaitUnlocked"
 		}
-		within(t, name+" with 20µs deadlines against WakeOne", func() {
-			const waiters, per = 4, 3000
+		bounded.Do(t, name+" with 20µs deadlines against WakeOne", func() {
+			const waiters, per = 4, 1500
 			var (
 				mu      sync.Mutex
 				q       sched.WaitQueue
@@ -101,8 +82,8 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 // with no deadline: the plain-receive park and its pooled Waiter, woken
 // by WakeOne one way and by WakeLater and Wake after unlocking the other.
 func TestStressWaitHandOff(t *testing.T) {
-	within(t, "Wait hand-off ping-pong", func() {
-		const rounds = 20000
+	bounded.Do(t, "Wait hand-off ping-pong", func() {
+		const rounds = 10000
 		var (
 			mu         sync.Mutex
 			pingq      sched.WaitQueue
