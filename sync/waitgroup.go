@@ -2,7 +2,6 @@ package sync
 
 import (
 	"fmt"
-	"math"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -31,8 +30,9 @@ type WaitGroup struct {
 	// (parked, or released by the counter reaching zero): as Go's, so that
 	// Add, Done and a Wait on a zero counter are one atomic operation.
 	//
-	// Invariant: the counter is >= 0 and changes only by CAS (a panicking
-	// Add leaves it unchanged); a Wait registers only under mu and only on
+	// Invariant: the counter is >= 0 but for the moment a misused Add
+	// takes to undo itself before it panics (so a panicking Add leaves it
+	// unchanged, as a run replays it); a Wait registers only under mu and only on
 	// a positive counter, and is in q before it releases mu, so the Add
 	// that brings the counter to zero, which then wakes q under mu, wakes
 	// every registered Wait still parked; q is empty whenever the counter
@@ -61,26 +61,24 @@ func (wg *WaitGroup) Add(delta int) {
 	if sched.Active() {
 		sched.Point("WaitGroup.Add", wg)
 	}
-	for {
-		s := wg.state.Load()
-		waits := uint32(s)
-		v := int64(s>>32) + int64(delta)
-		if v < 0 || v > math.MaxInt32 {
-			// Above MaxInt32 Go's 32-bit counter wraps negative: the same panic.
-			panic(fmt.Errorf("%w", ErrNegativeCounter))
-		}
-		if delta > 0 && v == int64(delta) && waits > 0 {
-			panic(fmt.Errorf("%w: WaitGroup is reused before previous Wait has returned", ErrWaitGroupMisuse))
-		}
-		if !wg.state.CompareAndSwap(s, uint64(v)<<32|uint64(waits)) {
-			continue
-		}
-		if v == 0 && waits > 0 {
-			wg.mu.Lock()
-			defer wg.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
-			wg.q.WakeAll()
-		}
-		return
+	// One atomic add, as Go's: under contention a CAS loop would retry.
+	s := wg.state.Add(uint64(int64(delta)) << 32)
+	waits := uint32(s)
+	v := int64(int32(s >> 32))
+	if v < 0 || delta > 0 && v < int64(delta) {
+		// Negative, or above MaxInt32, where Go's 32-bit counter wraps
+		// negative too: undo, so that the counter is unchanged, and panic.
+		wg.state.Add(-uint64(int64(delta)) << 32)
+		panic(fmt.Errorf("%w", ErrNegativeCounter))
+	}
+	if delta > 0 && v == int64(delta) && waits > 0 {
+		wg.state.Add(-uint64(int64(delta)) << 32)
+		panic(fmt.Errorf("%w: WaitGroup is reused before previous Wait has returned", ErrWaitGroupMisuse))
+	}
+	if v == 0 && waits > 0 {
+		wg.mu.Lock()
+		defer wg.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
+		wg.q.WakeAll()
 	}
 }
 
