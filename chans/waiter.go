@@ -92,9 +92,27 @@ func unlock() {
 		clear(pending)
 		pending = pending[:0]
 		mu.Unlock()
-		for _, t := range ts {
+		wakeAll(ts)
+	}
+}
+
+// wakeAll readies every waiter of ts even if a wake panics (a model thread
+// whose run is ending waking), so that no other goroutine misses its wake,
+// then raises the first panic.
+func wakeAll(ts []*sched.Waiter) {
+	var first any
+	for _, t := range ts {
+		func() {
+			defer func() {
+				if v := recover(); v != nil && first == nil {
+					first = v
+				}
+			}()
 			t.Wake()
-		}
+		}()
+	}
+	if first != nil {
+		panic(first)
 	}
 }
 
