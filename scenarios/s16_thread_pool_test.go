@@ -100,7 +100,7 @@ func TestTooFewSentinelsDeadlock(t *testing.T) {
 		}
 		stuck := slices.DeleteFunc(slices.Clone(res.Workers), func(w string) bool { return slices.Contains(res.Exited, w) })
 		report := errors.Unwrap(runErr).Error() // the failure, without the trace
-		if want := stuck[0] + " waits on Queue.Get"; !strings.Contains(report, want) {
+		if want := stuck[0] + " waits on Queue#1 (Queue.Get) at scenarios/s16_thread_pool.go:"; !strings.Contains(report, want) {
 			t.Errorf("schedule %q: deadlock report:\n%s\nwant it to say %q", sched, report, want)
 		}
 		t.Logf("schedule %q: %s", sched, report)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/interleave-lab/interleave/internal/bounded"
 )
 
 // TestTimedWaitLoopStopsAtTheStepBudget: a loop of timed waits that time
@@ -15,21 +17,14 @@ func TestTimedWaitLoopStopsAtTheStepBudget(t *testing.T) {
 	const budget = 1000
 	var mu sync.Mutex
 	var q WaitQueue
-	done := make(chan *Trace, 1)
-	go func() {
-		done <- Execute(func() {
+	tr, _ := bounded.Call(t, "a loop of timed waits under a step budget", func() (*Trace, error) {
+		return Execute(func() {
 			mu.Lock()
 			for {
 				q.Wait(&mu, "Raw.Wait", Deadline(time.Nanosecond))
 			}
-		}, &Config{MaxSteps: budget}, &Fixed{})
-	}()
-	var tr *Trace
-	select {
-	case tr = <-done:
-	case <-time.After(10 * time.Second): // wall clock: a hang is the failure this test guards against
-		t.Fatal("a loop of timed waits ran past its step budget for 10 s")
-	}
+		}, &Config{MaxSteps: budget}, &Fixed{}), nil
+	})
 	if !errors.Is(tr.Failure, ErrStepBudget) {
 		t.Fatalf("Failure = %v; want ErrStepBudget", tr.Failure)
 	}

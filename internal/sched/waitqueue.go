@@ -64,6 +64,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		panic(unwinding{})
 	}
 	w.th = th
+	th.waitObj = th.lastObj // before mu.Unlock, which may reach a scheduling point of its own
 	q.push(w)
 	mu.Unlock()
 	var woken, unwind bool
@@ -72,7 +73,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		// and another thread woke w meanwhile: do not park.
 		woken = true
 	} else {
-		woken, unwind = th.run.park(th, op, deadline)
+		unwind = th.run.park(th, op, deadline)
 	}
 	mu.Lock()
 	if w.woken.Load() {

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/interleave-lab/interleave/internal/bounded"
 )
 
 // TestRealWakeAfterTimeoutStillCounts puts a wake exactly in the window a
@@ -26,9 +28,15 @@ func TestRealWakeAfterTimeoutStillCounts(t *testing.T) {
 	}
 	testHookAfterRealPark.Store(&h)
 	defer testHookAfterRealPark.Store(nil)
-	mu.Lock()
-	woken := q.Wait(&mu, "Test.Wait", time.Now().Add(time.Millisecond))
-	mu.Unlock()
+	var woken bool
+	bounded.Do(t, "a real-mode Wait woken after its timeout", func() {
+		mu.Lock()
+		woken = q.Wait(&mu, "Test.Wait", time.Now().Add(time.Millisecond))
+		mu.Unlock()
+	})
+	if t.Failed() {
+		return
+	}
 	if !raced {
 		t.Fatal("the hook found no waiter to wake: the window under test was not reached")
 	}
@@ -95,22 +103,24 @@ func TestDyingDaemonPassesItsWakeOn(t *testing.T) {
 			runtime.Gosched()
 		}
 	}
-	SpawnThread(nil, true, func() {
-		mu.Lock()
-		q.Wait(&mu, "D.Wait", time.Time{})
-		mu.Unlock()
-		t.Error("the daemon returned from Wait instead of unwinding")
-	}, nil)
-	parked(1)
 	gWoken := make(chan bool, 1)
-	go func() {
-		mu.Lock()
-		gWoken <- q.Wait(&mu, "G.Wait", time.Now().Add(5*time.Second))
-		mu.Unlock()
-	}()
-	parked(2)
-	Shutdown()
-	if !<-gWoken {
-		t.Fatal("G timed out: the wake that chose the dying daemon was not passed on")
-	}
+	bounded.Do(t, "Shutdown unwinding a daemon woken in its last window", func() {
+		SpawnThread(nil, true, func() {
+			mu.Lock()
+			q.Wait(&mu, "D.Wait", time.Time{})
+			mu.Unlock()
+			t.Error("the daemon returned from Wait instead of unwinding")
+		}, nil)
+		parked(1)
+		go func() {
+			mu.Lock()
+			gWoken <- q.Wait(&mu, "G.Wait", time.Now().Add(5*time.Second))
+			mu.Unlock()
+		}()
+		parked(2)
+		Shutdown()
+		if !<-gWoken {
+			t.Error("G timed out: the wake that chose the dying daemon was not passed on")
+		}
+	})
 }
