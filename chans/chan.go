@@ -3,6 +3,7 @@ package chans
 import (
 	"fmt"
 	"iter"
+	gosync "sync"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 )
@@ -29,14 +30,35 @@ type Chan[T any] struct {
 	closed   bool
 	recvq    []*entry[T]
 	sendq    []*entry[T]
+
+	// entries pools the entries of c's blocked operations, so a parked
+	// Send or Recv allocates nothing. Invariant: a pooled entry is zero
+	// and in neither queue.
+	entries gosync.Pool
 }
 
 // An entry is one waiter's case on one channel.
 type entry[T any] struct {
-	w    *waiter
-	idx  int // the case's index in its select (0 for Send/Recv)
-	val  T   // send: the value to send
-	into *T  // recv: where the value goes (nil: dropped)
+	w   *waiter
+	idx int // the case's index in its select (0 for Send/Recv)
+	val T   // send: the value to send; recv: the value received, written by the firer
+}
+
+// newEntry returns an entry of w's case idx on c. mu must be held.
+func (c *Chan[T]) newEntry(w *waiter, idx int) *entry[T] {
+	e, _ := c.entries.Get().(*entry[T])
+	if e == nil {
+		e = new(entry[T])
+	}
+	e.w, e.idx = w, idx
+	return e
+}
+
+// freeEntry returns e to the pool once no queue holds it and its firer is
+// done with it.
+func (c *Chan[T]) freeEntry(e *entry[T]) {
+	*e = entry[T]{}
+	c.entries.Put(e)
 }
 
 // Make returns a new channel with the given capacity (0: unbuffered),
@@ -70,11 +92,13 @@ func (c *Chan[T]) Send(v T) {
 		return
 	}
 	w := newWaiter()
-	e := &entry[T]{w: w, val: v}
+	e := c.newEntry(w, 0)
+	e.val = v
 	c.sendq = append(c.sendq, e)
-	w.park(c.opIfModel("send"))
+	w.park(c.opIfModel("send")) // releases mu
 	closed := w.closed
-	unlock()
+	c.freeEntry(e)
+	w.release()
 	if closed {
 		panic(fmt.Errorf("%w", ErrSendOnClosed))
 	}
@@ -112,10 +136,12 @@ func (c *Chan[T]) Recv2() (T, bool) {
 		return v, ok
 	}
 	w := newWaiter()
-	c.recvq = append(c.recvq, &entry[T]{w: w, into: &v})
-	w.park(c.opIfModel("recv"))
-	ok := w.ok
-	unlock()
+	e := c.newEntry(w, 0)
+	c.recvq = append(c.recvq, e)
+	w.park(c.opIfModel("recv")) // releases mu
+	v, ok := e.val, w.ok
+	c.freeEntry(e)
+	w.release()
 	return v, ok
 }
 
@@ -145,23 +171,24 @@ func (c *Chan[T]) Close() {
 		panic(fmt.Errorf("%w", ErrCloseOfClosed))
 	}
 	c.closed = true
-	for _, e := range c.recvq {
+	// Detach the queues before firing: a fired Send or Recv frees its
+	// entry without mu, so no queue may still hold it.
+	recvq, sendq := c.recvq, c.sendq
+	c.recvq, c.sendq = nil, nil
+	for _, e := range recvq {
 		if e.w.fired < 0 {
 			var zero T
-			if e.into != nil {
-				*e.into = zero
-			}
+			e.val = zero
 			e.w.ok = false
 			e.w.fire(e.idx)
 		}
 	}
-	for _, e := range c.sendq {
+	for _, e := range sendq {
 		if e.w.fired < 0 {
 			e.w.closed = true
 			e.w.fire(e.idx)
 		}
 	}
-	c.recvq, c.sendq = nil, nil
 	unlock()
 }
 
@@ -254,9 +281,7 @@ func (c *Chan[T]) opIfModel(what string) string {
 // has room. mu must be held and c must not be closed.
 func (c *Chan[T]) trySendLocked(v T) bool {
 	if e := popLive(&c.recvq); e != nil {
-		if e.into != nil {
-			*e.into = v
-		}
+		e.val = v
 		e.w.ok = true
 		e.w.fire(e.idx)
 		return true
@@ -310,12 +335,15 @@ func (c *Chan[T]) pop() T {
 }
 
 // popLive removes and returns the oldest entry whose waiter has not fired
-// (dropping fired ones), or nil.
+// (dropping fired ones), or nil. It shifts the queue down rather than
+// reslicing it, so the queue keeps its storage and a steady stream of
+// parks does not allocate.
 func popLive[T any](q *[]*entry[T]) *entry[T] {
 	for len(*q) > 0 {
 		e := (*q)[0]
-		(*q)[0] = nil
-		*q = (*q)[1:]
+		n := copy(*q, (*q)[1:])
+		(*q)[n] = nil
+		*q = (*q)[:n]
 		if e.w.fired < 0 {
 			return e
 		}
@@ -323,16 +351,15 @@ func popLive[T any](q *[]*entry[T]) *entry[T] {
 	return nil
 }
 
-// removeWaiter drops w's entries from q (a select that fired elsewhere).
-func removeWaiter[T any](q *[]*entry[T], w *waiter) {
-	out := (*q)[:0]
-	for _, e := range *q {
-		if e.w != w {
-			out = append(out, e)
+// removeEntry drops e from q if it is there (a select's case that fired
+// elsewhere, or that popLive has not dropped yet).
+func removeEntry[T any](q *[]*entry[T], e *entry[T]) {
+	for i, x := range *q {
+		if x == e {
+			n := copy((*q)[i:], (*q)[i+1:]) + i
+			(*q)[n] = nil
+			*q = (*q)[:n]
+			return
 		}
 	}
-	for i := len(out); i < len(*q); i++ {
-		(*q)[i] = nil
-	}
-	*q = out
 }

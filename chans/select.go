@@ -27,9 +27,13 @@ type caseOp interface {
 	readyFor(send bool) bool
 	// commit completes a ready case; for a send on a closed channel it
 	// returns ErrSendOnClosed instead.
-	commit(cs *Case) error
-	enqueue(cs *Case, w *waiter, idx int)
-	dequeue(send bool, w *waiter)
+	commit(cs Case) error
+	// enqueue queues w's case idx and returns its entry for finish.
+	enqueue(cs Case, w *waiter, idx int) any
+	// finish ends the case of entry e once w has fired: it removes e from
+	// its queue if it is still there, stores the value of a receive that
+	// fired, and frees e.
+	finish(cs Case, e any, fired bool)
 	describe(send bool) string
 	observable() sched.Observable
 }
@@ -96,7 +100,7 @@ func Select(cases ...Case) int {
 			// so it may run with mu held.
 			i = ready[sched.Choose(len(ready))]
 		}
-		err := cases[i].ch.commit(&cases[i])
+		err := cases[i].ch.commit(cases[i])
 		unlock()
 		if err != nil {
 			panic(err)
@@ -110,13 +114,17 @@ func Select(cases ...Case) int {
 	w := newWaiter()
 	var descs []string
 	model := sched.Active()
+	var entBuf [4]any
+	ents := entBuf[:0]
 	for i, cs := range cases {
+		var e any // ents[i] is case i's entry, nil for the default case and a nil channel
 		if cs.ch != nil && !cs.ch.isNil() {
-			cases[i].ch.enqueue(&cases[i], w, i)
+			e = cs.ch.enqueue(cs, w, i)
 			if model {
 				descs = append(descs, cs.ch.describe(cs.send))
 			}
 		}
+		ents = append(ents, e)
 	}
 	op := "" // real mode never shows it
 	if model {
@@ -125,17 +133,19 @@ func Select(cases ...Case) int {
 			op = "select (" + strings.Join(descs, ", ") + ")"
 		}
 	}
-	w.park(op)
-	for _, cs := range cases {
-		if cs.ch != nil && !cs.ch.isNil() {
-			cs.ch.dequeue(cs.send, w)
+	w.park(op) // releases mu
+	mu.Lock()
+	i := w.fired
+	for j, cs := range cases {
+		if ents[j] != nil {
+			cs.ch.finish(cs, ents[j], j == i)
 		}
 	}
-	i := w.fired
-	if cs := &cases[i]; !cs.send && cs.ok != nil {
+	if cs := cases[i]; !cs.send && cs.ok != nil {
 		*cs.ok = w.ok
 	}
 	closed := w.closed
+	w.release()
 	unlock()
 	if closed {
 		panic(fmt.Errorf("%w", ErrSendOnClosed))
@@ -152,7 +162,7 @@ func (c *Chan[T]) readyFor(send bool) bool {
 	return c.count > 0 || c.closed || hasLive(c.sendq)
 }
 
-func (c *Chan[T]) commit(cs *Case) error {
+func (c *Chan[T]) commit(cs Case) error {
 	if cs.send {
 		if c.closed {
 			return fmt.Errorf("%w", ErrSendOnClosed)
@@ -172,24 +182,28 @@ func (c *Chan[T]) commit(cs *Case) error {
 	return nil
 }
 
-func (c *Chan[T]) enqueue(cs *Case, w *waiter, idx int) {
+func (c *Chan[T]) enqueue(cs Case, w *waiter, idx int) any {
+	e := c.newEntry(w, idx)
 	if cs.send {
-		c.sendq = append(c.sendq, &entry[T]{w: w, idx: idx, val: cs.val.(T)})
-		return
+		e.val = cs.val.(T)
+		c.sendq = append(c.sendq, e)
+	} else {
+		c.recvq = append(c.recvq, e)
 	}
-	into, _ := cs.into.(*T)
-	if into == nil {
-		into = new(T)
-	}
-	c.recvq = append(c.recvq, &entry[T]{w: w, idx: idx, into: into})
+	return e
 }
 
-func (c *Chan[T]) dequeue(send bool, w *waiter) {
-	if send {
-		removeWaiter(&c.sendq, w)
+func (c *Chan[T]) finish(cs Case, e any, fired bool) {
+	ent := e.(*entry[T])
+	if cs.send {
+		removeEntry(&c.sendq, ent)
 	} else {
-		removeWaiter(&c.recvq, w)
+		removeEntry(&c.recvq, ent)
+		if into, _ := cs.into.(*T); fired && into != nil {
+			*into = ent.val
+		}
 	}
+	c.freeEntry(ent)
 }
 
 func (c *Chan[T]) describe(send bool) string {

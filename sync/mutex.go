@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"runtime"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -22,12 +23,19 @@ import (
 // blocked Lock parks on the explorer's wait queue ("Mutex.Lock" in a
 // deadlock report). Like Go's, the mutex is not handed over: an Unlock
 // wakes the oldest waiter, which competes again with any goroutine locking
-// at that moment.
+// at that moment, and while a woken waiter has not competed yet no Unlock
+// wakes another.
 type Mutex struct {
-	// state: bit 0 is set while locked; the other bits count registered
+	// state: bit 0 is set while locked, bit 1 (woken) while a waiter an
+	// Unlock woke has not competed yet; the other bits count registered
 	// waiters. Invariant (as primitives.Lock's): the waiter count changes
 	// only under mu and is at least q.Len(), so an Unlock that sees no
-	// waiter may unlock with one CAS.
+	// waiter may unlock with one CAS. Woken is set only by an Unlock that
+	// then wakes a waiter under mu (or clears it again if none is left),
+	// and cleared by that waiter when it resumes or unwinds: so while it
+	// is set a waiter is awake and will compete, and an Unlock need not
+	// take mu to wake another (Go's mutexWoken). Clearing it early can
+	// only cost an extra wake-up, never lose one.
 	state atomic.Int32
 	mu    gosync.Mutex    // protects q and the waiter count's changes
 	q     sched.WaitQueue // goroutines blocked in Lock, oldest first
@@ -41,7 +49,8 @@ type Mutex struct {
 
 const (
 	mutexLocked = 1
-	waiterOne   = 2
+	mutexWoken  = 2
+	waiterOne   = 4
 )
 
 // Lock locks m. If the lock is already in use, the calling goroutine
@@ -134,6 +143,9 @@ func (m *Mutex) Observe() sched.Snapshot {
 }
 
 func (m *Mutex) lockSlow(op string) {
+	if multicore && !sched.Active() && m.spin() {
+		return
+	}
 	m.mu.Lock()
 	registered := false
 	defer func() {
@@ -142,6 +154,7 @@ func (m *Mutex) lockSlow(op string) {
 		if registered {
 			m.mu.Lock()
 			m.state.Add(-waiterOne)
+			m.state.And(^mutexWoken)
 			if m.state.Load()&mutexLocked == 0 {
 				m.q.WakeOne()
 			}
@@ -167,21 +180,57 @@ func (m *Mutex) lockSlow(op string) {
 		m.q.Wait(&m.mu, op, time.Time{})
 		registered = false
 		m.state.Add(-waiterOne)
+		m.state.And(^mutexWoken) // this waiter competes now: a later Unlock may wake the next
 	}
 }
 
-func (m *Mutex) unlockSlow() {
-	m.mu.Lock()
-	if m.state.Load()&mutexLocked == 0 {
-		m.mu.Unlock()
-		if sched.Unwinding() {
-			return // a dying goroutine's deferred Unlock of a Lock it never got
+// multicore tells whether spinning can pay: only when the holder can run
+// on another core while we spin.
+var multicore = runtime.NumCPU() > 1
+
+// spinLoads bounds spin: about as long as Go's mutex spins (4 rounds of a
+// 30-pause procyield) before it parks.
+const spinLoads = 120
+
+// spin watches m for a short while before lockSlow parks, and reports
+// whether it took the lock meanwhile: as Go's mutex, in real mode a
+// critical section is often over sooner than a park and a wake-up take.
+// Never in a model run: there the holder cannot run while we spin.
+func (m *Mutex) spin() bool {
+	for range spinLoads {
+		if s := m.state.Load(); s&mutexLocked == 0 && m.state.CompareAndSwap(s, s|mutexLocked) {
+			return true
 		}
-		panic(fmt.Errorf("%w", ErrUnlockOfUnlocked))
 	}
+	return false
+}
+
+func (m *Mutex) unlockSlow() {
+	for {
+		s := m.state.Load()
+		if s&mutexLocked == 0 {
+			if sched.Unwinding() {
+				return // a dying goroutine's deferred Unlock of a Lock it never got
+			}
+			panic(fmt.Errorf("%w", ErrUnlockOfUnlocked))
+		}
+		if s < waiterOne || s&mutexWoken != 0 {
+			// No waiter, or a woken one is about to compete: unlock only.
+			if m.state.CompareAndSwap(s, s&^mutexLocked) {
+				return
+			}
+			continue
+		}
+		if m.state.CompareAndSwap(s, s&^mutexLocked|mutexWoken) {
+			break
+		}
+	}
+	// A waiter that registered is in q before it releases mu.
+	m.mu.Lock()
 	defer m.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
-	m.state.Add(-mutexLocked)
-	m.q.WakeOne()
+	if !m.q.WakeOne() {
+		m.state.And(^mutexWoken) // every registered waiter is awake already
+	}
 }
 
 func (m *Mutex) waiters() int {

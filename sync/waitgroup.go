@@ -3,6 +3,7 @@ package sync
 import (
 	"fmt"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/interleave-lab/interleave/internal/sched"
@@ -24,16 +25,23 @@ import (
 // In a model run Add, Done and Wait are scheduling points, and a blocked
 // Wait parks on the explorer's wait queue ("WaitGroup.Wait").
 type WaitGroup struct {
-	mu gosync.Mutex // protects every field below
-
-	// Invariant: n >= 0; q holds the Waits parked on a positive counter
-	// (so it is empty whenever n == 0: the last Done wakes them all);
-	// releasing counts the Waits woken by the counter reaching zero that
-	// have not yet returned: an Add from zero while releasing > 0 is Go's
-	// "WaitGroup is reused before previous Wait has returned".
-	n         int
-	releasing int
-	q         sched.WaitQueue
+	// state is the counter in its high 32 bits and, in its low 32, the
+	// Waits registered on a positive counter that have not returned yet
+	// (parked, or released by the counter reaching zero): as Go's, so that
+	// Add, Done and a Wait on a zero counter are one atomic operation.
+	//
+	// Invariant: the counter is >= 0 but for the moment a misused Add
+	// takes to undo itself before it panics (so a panicking Add leaves it
+	// unchanged, as a run replays it); a Wait registers only under mu and only on
+	// a positive counter, and is in q before it releases mu, so the Add
+	// that brings the counter to zero, which then wakes q under mu, wakes
+	// every registered Wait still parked; q is empty whenever the counter
+	// is zero and no such Add is between its CAS and its wake. A positive
+	// Add from zero while Waits are registered is Go's "WaitGroup is reused
+	// before previous Wait has returned".
+	state atomic.Uint64
+	mu    gosync.Mutex    // protects q and the Waits' registration
+	q     sched.WaitQueue // the Waits parked on a positive counter
 }
 
 // Add adds delta, which may be negative, to the WaitGroup counter. If the
@@ -53,22 +61,23 @@ func (wg *WaitGroup) Add(delta int) {
 	if sched.Active() {
 		sched.Point("WaitGroup.Add", wg)
 	}
-	wg.mu.Lock()
-	v := wg.n + delta
-	if v < 0 {
-		wg.mu.Unlock()
+	// One atomic add, as Go's: under contention a CAS loop would retry.
+	s := wg.state.Add(uint64(int64(delta)) << 32)
+	waits := uint32(s)
+	v := int64(int32(s >> 32))
+	if v < 0 || delta > 0 && v < int64(delta) {
+		// Negative, or above MaxInt32, where Go's 32-bit counter wraps
+		// negative too: undo, so that the counter is unchanged, and panic.
+		wg.state.Add(-uint64(int64(delta)) << 32)
 		panic(fmt.Errorf("%w", ErrNegativeCounter))
 	}
-	if delta > 0 && v == delta {
-		if wg.releasing > 0 {
-			wg.mu.Unlock()
-			panic(fmt.Errorf("%w: WaitGroup is reused before previous Wait has returned", ErrWaitGroupMisuse))
-		}
+	if delta > 0 && v == int64(delta) && waits > 0 {
+		wg.state.Add(-uint64(int64(delta)) << 32)
+		panic(fmt.Errorf("%w: WaitGroup is reused before previous Wait has returned", ErrWaitGroupMisuse))
 	}
-	defer wg.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
-	wg.n = v
-	if v == 0 {
-		wg.releasing += wg.q.Len()
+	if v == 0 && waits > 0 {
+		wg.mu.Lock()
+		defer wg.mu.Unlock() // a wake that panics (misuse) must not leave mu locked
 		wg.q.WakeAll()
 	}
 }
@@ -94,14 +103,24 @@ func (wg *WaitGroup) Wait() {
 	if sched.Active() {
 		sched.Point("WaitGroup.Wait", wg)
 	}
-	wg.mu.Lock()
-	if wg.n == 0 {
-		wg.mu.Unlock()
+	if wg.state.Load()>>32 == 0 {
 		return
 	}
-	if wg.q.Wait(&wg.mu, "WaitGroup.Wait", time.Time{}) {
-		wg.releasing--
+	wg.mu.Lock()
+	for {
+		s := wg.state.Load()
+		if s>>32 == 0 {
+			wg.mu.Unlock()
+			return
+		}
+		if wg.state.CompareAndSwap(s, s+1) {
+			break
+		}
 	}
+	// The registration ends when Wait returns, or when an unwinding
+	// goroutine leaves it (Wait has released mu then).
+	defer wg.state.Add(^uint64(0))
+	wg.q.Wait(&wg.mu, "WaitGroup.Wait", time.Time{}) // no deadline: returns once woken
 	wg.mu.Unlock()
 }
 
@@ -109,5 +128,5 @@ func (wg *WaitGroup) Wait() {
 func (wg *WaitGroup) Observe() sched.Snapshot {
 	wg.mu.Lock()
 	defer wg.mu.Unlock()
-	return sched.Snapshot{Kind: "WaitGroup", State: fmt.Sprintf("counter=%d", wg.n), Waiters: wg.q.Len()}
+	return sched.Snapshot{Kind: "WaitGroup", State: fmt.Sprintf("counter=%d", wg.state.Load()>>32), Waiters: wg.q.Len()}
 }

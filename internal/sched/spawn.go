@@ -91,6 +91,7 @@ type realRegistry struct {
 	daemon    sync.WaitGroup // one count per live daemon thread
 
 	daemons   sync.Map                      // goroutine id -> true, for each live daemon thread
+	ndaemons  atomic.Int32                  // entries in daemons; 0 lets a park skip the lookup
 	unwind    atomic.Pointer[chan struct{}] // closed while a Shutdown unwinds daemons
 	unwinding atomic.Bool                   // a Shutdown is unwinding daemons
 	shutdown  sync.Mutex                    // serialises Shutdown calls
@@ -112,11 +113,13 @@ func (rr *realRegistry) start(daemon bool, fn func()) {
 	go func() {
 		id := goid.Get()
 		if daemon {
+			rr.ndaemons.Add(1)
 			rr.daemons.Store(id, true)
 		}
 		defer func() {
 			if daemon {
 				rr.daemons.Delete(id)
+				rr.ndaemons.Add(-1)
 				rr.daemon.Done()
 			} else {
 				rr.nonDaemon.Done()
@@ -135,6 +138,11 @@ func (rr *realRegistry) start(daemon bool, fn func()) {
 // is a real-mode daemon thread that a Shutdown is unwinding, and nil (never
 // ready) otherwise.
 func daemonUnwind() <-chan struct{} {
+	// A daemon counts itself before it runs its body, so a zero count
+	// proves the caller is not one, without the map's lookup.
+	if realThreads.ndaemons.Load() == 0 {
+		return nil
+	}
 	if _, ok := realThreads.daemons.Load(goid.Get()); !ok {
 		return nil
 	}

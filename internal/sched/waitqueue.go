@@ -48,39 +48,32 @@ func (q *WaitQueue) Len() int { return q.n }
 // does not return: it unwinds, running its deferred calls.
 func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	th := self()
+	if th == nil {
+		return q.waitReal(mu, deadline, true)
+	}
 	if !deadline.IsZero() && !deadline.After(now(th)) {
 		return false
 	}
 	w := &Waiter{}
-	if th != nil {
-		if err := q.bind(th.run); err != nil {
-			// Fail this run and unwind its thread as an abort would (mu
-			// released first, as on Wait's own unwinding path), so that
-			// the primitive's mutex is never left held by a panic.
-			mu.Unlock()
-			th.run.fail(fmt.Errorf("%w: %s (%s): %v", ErrMisuse, th.name(), op, err), nil)
-			panic(unwinding{})
-		}
-		w.th = th
-		th.waitObj = th.lastObj // before mu.Unlock, which may reach a scheduling point of its own
-	} else {
-		w.ch = make(chan struct{}, 1)
+	if err := q.bind(th.run); err != nil {
+		// Fail this run and unwind its thread as an abort would (mu
+		// released first, as on Wait's own unwinding path), so that the
+		// primitive's mutex is never left held by a panic.
+		mu.Unlock()
+		th.run.fail(fmt.Errorf("%w: %s (%s): %v", ErrMisuse, th.name(), op, err), nil)
+		panic(unwinding{})
 	}
+	w.th = th
+	th.waitObj = th.lastObj // before mu.Unlock, which may reach a scheduling point of its own
 	q.push(w)
 	mu.Unlock()
 	var woken, unwind bool
-	switch {
-	case th != nil && w.woken.Load():
+	if w.woken.Load() {
 		// mu.Unlock reached a scheduling point (a user lock's release)
 		// and another thread woke w meanwhile: do not park.
 		woken = true
-	case th != nil:
+	} else {
 		unwind = th.run.park(th, op, deadline)
-	default:
-		woken, unwind = parkReal(w, deadline)
-		if h := testHookAfterRealPark.Load(); h != nil {
-			(*h)(woken)
-		}
 	}
 	mu.Lock()
 	if w.woken.Load() {
@@ -98,6 +91,80 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	return woken
 }
 
+// WaitUnlocked is Wait that returns with mu released: for a primitive
+// whose woken thread needs none of the state mu guards, or only state its
+// waker wrote before the wake (a wake synchronizes before the return of
+// the Wait it ends). In real mode a woken goroutine then returns without
+// touching mu, so it does not contend with its waker for it (a channel
+// hand-off's receiver, as in Go's runtime); in a model run it is Wait
+// followed by mu.Unlock.
+func (q *WaitQueue) WaitUnlocked(mu sync.Locker, op string, deadline time.Time) bool {
+	if self() == nil {
+		return q.waitReal(mu, deadline, false)
+	}
+	woken := q.Wait(mu, op, deadline)
+	mu.Unlock()
+	return woken
+}
+
+// waitReal is Wait (relock) or WaitUnlocked for a goroutine outside any
+// model run: it parks on a pooled Waiter's channel.
+func (q *WaitQueue) waitReal(mu sync.Locker, deadline time.Time, relock bool) bool {
+	if !deadline.IsZero() && !deadline.After(time.Now()) {
+		if !relock {
+			mu.Unlock()
+		}
+		return false
+	}
+	w := realWaiters.Get().(*Waiter)
+	q.push(w)
+	mu.Unlock()
+	woken, unwind := parkReal(w, deadline)
+	if h := testHookAfterRealPark.Load(); h != nil {
+		(*h)(woken)
+	}
+	if woken && !relock {
+		// The waker removed w and sent its token under mu and touches it
+		// no more, so w is free again with an empty channel.
+		w.woken.Store(false)
+		realWaiters.Put(w)
+		return true
+	}
+	mu.Lock()
+	if w.woken.Load() {
+		if !woken {
+			// A wake raced the deadline or the unwinding: its token is in
+			// w.ch (sent under mu, which we hold). Take it, so the pooled
+			// channel is empty, and count the wake.
+			<-w.ch
+		}
+		woken = true
+	} else if w.queued {
+		q.remove(w)
+	}
+	w.woken.Store(false)
+	realWaiters.Put(w)
+	if unwind {
+		if woken {
+			q.WakeOne() // a dying thread must not swallow a wake-up meant for a live one
+		}
+		mu.Unlock()
+		panic(unwinding{})
+	}
+	if !relock {
+		mu.Unlock()
+	}
+	return woken
+}
+
+// realWaiters pools the Waiters of real-mode goroutines, so that a park
+// allocates neither a Waiter nor its channel. Invariant: a pooled Waiter
+// is not queued, has woken == false, th == nil, and an empty ch (its owner
+// took the one token a wake sends before putting it back), so a late
+// token can never end a later wait that reuses it. A model thread's Waiter
+// is never pooled (its run may still reach it).
+var realWaiters = sync.Pool{New: func() any { return &Waiter{ch: make(chan struct{}, 1)} }}
+
 // WakeOne wakes the oldest waiter and reports whether there was one.
 func (q *WaitQueue) WakeOne() bool { return q.WakeN(1) == 1 }
 
@@ -110,16 +177,43 @@ func (q *WaitQueue) WakeAll() int { return q.WakeN(q.n) }
 func (q *WaitQueue) WakeN(n int) int {
 	woke := 0
 	for ; woke < n && q.head != nil; woke++ {
-		w := q.head
-		q.remove(w)
-		w.woken.Store(true)
-		if w.th != nil {
-			w.th.run.wake(w.th)
-		} else {
-			w.ch <- struct{}{}
-		}
+		q.take().Wake()
 	}
 	return woke
+}
+
+// WakeLater is WakeOne for a waker that readies the woken thread only
+// after releasing the owner's mutex, as Go's runtime readies a goroutine
+// after unlocking the channel, so the woken thread does not run into a
+// held mutex: it removes the oldest waiter and marks it woken (neither
+// Len nor another wake counts it any more) and returns it, nil if none
+// waits. The caller must call Wake on it exactly once, after releasing
+// the mutex, and must not touch it afterwards.
+func (q *WaitQueue) WakeLater() *Waiter {
+	if q.head == nil {
+		return nil
+	}
+	return q.take()
+}
+
+// Wake readies the thread of a waiter that WakeLater (or WakeN) took. In
+// real mode it sends the waiter's one token, after which the waiter may
+// be reused at once: nothing may touch w after Wake.
+func (w *Waiter) Wake() {
+	if w.th != nil {
+		w.th.run.wake(w.th)
+		return
+	}
+	w.ch <- struct{}{}
+}
+
+// take removes the oldest waiter from q and marks it woken. The owner's
+// mutex must be held and q must not be empty.
+func (q *WaitQueue) take() *Waiter {
+	w := q.head
+	q.remove(w)
+	w.woken.Store(true)
+	return w
 }
 
 // bind ties q to the run r that parks on it. A primitive may serve one run
@@ -184,12 +278,18 @@ func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
 
 // parkForever is parkReal without a deadline. It is a function of its own
 // so that a goroutine dump names a wait that only a wake-up can end
-// (interleavetest's park watch looks for this frame).
+// (interleavetest's park watch looks for this frame). The common case, a
+// goroutine that is not a daemon, is a plain receive.
 func parkForever(w *Waiter) (woken, unwind bool) {
+	unwindc := daemonUnwind()
+	if unwindc == nil {
+		<-w.ch
+		return true, false
+	}
 	select {
 	case <-w.ch:
 		return true, false
-	case <-daemonUnwind():
+	case <-unwindc:
 		return false, true
 	}
 }
