@@ -100,5 +100,5 @@ func (c *Cond) Broadcast() {
 func (c *Cond) Observe() sched.Snapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return sched.Snapshot{Kind: "Cond", Waiters: c.q.Len()}
+	return sched.Snapshot{Kind: "Cond", Waiters: c.q.Len(), WaitsFor: "a Signal or Broadcast"}
 }

@@ -128,5 +128,5 @@ func (wg *WaitGroup) Wait() {
 func (wg *WaitGroup) Observe() sched.Snapshot {
 	wg.mu.Lock()
 	defer wg.mu.Unlock()
-	return sched.Snapshot{Kind: "WaitGroup", State: fmt.Sprintf("counter=%d", wg.state.Load()>>32), Waiters: wg.q.Len()}
+	return sched.Snapshot{Kind: "WaitGroup", State: fmt.Sprintf("counter=%d", wg.state.Load()>>32), Waiters: wg.q.Len(), WaitsFor: "the counter to reach zero"}
 }
