@@ -20,6 +20,7 @@ type settings struct {
 	schedule           Schedule
 	replay             bool
 	pastTimers         bool
+	noReduction        bool // Exhaustive enumerates every schedule (NoReduction)
 	saveTrace          bool // write a trace file for every run (SaveTrace)
 }
 
@@ -58,6 +59,11 @@ func MaxSchedules(n int) Option {
 // (plus one Tick), so that timer races (a thread that is late for a
 // deadline) are in reach. It multiplies the schedules of bodies that sleep.
 func DelayPastTimers() Option { return func(s *settings) { s.pastTimers = true } }
+
+// NoReduction makes Exhaustive enumerate every schedule within the bound,
+// without partial-order reduction: the search the reduced one is measured
+// and checked against. It runs many more schedules on the same body.
+func NoReduction() Option { return func(s *settings) { s.noReduction = true } }
 
 // ExpectPanics lets a thread's panic end only that thread: the property
 // reads it from Thread.Err instead of the run failing.

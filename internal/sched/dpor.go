@@ -1,0 +1,691 @@
+package sched
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// DPOR is the reduced exhaustive search: dynamic partial-order reduction
+// (Flanagan and Godefroid, POPL 2005) with sleep sets (Godefroid 1996),
+// bounded by preemptions with the conservative backtrack points of Bounded
+// Partial-Order Reduction (Coons, Musuvathi and McKinley, OOPSLA 2013). One
+// DPOR value drives every run of a search: run the body under it with
+// Execute, then call Next until it reports false.
+//
+// # Events and decisions
+//
+// A run is a sequence of decisions (a thread at a scheduling point may keep
+// running, yield to another ready thread, or be delayed past the next
+// pending timer; when the running thread blocks or ends, one of the threads
+// ready at that instant runs; a Choose picks a value) and, between two
+// decisions, events: the code one thread ran, cut where the trace shows
+// another thread taking over without a decision (the only candidate). Each
+// event has a dependency label (depLabel: the relation and why it is what
+// it is), read from the trace steps the event recorded.
+//
+// # The search
+//
+// After every event e of thread q the search finds the latest earlier
+// event i of another thread that is dependent with e and does not happen
+// before q's previous event (happens-before is program order, thread starts
+// and dependency, transitively): the two race, and the other order must be
+// tried. Let n be the decision that let i run. If q was one of the threads
+// n could choose, q is added to n's backtrack set; otherwise every thread n
+// could choose is, and also, because q may have been asleep on the virtual
+// clock, the delay past the next timer at the latest delay decision (at or
+// before n) that had a timer pending. As BPOR prescribes, the same is done
+// at the latest decision before n that was a context switch: there the
+// other order may fit in the preemption bound when it does not at n.
+//
+// Sleep sets prune the rest: after option u was explored from a decision,
+// u sleeps in the sibling runs from that decision until an event dependent
+// with u's first event runs; a sleeping thread is never chosen. A run whose
+// every option at a decision is asleep (or over the bound) is redundant: it
+// is finished with default choices (keep running, the first tied thread),
+// so its body ends normally, but adds nothing to the search. Sleep sets are
+// emptied whenever virtual time moves: a thread's next event may read the
+// clock, so a sleeper recorded at another instant proves nothing.
+//
+// # What it covers
+//
+// Let U(k) be the runs of the unreduced search (Exhaustive) at bound k with
+// timer delays. For programs that follow the label contract (memory
+// shared without a primitive is touched only next to a failpoint without
+// an object, an anonymous point or a sleep), DPOR explores at least one run
+// of every Mazurkiewicz trace (class of runs equal up to swapping adjacent
+// independent events) that has a member in U(k) and is reached by BPOR's
+// argument; BPOR's proof is for DPOR without sleep sets, and the combination
+// here is the conservative one (sleep sets only remove options already
+// explored from the same state; the BPOR points are added on top). The
+// reduced search is checked against the unreduced one on small kernels
+// (root package, exhaustive tests): every bug the unreduced search finds at
+// a bound, this one finds at the same bound.
+type DPOR struct {
+	bound  int
+	timers bool
+
+	// stack is the exploration stack: stack[i] is the i-th decision of the
+	// current run. Invariant: between runs, stack[:len-1] is the prefix the
+	// next run replays (every node's chosen option), and the last node's
+	// chosen option is the one Next just picked (marked done); during a run,
+	// pos nodes have been reached, and nodes at pos and beyond belong to
+	// the previous run until the run reaches them.
+	stack []*dporNode
+	runs  int // runs started
+	dead  int // runs that were redundant (sleep-set blocked)
+
+	// The current run. Invariant: r is the run of the current Execute
+	// (nil before its first decision); events[:] are the events labelled
+	// so far, hb[j] is the set of events that happen before events[j] (a
+	// bitset over event indices), lastOf[q] the index of thread q's last
+	// event, parentEv[q] the event that started thread q, carry[q] the
+	// resources q's pending operation touches (those of the point it
+	// stopped at); seen is how many trace steps have been read and
+	// lastSteps the run's step count when they were; lastNode is the index
+	// in stack of the last thread decision (delay or tie) reached, -1 for
+	// none; pre counts the run's preemptions; prefer is the thread a
+	// yielding delay chose, for the tie that follows, -1 for none; blocked
+	// says the run became redundant.
+	r         *run
+	pos       int
+	lastNode  int
+	pre       int
+	prefer    int
+	blocked   bool
+	seen      int
+	lastSteps int
+	starts    int
+	events    []dporEvent
+	hb        [][]uint64
+	lastOf    map[int]int
+	parentEv  map[int]int
+	wakeEv    map[int]int  // woken thread -> the event that woke it, until its next event
+	exited    map[int]bool // threads whose exit the trace recorded
+	carry     map[int]depLabel
+	byRes     map[int32][]int
+	allEv     []int
+	fresh     []int // events labelled by the last flush
+}
+
+// A dporEvent is the code one thread ran between two decisions (or until
+// another thread took over without one).
+type dporEvent struct {
+	th     int
+	l      depLabel
+	node   int  // the last thread decision before it in stack, -1 for none
+	direct bool // it is the first event after that decision
+}
+
+// NewDPOR returns the reduced search with at most bound preemptions;
+// timers adds the delay past the next pending timer as an option at every
+// scheduling point where one is pending (a preemption too).
+func NewDPOR(bound int, timers bool) *DPOR {
+	d := &DPOR{bound: bound, timers: timers}
+	d.reset()
+	return d
+}
+
+// Runs returns how many runs the search started; Redundant how many of
+// them the sleep sets found redundant part-way.
+func (d *DPOR) Runs() int { return d.runs }
+
+// Redundant returns how many runs ended in a state whose every option was
+// asleep: they finished with default choices and added nothing.
+func (d *DPOR) Redundant() int { return d.dead }
+
+func (d *DPOR) reset() {
+	d.r = nil
+	d.pos, d.lastNode, d.pre, d.prefer = 0, -1, 0, -1
+	d.blocked = false
+	d.seen, d.lastSteps, d.starts = 0, 0, 0
+	d.events = d.events[:0]
+	d.hb = d.hb[:0]
+	d.lastOf = map[int]int{}
+	d.parentEv = map[int]int{}
+	d.wakeEv = map[int]int{}
+	d.exited = map[int]bool{}
+	d.carry = map[int]depLabel{}
+	d.byRes = map[int32][]int{}
+	d.allEv = d.allEv[:0]
+}
+
+// Delay makes a delay decision.
+func (d *DPOR) Delay(v *View) int {
+	d.r = v.r
+	if d.blocked {
+		return 0
+	}
+	d.flush(v.Current(), true)
+	n := d.node(v, nodeDelay)
+	if n == nil {
+		return 0
+	}
+	switch o := n.chosen; {
+	case o == n.cur:
+		return 0
+	case o == optTimer:
+		return TimerFrom
+	default:
+		if len(n.enabled) > 2 {
+			d.prefer = o // the scheduler asks for a tie only when several others are ready
+		}
+		return YieldCode
+	}
+}
+
+// Tie makes a tie decision, follows a yield's preferred thread, or makes a
+// data decision for Choose (the running thread is still running then).
+func (d *DPOR) Tie(v *View) int {
+	d.r = v.r
+	if d.prefer >= 0 {
+		p := d.prefer
+		d.prefer = -1
+		return max(slices.Index(v.tied, p), 0)
+	}
+	if d.blocked {
+		return 0
+	}
+	kind := nodeTie
+	if v.r.cur != nil && v.r.cur.state == running {
+		kind = nodeData
+	} else {
+		d.flush(-1, false)
+	}
+	n := d.node(v, kind)
+	if n == nil {
+		return 0
+	}
+	if kind == nodeData {
+		return n.chosen
+	}
+	return max(slices.Index(v.tied, n.chosen), 0)
+}
+
+// node returns the decision the run reaches now: the stored one while the
+// run replays the prefix, a new one past it (nil when the run has just
+// become redundant).
+func (d *DPOR) node(v *View, kind nodeKind) *dporNode {
+	r := v.r
+	var n *dporNode
+	if d.pos < len(d.stack) {
+		n = d.stack[d.pos]
+	} else {
+		n = &dporNode{kind: kind, pre: d.pre, objs: len(r.trace.Objects), now: r.now}
+		switch kind {
+		case nodeDelay:
+			n.cur = v.Current()
+			n.enabled = v.ReadyOthers(append(n.enabled, n.cur))
+			n.timer = d.timers && v.TimerPending()
+		default:
+			n.enabled = append(n.enabled, v.tied...)
+		}
+		if kind != nodeData {
+			n.sleep = d.propagate(n)
+		}
+		c, ok := d.firstChoice(n)
+		if !ok {
+			d.blocked = true
+			d.dead++
+			return nil
+		}
+		n.chosen = c
+		n.done = []int{c}
+		n.backtrack = []int{c}
+		if kind == nodeData {
+			n.backtrack = slices.Clone(n.enabled) // every value is explored
+		}
+		d.stack = append(d.stack, n)
+	}
+	if kind != nodeData {
+		last := -1
+		if len(d.events) > 0 {
+			last = d.events[len(d.events)-1].th
+		}
+		n.switched = n.chosen != optTimer && n.chosen != last
+		d.lastNode = d.pos
+		n.seenFirst = false
+	}
+	d.pre += n.cost(n.chosen)
+	d.pos++
+	return n
+}
+
+// firstChoice is the option a new node takes: the cheapest one not asleep.
+func (d *DPOR) firstChoice(n *dporNode) (int, bool) {
+	if n.kind == nodeData {
+		return 0, true
+	}
+	for _, o := range n.enabled {
+		if n.pre+n.cost(o) <= d.bound && !n.asleep(o) {
+			return o, true
+		}
+	}
+	return 0, false
+}
+
+// propagate returns the sleep set of the new node n: the sleepers of the
+// last thread decision and the options explored there before the one the
+// run took, less those the events since then woke (dependent with them,
+// or the thread itself ran). It is empty when virtual time moved.
+func (d *DPOR) propagate(n *dporNode) []sleeper {
+	if d.lastNode < 0 {
+		return nil
+	}
+	p := d.stack[d.lastNode]
+	if p.now != n.now {
+		return nil
+	}
+	cand := slices.Clone(p.sleep)
+	for _, o := range p.done {
+		if o == p.chosen || o == optTimer {
+			continue
+		}
+		if l, ok := p.explored[o]; ok {
+			cand = append(cand, sleeper{th: o, l: l, base: p.objs})
+		}
+	}
+	var out []sleeper
+	for _, s := range cand {
+		awake := !slices.Contains(n.enabled, s.th)
+		for _, j := range d.fresh {
+			e := d.events[j]
+			if e.th == s.th || s.l.dependentAcross(e.l, s.base) {
+				awake = true
+				break
+			}
+		}
+		if !awake {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// flush labels the trace steps recorded since the last decision as events
+// and runs the race analysis on them. cur is the thread at a delay
+// decision (it ran up to the point even if it recorded nothing), -1 at a
+// tie or at the end of the run.
+func (d *DPOR) flush(cur int, atPoint bool) {
+	r := d.r
+	steps := r.trace.Steps[d.seen:]
+	d.seen = len(r.trace.Steps)
+	// Every point (named or not) and every sleep counts a step; named
+	// points, sleeps and spawns (whose point is anonymous) are recorded.
+	// More counted than recorded means an anonymous point ran: its
+	// surroundings may touch anything.
+	counted := r.steps - d.lastSteps
+	d.lastSteps = r.steps
+	recorded := 0
+	for _, s := range steps {
+		switch s.Kind {
+		case StepPoint, StepSleep, StepStart:
+			recorded++
+		}
+	}
+	anon := counted > recorded
+	if dporDebug && anon {
+		fmt.Println("ANON", counted, recorded, steps)
+	}
+	d.fresh = d.fresh[:0]
+	var cut []int // start index in steps of each group
+	th := -2
+	for i, s := range steps {
+		if s.Kind == StepDelay {
+			continue
+		}
+		if s.Thread != th {
+			cut = append(cut, i)
+			th = s.Thread
+		}
+	}
+	for g, start := range cut {
+		end := len(steps)
+		if g+1 < len(cut) {
+			end = cut[g+1]
+		}
+		d.addEvent(steps[start].Thread, steps[start:end], anon, g == 0)
+	}
+	if atPoint && th != cur {
+		d.addEvent(cur, nil, anon, len(cut) == 0)
+	}
+}
+
+// addEvent labels one event of thread th made of steps and analyses it.
+func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
+	l := d.carry[th].clone()
+	carry := d.carry[th]
+	if anon {
+		l.all = true
+		carry = depLabel{all: true}
+	}
+	j := len(d.events)
+	for _, s := range steps {
+		switch s.Kind {
+		case StepPoint:
+			var pl depLabel
+			if s.Object >= 0 {
+				pl.add(resObject + int32(s.Object))
+				if t := d.threadOf(s.Object); t >= 0 && !strings.HasSuffix(s.Op, "/thread-start") {
+					pl.add(resThread(t))
+				}
+			} else {
+				pl.add(resMemory)
+			}
+			l.union(pl)
+			carry = pl
+			if anon {
+				carry.all = true
+			}
+		case StepExit:
+			d.exited[th] = true
+			if len(l.res) == 0 {
+				// No failpoint bounds this code (start, or a wake, to
+				// exit): a snapshot read such as Queue.Empty, which is not
+				// a scheduling point, may be all it did.
+				l.all = true
+			}
+			d.exitResource(&l, th)
+		case StepSleep, StepPanic:
+			l.all = true
+			carry = depLabel{all: true}
+		case StepStart:
+			d.starts++
+			d.parentEv[d.starts] = j
+		case StepWake:
+			if w := d.wokenThread(s.Op); w >= 0 {
+				d.wakeEv[w] = j
+			}
+		}
+	}
+	d.carry[th] = carry
+	if dporDebug && l.all {
+		fmt.Println("ALL", th, steps)
+	}
+	node := d.lastNode
+	e := dporEvent{th: th, l: l, node: node, direct: first}
+	d.events = append(d.events, e)
+	d.fresh = append(d.fresh, j)
+	if node >= 0 && first {
+		if n := d.stack[node]; !n.seenFirst && n.chosen == th {
+			n.seenFirst = true
+			if n.explored == nil {
+				n.explored = map[int]depLabel{}
+			}
+			if _, ok := n.explored[th]; !ok {
+				n.explored[th] = l.clone()
+			}
+		}
+	}
+	d.analyse(j)
+}
+
+// wokenThread returns the order of the thread a StepWake's op ("wake
+// NAME") names, or -1 when no thread or more than one has that name (an
+// ambiguous edge is left out: fewer edges only mean more races analysed).
+func (d *DPOR) wokenThread(op string) int {
+	name, ok := strings.CutPrefix(op, "wake ")
+	if !ok {
+		return -1
+	}
+	w := -1
+	for _, th := range d.r.threads {
+		if th.name() == name {
+			if w >= 0 {
+				return -1
+			}
+			w = th.order
+		}
+	}
+	return w
+}
+
+// exitResource adds to l what thread th's exit touches: the thread itself,
+// which operations on its Thread observe (Join, IsAlive).
+func (d *DPOR) exitResource(l *depLabel, th int) { l.add(resThread(th)) }
+
+// threadOf returns the order of the thread whose info is the trace object
+// with index obj, -1 for none.
+func (d *DPOR) threadOf(obj int) int {
+	if obj >= len(d.r.trace.Objects) || d.r.trace.Objects[obj].Kind != "Thread" {
+		return -1
+	}
+	for o, i := range d.r.objects {
+		if i != obj {
+			continue
+		}
+		for _, th := range d.r.threads {
+			if th.info != nil && any(th.info) == any(o) {
+				return th.order
+			}
+		}
+	}
+	return -1
+}
+
+func hbHas(b []uint64, i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+// hbJoin adds to dst the events before event i and i itself.
+func hbJoin(dst []uint64, hb [][]uint64, i int) []uint64 {
+	for len(dst) <= i/64 {
+		dst = append(dst, 0)
+	}
+	for w, x := range hb[i] {
+		dst[w] |= x
+	}
+	dst[i/64] |= 1 << (i % 64)
+	return dst
+}
+
+// analyse computes the happens-before set of event j and reverses each
+// of its races (see the type's doc).
+func (d *DPOR) analyse(j int) {
+	e := d.events[j]
+	var clock []uint64 // what happens before j through thread order and starts
+	if p, ok := d.lastOf[e.th]; ok {
+		clock = hbJoin(clock, d.hb, p)
+	} else if p, ok := d.parentEv[e.th]; ok {
+		clock = hbJoin(clock, d.hb, p)
+	}
+	if w, ok := d.wakeEv[e.th]; ok {
+		// Woken by event w: j cannot run before it (the pair that can be
+		// reordered is the park and the wake, analysed when the wake ran).
+		clock = hbJoin(clock, d.hb, w)
+		delete(d.wakeEv, e.th)
+	}
+	hb := slices.Clone(clock)
+	var deps []int
+	visit := func(i int) {
+		if i >= j || d.events[i].th == e.th || !d.events[i].l.dependent(e.l) || slices.Contains(deps, i) {
+			return
+		}
+		deps = append(deps, i)
+		hb = hbJoin(hb, d.hb, i)
+	}
+	if e.l.all {
+		for i := range j {
+			visit(i)
+		}
+	} else {
+		for _, i := range d.allEv {
+			visit(i)
+		}
+		for _, res := range e.l.res {
+			for _, i := range d.byRes[res] {
+				visit(i)
+			}
+		}
+	}
+	// i races with j when nothing else orders them: i is neither before
+	// j's thread (clock) nor before another event j depends on.
+	indirect := slices.Clone(clock)
+	for _, i := range deps {
+		for len(indirect) < len(d.hb[i]) {
+			indirect = append(indirect, 0)
+		}
+		for w, x := range d.hb[i] {
+			indirect[w] |= x
+		}
+	}
+	d.hb = append(d.hb, hb)
+	d.lastOf[e.th] = j
+	if e.l.all {
+		d.allEv = append(d.allEv, j)
+	} else {
+		for _, res := range e.l.res {
+			d.byRes[res] = append(d.byRes[res], j)
+		}
+	}
+	for _, i := range deps {
+		if !hbHas(indirect, i) {
+			d.reverse(i, j)
+		}
+	}
+}
+
+// reverse schedules the other order of the race between events i and j:
+// at the decision n that let i run, one of the threads that can start the
+// events after i that do not depend on it, followed by j (the initials of
+// source-DPOR, Abdulla et al. 2014), unless one of them is already to be
+// explored there or asleep; every option of n when none of them could run
+// at n. The same is done at BPOR's conservative point, the latest context
+// switch before n.
+func (d *DPOR) reverse(i, j int) {
+	n := d.events[i].node
+	if n < 0 {
+		return
+	}
+	var v []int // notdep(i).j: the events after i not ordered after it, then j
+	for k := i + 1; k < j; k++ {
+		if !hbHas(d.hb[k], i) {
+			v = append(v, k)
+		}
+	}
+	v = append(v, j)
+	var initials []int // threads of the events of v that nothing in v precedes
+	for x, k := range v {
+		first := true
+		for _, k2 := range v[:x] {
+			if hbHas(d.hb[k], k2) {
+				first = false
+				break
+			}
+		}
+		if th := d.events[k].th; first && !slices.Contains(initials, th) {
+			initials = append(initials, th)
+		}
+	}
+	if dporDebug {
+		fmt.Println("RACE", i, d.events[i].th, d.events[i].l, "->", j, d.events[j].th, d.events[j].l, "v", v, "init", initials, "node", n)
+	}
+	d.backtrackAt(n, initials)
+	for m := n - 1; m >= 0; m-- {
+		s := d.stack[m]
+		if s.kind == nodeData || !s.switched {
+			continue
+		}
+		// BPOR's conservative point: an initial that can run there, if
+		// any (none can means the reversal cannot start there; the
+		// fallback to every option belongs to n alone).
+		for _, q := range initials {
+			if slices.Contains(s.enabled, q) {
+				if !s.asleep(q) {
+					s.addBacktrack(q)
+				}
+				break
+			}
+		}
+		break
+	}
+}
+
+// backtrackAt makes node n explore one of the threads in initials, unless
+// one of them is already to be explored there or asleep; when none of
+// them can run at n, every option of n, and the delay past a timer at the
+// latest delay decision (at n or before) with a timer pending, in case the
+// thread was asleep on the clock.
+func (d *DPOR) backtrackAt(n int, initials []int) {
+	s := d.stack[n]
+	for _, q := range initials {
+		if slices.Contains(s.backtrack, q) || s.asleep(q) {
+			return
+		}
+	}
+	for _, q := range initials {
+		if slices.Contains(s.enabled, q) {
+			s.addBacktrack(q)
+			return
+		}
+	}
+	if dporDebug {
+		fmt.Println("FALLBACK at", n, "initials", initials, "enabled", s.enabled)
+	}
+	for _, o := range s.enabled {
+		s.addBacktrack(o)
+	}
+	for m := n; m >= 0; m-- {
+		if t := d.stack[m]; t.kind == nodeDelay && t.timer {
+			t.addBacktrack(optTimer)
+			break
+		}
+	}
+}
+
+// Next finishes the analysis of the run that just ended and sets up the
+// next one; it reports false when the search is complete.
+func (d *DPOR) Next() bool {
+	d.runs++
+	if d.r != nil && !d.blocked {
+		d.flush(-1, false)
+		if d.lastNode >= 0 {
+			// The thread the last decision chose ran and recorded nothing
+			// (main's code after its last point, when its exit unwinds
+			// the daemons and no exit step is written): an event that may
+			// have touched anything.
+			if n := d.stack[d.lastNode]; !n.seenFirst && n.chosen != optTimer {
+				d.addEvent(n.chosen, nil, true, true)
+			}
+		}
+		// A thread that never exited was cut short when the run ended
+		// (a daemon unwound at main's exit, or every thread after a
+		// failure): its next event would have conflicted with whatever
+		// ended the run, so it is analysed as an event that touches
+		// everything, and the search tries running it earlier.
+		for t := 1; t < len(d.r.threads); t++ {
+			if !d.exited[t] {
+				d.addEvent(t, nil, true, false)
+			}
+		}
+	}
+	d.stack = d.stack[:min(d.pos, len(d.stack))]
+	if dporDebug {
+		d.dump()
+	}
+	for len(d.stack) > 0 {
+		n := d.stack[len(d.stack)-1]
+		if o, ok := n.next(d.bound); ok {
+			n.chosen = o
+			n.done = append(n.done, o)
+			d.reset()
+			return true
+		}
+		d.stack = d.stack[:len(d.stack)-1]
+	}
+	d.reset()
+	return false
+}
+
+var dporDebug = os.Getenv("DPOR_DEBUG") != ""
+
+func (d *DPOR) dump() {
+	if d.r != nil {
+		fmt.Println("RUN", d.runs, "schedule", d.r.trace.Schedule.String(), "blocked", d.blocked)
+	}
+	for i, e := range d.events {
+		fmt.Printf("  ev%d th%d node%d direct=%v all=%v res=%v\n", i, e.th, e.node, e.direct, e.l.all, e.l.res)
+	}
+	for i, n := range d.stack {
+		fmt.Printf("  node%d kind%d cur%d en%v timer%v pre%d chosen%d done%v bt%v sleep%v\n", i, n.kind, n.cur, n.enabled, n.timer, n.pre, n.chosen, n.done, n.backtrack, n.sleep)
+	}
+}

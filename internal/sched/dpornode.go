@@ -1,0 +1,106 @@
+package sched
+
+import (
+	"slices"
+	"time"
+)
+
+// optTimer is the option "delay the running thread past the next pending
+// timer" at a delay node; every other option is a thread order (or, at a
+// data node, a value).
+const optTimer = -1
+
+type nodeKind uint8
+
+const (
+	nodeDelay nodeKind = iota // the running thread is at a scheduling point: keep it, yield to another ready thread, or delay it past a timer
+	nodeTie                   // the running thread blocked or ended: which of the threads ready at this instant runs
+	nodeData                  // a Choose among n values (chans.Select): every value is explored, no reduction
+)
+
+// A dporNode is one scheduling decision of the DPOR search's current run:
+// the state before it (as far as the search needs it) and the bookkeeping
+// of which options were and are still to be explored from that state.
+//
+// Invariant: chosen ∈ done ⊆ backtrack ∪ {chosen}; every option in
+// backtrack is in enabled (or optTimer with timer set), except at data
+// nodes where options are 0..len(enabled)-1; pre + cost(chosen) <= the
+// bound (cost 1 for a delay node option other than cur, else 0); explored
+// holds, for each thread option in done other than a data node's, the label
+// of the first event that option ran from this state (filled once that
+// event is seen); every sleeper's thread is in enabled, and its label was
+// recorded from this node's state or an ancestor's along the current path.
+type dporNode struct {
+	kind     nodeKind
+	cur      int           // delay: the thread at the point
+	enabled  []int         // delay: cur first, then the other threads ready now; tie: the tied threads; data: 0..n-1
+	timer    bool          // delay: a timer is pending, so optTimer is an option
+	pre      int           // preemptions the run made before this node
+	objs     int           // trace objects known at this state: the base of fresh indices (depLabel)
+	now      time.Duration // virtual time at this state
+	chosen   int           // the option the current run takes here
+	switched bool          // the chosen thread is not the one that ran last before the node (a context switch)
+
+	backtrack []int            // options that must be explored from this state
+	done      []int            // options explored, or being explored, from this state
+	explored  map[int]depLabel // thread option -> label of the first event it ran from here
+	sleep     []sleeper        // the sleep set of this state
+	seenFirst bool             // the first event after this node has been labelled in this run
+}
+
+// A sleeper is a thread whose next event from a state was already explored
+// from that state or an ancestor, and which stays asleep while the events
+// run since are independent of it: running it now would only repeat
+// interleavings already covered.
+type sleeper struct {
+	th   int
+	l    depLabel
+	base int // objects known where l was recorded (depLabel.dependentAcross)
+}
+
+// cost is the number of preemptions option o costs at n.
+func (n *dporNode) cost(o int) int {
+	if n.kind == nodeDelay && o != n.cur {
+		return 1
+	}
+	return 0
+}
+
+func (n *dporNode) asleep(th int) bool {
+	for _, s := range n.sleep {
+		if s.th == th {
+			return true
+		}
+	}
+	return false
+}
+
+// addBacktrack adds option o (if it is one of n's) to the options to
+// explore.
+func (n *dporNode) addBacktrack(o int) {
+	if n.kind == nodeData || slices.Contains(n.backtrack, o) {
+		return
+	}
+	if o == optTimer && !n.timer {
+		return
+	}
+	if o != optTimer && !slices.Contains(n.enabled, o) {
+		return
+	}
+	n.backtrack = append(n.backtrack, o)
+}
+
+// next returns the next option to explore from n within bound: in
+// backtrack, not done, not asleep.
+func (n *dporNode) next(bound int) (int, bool) {
+	for _, o := range n.backtrack {
+		if slices.Contains(n.done, o) || n.pre+n.cost(o) > bound {
+			continue
+		}
+		if o != optTimer && n.kind != nodeData && n.asleep(o) {
+			continue
+		}
+		return o, true
+	}
+	return 0, false
+}
