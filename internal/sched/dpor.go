@@ -101,7 +101,6 @@ type DPOR struct {
 	hb        [][]uint64
 	lastOf    map[int]int
 	parentEv  map[int]int
-	wakeEv    map[int]int  // woken thread -> the event that woke it, until its next event
 	exited    map[int]bool // threads whose exit the trace recorded
 	carry     map[int]depLabel
 	byRes     map[int32][]int
@@ -144,7 +143,6 @@ func (d *DPOR) reset() {
 	d.hb = d.hb[:0]
 	d.lastOf = map[int]int{}
 	d.parentEv = map[int]int{}
-	d.wakeEv = map[int]int{}
 	d.exited = map[int]bool{}
 	d.carry = map[int]depLabel{}
 	d.byRes = map[int32][]int{}
@@ -236,6 +234,12 @@ func (d *DPOR) node(v *View, kind nodeKind) *dporNode {
 		if kind == nodeData {
 			n.backtrack = slices.Clone(n.enabled) // every value is explored
 		}
+		if n.timer && c != optTimer {
+			// Delays past a timer are not reduced: a timer's expiry
+			// depends on every thread's being blocked, which no label
+			// shows, so each one is explored as the unreduced search does.
+			n.backtrack = append(n.backtrack, optTimer)
+		}
 		d.stack = append(d.stack, n)
 	}
 	if kind != nodeData {
@@ -270,7 +274,7 @@ func (d *DPOR) firstChoice(n *dporNode) (int, bool) {
 // run took, less those the events since then woke (dependent with them,
 // or the thread itself ran). It is empty when virtual time moved.
 func (d *DPOR) propagate(n *dporNode) []sleeper {
-	if d.lastNode < 0 {
+	if d.lastNode < 0 || os.Getenv("NOSLEEP") != "" {
 		return nil
 	}
 	p := d.stack[d.lastNode]
@@ -279,7 +283,7 @@ func (d *DPOR) propagate(n *dporNode) []sleeper {
 	}
 	cand := slices.Clone(p.sleep)
 	for _, o := range p.done {
-		if o == p.chosen || o == optTimer {
+		if o == p.chosen || o == optTimer || p.chosen == optTimer || !p.sleepSafe(o) {
 			continue
 		}
 		if l, ok := p.explored[o]; ok {
@@ -393,10 +397,6 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 		case StepStart:
 			d.starts++
 			d.parentEv[d.starts] = j
-		case StepWake:
-			if w := d.wokenThread(s.Op); w >= 0 {
-				d.wakeEv[w] = j
-			}
 		}
 	}
 	d.carry[th] = carry
@@ -415,30 +415,19 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 			}
 			if _, ok := n.explored[th]; !ok {
 				n.explored[th] = l.clone()
+				if len(steps) > 0 {
+					switch steps[len(steps)-1].Kind {
+					case StepBlock, StepExit, StepSleep:
+						if n.parked == nil {
+							n.parked = map[int]bool{}
+						}
+						n.parked[th] = true
+					}
+				}
 			}
 		}
 	}
 	d.analyse(j)
-}
-
-// wokenThread returns the order of the thread a StepWake's op ("wake
-// NAME") names, or -1 when no thread or more than one has that name (an
-// ambiguous edge is left out: fewer edges only mean more races analysed).
-func (d *DPOR) wokenThread(op string) int {
-	name, ok := strings.CutPrefix(op, "wake ")
-	if !ok {
-		return -1
-	}
-	w := -1
-	for _, th := range d.r.threads {
-		if th.name() == name {
-			if w >= 0 {
-				return -1
-			}
-			w = th.order
-		}
-	}
-	return w
 }
 
 // exitResource adds to l what thread th's exit touches: the thread itself,
@@ -487,12 +476,6 @@ func (d *DPOR) analyse(j int) {
 		clock = hbJoin(clock, d.hb, p)
 	} else if p, ok := d.parentEv[e.th]; ok {
 		clock = hbJoin(clock, d.hb, p)
-	}
-	if w, ok := d.wakeEv[e.th]; ok {
-		// Woken by event w: j cannot run before it (the pair that can be
-		// reordered is the park and the wake, analysed when the wake ran).
-		clock = hbJoin(clock, d.hb, w)
-		delete(d.wakeEv, e.th)
 	}
 	hb := slices.Clone(clock)
 	var deps []int
@@ -579,22 +562,28 @@ func (d *DPOR) reverse(i, j int) {
 	if dporDebug {
 		fmt.Println("RACE", i, d.events[i].th, d.events[i].l, "->", j, d.events[j].th, d.events[j].l, "v", v, "init", initials, "node", n)
 	}
-	d.backtrackAt(n, initials)
+	d.backtrackAt(n, d.events[i].th, initials)
 	for m := n - 1; m >= 0; m-- {
 		s := d.stack[m]
 		if s.kind == nodeData || !s.switched {
 			continue
 		}
 		// BPOR's conservative point: an initial that can run there, if
-		// any (none can means the reversal cannot start there; the
-		// fallback to every option belongs to n alone).
+		// any; if none can (they are asleep on the clock, or not started),
+		// the delay past the timer, when one pends there. The fallback to
+		// every thread belongs to n alone.
+		added := false
 		for _, q := range initials {
 			if slices.Contains(s.enabled, q) {
 				if !s.asleep(q) {
 					s.addBacktrack(q)
 				}
+				added = true
 				break
 			}
+		}
+		if !added && s.kind == nodeDelay && s.timer {
+			s.addBacktrack(optTimer)
 		}
 		break
 	}
@@ -603,9 +592,10 @@ func (d *DPOR) reverse(i, j int) {
 // backtrackAt makes node n explore one of the threads in initials, unless
 // one of them is already to be explored there or asleep; when none of
 // them can run at n, every option of n, and the delay past a timer at the
-// latest delay decision (at n or before) with a timer pending, in case the
-// thread was asleep on the clock.
-func (d *DPOR) backtrackAt(n int, initials []int) {
+// latest delay decision (at n or before) with a timer pending and at the
+// latest one where ith (the thread of the race's first event) was held, in
+// case the thread was asleep on the clock.
+func (d *DPOR) backtrackAt(n, ith int, initials []int) {
 	s := d.stack[n]
 	for _, q := range initials {
 		if slices.Contains(s.backtrack, q) || s.asleep(q) {
@@ -626,6 +616,15 @@ func (d *DPOR) backtrackAt(n int, initials []int) {
 	}
 	for m := n; m >= 0; m-- {
 		if t := d.stack[m]; t.kind == nodeDelay && t.timer {
+			t.addBacktrack(optTimer)
+			break
+		}
+	}
+	// The event that must move past the timer may have started without a
+	// decision (its thread was the only one ready): delay its thread past
+	// the timer at the last point where it was held and a timer pended.
+	for m := n; m >= 0; m-- {
+		if t := d.stack[m]; t.kind == nodeDelay && t.timer && t.cur == ith {
 			t.addBacktrack(optTimer)
 			break
 		}

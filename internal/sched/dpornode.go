@@ -44,6 +44,7 @@ type dporNode struct {
 	backtrack []int            // options that must be explored from this state
 	done      []int            // options explored, or being explored, from this state
 	explored  map[int]depLabel // thread option -> label of the first event it ran from here
+	parked    map[int]bool     // thread option -> that first event ended with the thread blocked, asleep or exited (not at a point)
 	sleep     []sleeper        // the sleep set of this state
 	seenFirst bool             // the first event after this node has been labelled in this run
 }
@@ -64,6 +65,29 @@ func (n *dporNode) cost(o int) int {
 		return 1
 	}
 	return 0
+}
+
+// sleepSafe reports whether option u, explored from n before the option
+// the run takes now (chosen), may sleep in chosen's subtree without losing
+// a schedule within the preemption bound. A sleeping u prunes a run
+// n·chosen·E·u·C whose representative n·u·E·C (u's event moved first,
+// which commutes with E) was explored from n; that is sound under a bound
+// only if the representative needs no more preemptions than the pruned
+// run. Counting the choices that differ (at n; after u's event, where the
+// representative switches to E's first thread; at the node where the
+// pruned run ran u; at the start of C), the representative needs at most
+// cost(u) - cost(chosen) more when u's event ended with u blocked or gone
+// (the switch after it is free), and cost(u) - cost(chosen) + 1 more when
+// it ended at a point. So u may sleep when it ended blocked and costs no
+// more than chosen here, or when it is the thread chosen preempted here
+// (u = cur, chosen a preemption). Sleep sets without this check are unsound
+// under a bound: the differential test found a program whose outcome they
+// lost at bound 0.
+func (n *dporNode) sleepSafe(u int) bool {
+	if n.parked[u] {
+		return n.cost(u) <= n.cost(n.chosen)
+	}
+	return n.cost(u) == 0 && n.cost(n.chosen) == 1
 }
 
 func (n *dporNode) asleep(th int) bool {
