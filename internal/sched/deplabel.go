@@ -21,30 +21,38 @@ package sched
 //     hit conflicts with every other, whatever their names (more
 //     conservative than "the same name": two failpoints of different names
 //     may guard the same variables, as the seqlock's writer and reader
-//     do).
+//     do). With DPOR.ByName (the ReduceByFailpointName option) the
+//     relation is the finer "same name": resName(i) for the i-th name,
+//     sound only when names partition the memory they guard.
 //   - resThread(t): thread t's life. Its exit touches it, and so does
 //     every operation on the primitive that is t's Thread (Join,
 //     IsAlive, ...: they observe the exit). It is keyed by the thread's
 //     order, not the object's index, because a thread may end before the
-//     trace first names its Thread.
-//     Code that runs from a thread's start to its exit
-//     without any failpoint in between touches everything: snapshot reads
-//     such as Queue.Empty or Lock.Locked are not scheduling points, and
-//     they may be all that code did.
+//     trace first names its Thread. The catalogue's thread-start point is
+//     the exception: the starter hits it after the start, and it observes
+//     nothing the exit changes (the start itself is ordered by the
+//     happens-before edge below).
 //   - all: an anonymous scheduling point (a Hit with no name, Sleep(0)), a
 //     sleep on the virtual clock, a panic: code around these may touch
-//     anything, so the event conflicts with every other event.
+//     anything, so the event conflicts with every other event. So does
+//     code that runs from a thread's start to its exit without any
+//     failpoint in between: snapshot reads such as Queue.Empty or
+//     Lock.Locked are not scheduling points, and they may be all that code
+//     did.
 //
 // A thread start is not a resource but a happens-before edge (the child's
 // first event follows the spawning event); a wake needs none, because the
 // waker and the woken thread both touch the primitive the wait is on.
 //
-// Object indices are the run's order of first appearance, stable along a
-// shared prefix of two runs but not beyond it. A label kept in a sleep set
-// across runs therefore carries base, the number of objects known at the
-// state it was recorded in: an index >= base is "fresh", and a fresh
-// resource conflicts with every fresh resource of the other label (it may
-// be the same primitive under another index).
+// Object indices are the run's order of first appearance, and thread
+// orders the order of the starts: both are stable along a shared prefix of
+// two runs but not beyond it. A label kept in a sleep set across runs
+// therefore carries the numbers of objects and threads known at the state
+// it was recorded in: an object index or a thread order at or above them
+// is "fresh", and a fresh resource conflicts with every fresh resource of
+// the other label (it may be the same primitive or thread under another
+// number). Failpoint names (resName) are stable: the search keeps one
+// table for all its runs.
 //
 // Invariant: res is sorted ascending without duplicates; all == true makes
 // res irrelevant.
@@ -57,6 +65,10 @@ const (
 	resMemory int32 = 0
 	resObject int32 = 1 // resObject+i is trace.Objects[i]
 )
+
+// resName is the resource of the i-th failpoint name a ByName search met:
+// negative, below every thread's.
+func resName(i int) int32 { return -1<<24 - int32(i) }
 
 // resThread is the resource of thread t's life: negative, below every
 // other resource.
@@ -110,13 +122,19 @@ func (l depLabel) dependent(o depLabel) bool {
 }
 
 // dependentAcross reports whether l, recorded in an earlier run at a state
-// that knew base objects, conflicts with o of the current run (see the
-// type's doc: fresh resources conflict with fresh ones).
-func (l depLabel) dependentAcross(o depLabel, base int) bool {
-	if l.dependent(o) {
-		return true
+// that knew objs objects and thrs threads, conflicts with o of the current
+// run (see the type's doc: fresh resources conflict with fresh ones).
+func (l depLabel) dependentAcross(o depLabel, objs, thrs int) bool {
+	return l.dependent(o) || (l.hasFresh(objs, thrs) && o.hasFresh(objs, thrs))
+}
+
+// hasFresh reports whether l names an object index >= objs or a thread
+// order >= thrs.
+func (l depLabel) hasFresh(objs, thrs int) bool {
+	for _, r := range l.res {
+		if r >= resObject+int32(objs) || (r > resName(0) && r <= resThread(thrs)) {
+			return true
+		}
 	}
-	fresh := resObject + int32(base)
-	return len(l.res) > 0 && l.res[len(l.res)-1] >= fresh &&
-		len(o.res) > 0 && o.res[len(o.res)-1] >= fresh
+	return false
 }

@@ -37,6 +37,7 @@ type dporNode struct {
 	timer    bool          // delay: a timer is pending, so optTimer is an option
 	pre      int           // preemptions the run made before this node
 	objs     int           // trace objects known at this state: the base of fresh indices (depLabel)
+	thrs     int           // threads started by this state: the base of fresh thread orders
 	now      time.Duration // virtual time at this state
 	chosen   int           // the option the current run takes here
 	switched bool          // the chosen thread is not the one that ran last before the node (a context switch)
@@ -54,9 +55,9 @@ type dporNode struct {
 // run since are independent of it: running it now would only repeat
 // interleavings already covered.
 type sleeper struct {
-	th   int
-	l    depLabel
-	base int // objects known where l was recorded (depLabel.dependentAcross)
+	th         int
+	l          depLabel
+	objs, thrs int // objects and threads known where l was recorded (depLabel.dependentAcross)
 }
 
 // cost is the number of preemptions option o costs at n.
