@@ -118,7 +118,9 @@ func (c *Coverage) String() string {
 	})
 	var top []string
 	for _, op := range ops[:min(3, len(ops))] {
-		top = append(top, op+":"+itoa(c.preempted[op]))
+		// One field of a space-separated line: "(unnamed point)" is the
+		// one name with a space.
+		top = append(top, strings.ReplaceAll(op, " ", "-")+":"+itoa(c.preempted[op]))
 	}
 	return s + " preempted-at=" + strings.Join(top, ",")
 }
