@@ -14,7 +14,8 @@
 // and then to the thread started first. Time is virtual: a Sleep or a
 // timeout takes no wall time, and when no thread is ready the clock jumps
 // to the earliest pending wake-up. When nothing is left to wake, the run is
-// a deadlock, and the report names every thread and what it waits on.
+// a deadlock, and the report names every thread, what it holds, what it
+// waits on and who holds that, and each cycle of the waits-for graph.
 //
 // Under Explore each choice is drawn from a [rapid.T], so the draws are the
 // schedule: rapid's seed or fail file replays the same interleaving, byte

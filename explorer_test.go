@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 	"github.com/interleave-lab/interleave/failpoints"
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/internal/sched"
 
 	"pgregory.net/rapid"
@@ -62,7 +63,11 @@ func TestDeadlockIsReportedNamingBothThreads(t *testing.T) {
 		t.Fatalf("Run err = %v; want ErrDeadlock", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"left waits on toyLock.Acquire", "right waits on toyLock.Acquire", "MainThread waits on toyGroup.Wait", "toys_test.go:"} {
+	for _, want := range []string{
+		"\n  left waits on toyLock#2 (toyLock.Acquire) at ", "toys_test.go:", ": locked\n",
+		"\n  right waits on toyLock#1 (toyLock.Acquire) at ",
+		"\n  MainThread waits on toyGroup.Wait at ",
+	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
 		}
@@ -84,7 +89,7 @@ func TestNestedAcquireDeadlocks(t *testing.T) {
 	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("Run err = %v; want ErrDeadlock", err)
 	}
-	for _, want := range []string{"Thread-1 waits on toyLock.Acquire", "Thread-2 waits on toyLock.Acquire"} {
+	for _, want := range []string{"\n  Thread-1 waits on toyLock#1 (toyLock.Acquire) at ", "\n  Thread-2 waits on toyLock#1 (toyLock.Acquire) at "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("report lacks %q:\n%v", want, err)
 		}
@@ -171,12 +176,14 @@ func TestMainWaitsForNonDaemonThreads(t *testing.T) {
 }
 
 func TestStepBudget(t *testing.T) {
-	_, err := interleave.Run(func() {
-		for {
-			failpoints.Hit(fpStep, nil)
-			sched.Sleep(0)
-		}
-	}, interleave.MaxSteps(1000))
+	_, err := bounded.Call(t, "a busy loop of scheduling points under MaxSteps(1000)", func() (*interleave.Trace, error) {
+		return interleave.Run(func() {
+			for {
+				failpoints.Hit(fpStep, nil)
+				sched.Sleep(0)
+			}
+		}, interleave.MaxSteps(1000))
+	})
 	if !errors.Is(err, interleave.ErrStepBudget) {
 		t.Fatalf("Run err = %v; want ErrStepBudget", err)
 	}
@@ -191,6 +198,10 @@ func TestBadOptionsPanic(t *testing.T) {
 		"MaxSchedules(0)": func() { interleave.MaxSchedules(0) },
 		"Replay({-1})":    func() { interleave.Replay(interleave.Schedule{-1}) },
 		"Replay({0,257})": func() { interleave.Replay(interleave.Schedule{0, interleave.MaxChoice + 1}) },
+		"Run(nil)":        func() { _, _ = interleave.Run(nil) },
+		"Run(body, nil)":  func() { _, _ = interleave.Run(func() {}, nil) },
+		"Exhaustive(nil)": func() { _, _ = interleave.Exhaustive(nil, 1) },
+		"Explore(nil)":    func() { interleave.Explore(nil, func() {}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

@@ -127,14 +127,14 @@ func TestDeadlockReport(t *testing.T) {
 		c := chans.Make[int](0)
 		goroutine.GoNamed("worker-2", func() { c.Send(1) })
 	})
-	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "worker-2 waits on chan send (cap 0, len 0) at chans/chan_test.go:") {
+	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "worker-2 blocks on chan send (cap 0, len 0) at chans/chan_test.go:") {
 		t.Fatalf("Run error = %v; want a deadlock naming worker-2's chan send", err)
 	}
 	_, err = interleave.Run(func() {
 		var nilc *chans.Chan[int]
 		goroutine.GoNamed("nil-recv", func() { nilc.Recv() })
 	})
-	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "nil-recv waits on chan recv (nil chan)") {
+	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "nil-recv blocks on chan recv (nil chan) at chans/chan_test.go:") {
 		t.Fatalf("Run error = %v; want a deadlock naming the nil channel receive", err)
 	}
 }

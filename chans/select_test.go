@@ -101,7 +101,7 @@ func TestSelectNoCasesBlocksForever(t *testing.T) {
 	_, err := interleave.Run(func() {
 		goroutine.GoNamed("idle", func() { chans.Select() })
 	})
-	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "idle waits on select (no cases)") {
+	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "idle blocks on select (no cases) at chans/select_test.go:") {
 		t.Fatalf("Run error = %v; want a deadlock naming select (no cases)", err)
 	}
 }

@@ -25,7 +25,7 @@ func TestNamesAndLeak(t *testing.T) {
 		goroutine.Go(func() {})
 		goroutine.GoNamed("stuck", func() { c.Recv() })
 	})
-	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "stuck waits on chan recv (cap 0, len 0)") {
+	if !errors.Is(err, interleave.ErrDeadlock) || !strings.Contains(err.Error(), "stuck blocks on chan recv (cap 0, len 0) at goroutine/goroutine_test.go:") {
 		t.Fatalf("Run error = %v; want a leak report naming stuck", err)
 	}
 	if s := tr.String(); !strings.Contains(s, "start goroutine-1") || !strings.Contains(s, "start stuck") {
@@ -50,9 +50,9 @@ func ExampleGoNamed() {
 		goroutine.GoNamed("worker-2", func() { results.Send(42) })
 		// ... the caller gave up without receiving.
 	})
-	fmt.Println(strings.SplitN(err.Error(), "\n", 4)[2][:len("  worker-2 waits on chan send (cap 0, len 0)")])
+	fmt.Println(strings.SplitN(err.Error(), "\n", 4)[2][:len("  worker-2 blocks on chan send (cap 0, len 0)")])
 	// Output:
-	//   worker-2 waits on chan send (cap 0, len 0)
+	//   worker-2 blocks on chan send (cap 0, len 0)
 }
 
 func ExampleGo() {

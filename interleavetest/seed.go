@@ -62,16 +62,34 @@ func flagSet(name string) bool {
 }
 
 // Main is a TestMain for a package that explores: it parses the flags,
-// pins rapid's seed with PinRapidSeed (exiting with status 2 on a bad
-// INTERLEAVE_SEED or -rapid.failfile), runs the tests, and fails the
-// binary if a goroutine leaked (goleak.VerifyTestMain, with opts).
+// lowers go test's default ten-minute -timeout to MaxTestTime, pins
+// rapid's seed with PinRapidSeed (exiting with status 2 on a bad
+// INTERLEAVE_SEED or -rapid.failfile), runs the tests while a watch fails
+// the binary if a goroutine stays parked in a primitive's wait without a
+// deadline for ParkLimit, and fails the binary if a goroutine leaked
+// (goleak, with opts, as goleak.VerifyTestMain does).
 //
 //	func TestMain(m *testing.M) { interleavetest.Main(m) }
 func Main(m *testing.M, opts ...goleak.Option) {
 	flag.Parse()
+	capTimeout(flag.CommandLine)
 	if err := PinRapidSeed(); err != nil {
 		fmt.Fprintln(os.Stderr, "interleavetest:", err)
 		os.Exit(2)
 	}
-	goleak.VerifyTestMain(m, opts...)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		parkWatch(ParkLimit, parkSample, stop, parkedTooLong)
+	}()
+	code := m.Run()
+	close(stop)
+	<-stopped
+	if code == 0 {
+		if err := goleak.Find(opts...); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: Errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }

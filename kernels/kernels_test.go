@@ -44,7 +44,7 @@ func TestBugsFound(t *testing.T) {
 				if !errors.Is(failure, interleave.ErrDeadlock) {
 					t.Fatalf("%s failed with %v; want a deadlock\n%s", k.Name, failure, res.Trace)
 				}
-				if !strings.Contains(failure.Error(), "waits on") {
+				if msg := failure.Error(); !strings.Contains(msg, " waits on ") && !strings.Contains(msg, " blocks on ") {
 					t.Fatalf("%s: deadlock report %q names no goroutine's blocked operation", k.Name, failure)
 				}
 			case kernels.NonBlocking:

@@ -3,3 +3,18 @@ package primitives
 // ReleaseSave calls l's releaseSave (CPython's _release_save), so that the
 // external tests can check its misuse case.
 func ReleaseSave(l Locker) { l.releaseSave() }
+
+// SetHookBeforeRegister sets (nil: clears) the hook that runs in a Lock's
+// slow path between reading the held lock word and registering as a
+// waiter.
+func SetHookBeforeRegister(h func()) {
+	if h == nil {
+		testHookBeforeRegister.Store(nil)
+		return
+	}
+	testHookBeforeRegister.Store(&h)
+}
+
+// LockWaiters returns the number of threads registered as waiters in l's
+// lock word.
+func LockWaiters(l *Lock) int { return int(l.state.Load() >> waiterShift) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/internal/sched"
 	"github.com/interleave-lab/interleave/primitives"
 
@@ -58,7 +59,6 @@ type hEnv struct {
 }
 
 const (
-	hRealDeadline    = 20 * time.Second      // wall-clock limit of a real-mode wait or body
 	hModelDeadline   = 10 * time.Minute      // virtual-time limit of a model-mode wait
 	hExploreDeadline = 5 * time.Second       // the same under exploration, where every poll costs draws
 	hModelPoll       = 10 * time.Millisecond // virtual interval of a model-mode poll
@@ -108,7 +108,7 @@ func hModel(t *testing.T, body func(e *hEnv), opts ...interleave.Option) *interl
 }
 
 // hReal runs body in real mode, in a goroutine, and fails t if the body
-// or a thread it started with Go is still running after hRealDeadline.
+// or a thread it started with Go is still running after bounded.Limit.
 func hReal(t *testing.T, body func(e *hEnv)) {
 	t.Helper()
 	e := &hEnv{t: t}
@@ -126,14 +126,8 @@ func hReal(t *testing.T, body func(e *hEnv)) {
 	}()
 	threads := make(chan struct{})
 	go func() { <-done; e.wg.Wait(); close(threads) }()
-	timer := time.NewTimer(hRealDeadline)
-	defer timer.Stop()
-	select {
-	case <-threads:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("real-mode body or its goroutines still running after %v:\n%s",
-			hRealDeadline, buf[:runtime.Stack(buf, true)])
+	if _, ok := bounded.Wait(t, "the real-mode body of "+t.Name()+" or a goroutine it started", threads); !ok {
+		t.FailNow()
 	}
 }
 
@@ -241,6 +235,7 @@ func (e *hEnv) WaitUntil(what string, cond func() bool) {
 			continue
 		}
 		if time.Since(start) > limit/2 {
+			bounded.Overran()
 			e.Fatalf("WaitUntil(%s): not after %v", what, limit/2)
 		}
 		runtime.Gosched()
@@ -365,8 +360,14 @@ func (e *hEnv) deadline() time.Duration {
 	case e.model:
 		return hModelDeadline
 	}
-	return hRealDeadline
+	return hRealDeadline()
 }
+
+// hRealDeadline is the wall-clock limit of a real-mode wait: bounded.Limit,
+// five seconds until one wait of this binary overran (a site that sees its
+// wait overrun calls bounded.Overran), then one, so that a primitive that
+// hangs every test fails the package in seconds.
+func hRealDeadline() time.Duration { return bounded.Limit() }
 
 // Yield lets other threads run, for a port's busy loop: a virtual tick in
 // model mode (under the all-zero schedule a thread that never blocks would

@@ -43,6 +43,13 @@ type Lock struct {
 	state atomic.Int32
 	mu    sync.Mutex      // protects q and the waiter count's changes
 	q     sched.WaitQueue // threads waiting for the lock, oldest first
+
+	// holder is the goroutine id of the model thread that acquired the
+	// lock, 0 once it is released: what a trace and a deadlock report show
+	// as its owner (Python's Lock has none: any thread may release it).
+	// It is written only while a model run is active (sched.Active), so
+	// real mode pays one load in Release.
+	holder atomic.Int64
 }
 
 const (
@@ -60,6 +67,7 @@ func (l *Lock) Acquire() {
 	if !l.state.CompareAndSwap(0, lockHeld) {
 		l.lockSlow("Lock.Acquire", time.Time{})
 	}
+	l.noteHolder()
 	failpoints.Hit(failpoints.LockAcquired, l)
 }
 
@@ -72,6 +80,7 @@ func (l *Lock) TryAcquire() bool {
 	if !l.tryLock() {
 		return false
 	}
+	l.noteHolder()
 	failpoints.Hit(failpoints.LockAcquired, l)
 	return true
 }
@@ -94,6 +103,7 @@ func (l *Lock) AcquireTimeout(d time.Duration) bool {
 	if !l.tryLock() && (d == 0 || !l.lockSlow("Lock.AcquireTimeout", deadline)) {
 		return false
 	}
+	l.noteHolder()
 	failpoints.Hit(failpoints.LockAcquired, l)
 	return true
 }
@@ -116,11 +126,24 @@ func (l *Lock) Release() {
 func (l *Lock) Locked() bool { return l.state.Load()&lockHeld != 0 }
 
 // Observe reports the state the explorer's trace shows: whether l is
-// locked and how many threads wait for it.
+// locked, by which thread of a model run, and how many threads wait for
+// it.
 func (l *Lock) Observe() failpoints.Snapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return failpoints.Snapshot{Kind: "Lock", State: lockWord(l.Locked()), Waiters: l.q.Len()}
+	s := failpoints.Snapshot{Kind: "Lock", State: lockWord(l.Locked()), Waiters: l.q.Len()}
+	if l.Locked() {
+		s.Owner = l.holder.Load()
+	}
+	return s
+}
+
+// noteHolder records the calling model thread as the holder of l, which
+// it has just acquired.
+func (l *Lock) noteHolder() {
+	if sched.Active() {
+		l.holder.Store(sched.GoID())
+	}
 }
 
 // lockWord is how a trace shows a lock's state.
@@ -154,14 +177,11 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 	registered := false
 	defer func() {
 		// Only a daemon unwinding out of q.Wait gets here registered (mu
-		// is then not held). It may have taken the wake-up of a Release:
-		// pass it on, so no other waiter sleeps on a free lock.
+		// is then not held): uncount it. A wake-up it may have taken was
+		// passed on by q.Wait itself.
 		if registered {
 			l.mu.Lock()
 			l.state.Add(-waiterOne)
-			if l.state.Load()&lockHeld == 0 {
-				l.q.WakeOne()
-			}
 			l.mu.Unlock()
 		}
 	}()
@@ -182,6 +202,9 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 		// Register with a CAS on the held state, so that a Release racing
 		// on the fast path either unlocks first (the CAS fails and the loop
 		// sees a free lock) or sees the waiter and wakes it under mu.
+		if h := testHookBeforeRegister.Load(); h != nil {
+			(*h)()
+		}
 		if !l.state.CompareAndSwap(s, s+waiterOne) {
 			continue
 		}
@@ -196,6 +219,9 @@ func (l *Lock) lockSlow(op string, deadline time.Time) bool {
 // unlock releases the lock: one CAS when no waiter is registered, else
 // under mu, waking the oldest waiter.
 func (l *Lock) unlock(op string) {
+	if l.holder.Load() != 0 {
+		l.holder.Store(0) // before the lock is free: a new holder's id must not be cleared
+	}
 	if l.state.CompareAndSwap(lockHeld, 0) {
 		return
 	}
@@ -232,3 +258,8 @@ func (l *Lock) Lock() { l.Acquire() }
 
 // Unlock is Release, for sync.Locker.
 func (l *Lock) Unlock() { l.Release() }
+
+// testHookBeforeRegister, when set (by tests only), runs in lockSlow
+// between reading the held lock word and registering as a waiter: the
+// window a fast-path Release can fall into, which no failpoint splits.
+var testHookBeforeRegister atomic.Pointer[func()]

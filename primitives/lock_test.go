@@ -12,6 +12,7 @@ import (
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/internal/sched"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -358,17 +359,18 @@ func TestLock_mutual_exclusion_explored(t *testing.T) {
 	})
 }
 
-// hWaitGroup waits for wg, failing the test after hRealDeadline.
+// hWaitGroup waits for wg, failing the test after hRealDeadline().
 func hWaitGroup(t *testing.T, wg *sync.WaitGroup) {
 	t.Helper()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	timer := time.NewTimer(hRealDeadline)
+	timer := time.NewTimer(hRealDeadline())
 	defer timer.Stop()
 	select {
 	case <-done:
 	case <-timer.C:
-		t.Fatalf("goroutines still running after %v", hRealDeadline)
+		bounded.Overran()
+		t.Fatalf("goroutines still running after %v", hRealDeadline())
 	}
 }
 

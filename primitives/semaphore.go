@@ -111,26 +111,14 @@ func (s *Semaphore) Observe() failpoints.Snapshot {
 func (s *Semaphore) acquire(op string, deadline time.Time, block bool) bool {
 	failpoints.Hit(failpoints.SemAcquire, s)
 	s.mu.Lock()
-	parked := false
-	defer func() {
-		// Only a daemon unwinding out of q.Wait gets here parked (mu is
-		// then not held): pass on a wake-up it may have taken.
-		if parked {
-			s.mu.Lock()
-			if s.value > 0 {
-				s.q.WakeOne()
-			}
-			s.mu.Unlock()
-		}
-	}()
 	for timedOut := false; s.value == 0; {
 		if !block || timedOut {
 			s.mu.Unlock()
 			return false
 		}
-		parked = true
+		// A daemon unwound out of Wait (mu then not held) holds nothing of
+		// ours; a wake-up it may have taken was passed on by q.Wait itself.
 		timedOut = !s.q.Wait(&s.mu, op, deadline)
-		parked = false
 	}
 	s.value--
 	s.mu.Unlock()

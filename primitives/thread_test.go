@@ -17,6 +17,7 @@ import (
 	"github.com/interleave-lab/interleave/failpoints"
 	"github.com/interleave-lab/interleave/internal/sched"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"pgregory.net/rapid"
 )
@@ -254,10 +255,11 @@ func hStartSelfRef(shouldRaise bool) (weak.Pointer[hSelfRef], *primitives.Thread
 func TestThread_test_no_refcycle_through_target(t *testing.T) {
 	for _, shouldRaise := range []bool{false, true} {
 		wp, th := hStartSelfRef(shouldRaise)
-		if !th.JoinTimeout(hRealDeadline) {
+		if !th.JoinTimeout(hRealDeadline()) {
+			bounded.Overran()
 			t.Fatalf("%v did not end", th)
 		}
-		deadline := time.Now().Add(hRealDeadline)
+		deadline := time.Now().Add(hRealDeadline())
 		for wp.Value() != nil {
 			if time.Now().After(deadline) {
 				t.Fatalf("shouldRaise=%v: the target's object is still referenced after Join", shouldRaise)
@@ -520,7 +522,8 @@ func TestThread_test_excepthook(t *testing.T) {
 
 	th := primitives.NewThread(func() { panic(errors.New("run failed")) }, primitives.WithName("excepthook thread"))
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatalf("thread did not end")
 	}
 	out := buf.String()
@@ -583,7 +586,8 @@ func TestThread_test_system_exit(t *testing.T) {
 	defer primitives.SetExceptHookOutput(&buf)()
 	th := primitives.NewThread(primitives.ExitThread)
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatalf("thread did not end")
 	}
 	if buf.Len() != 0 || th.Err() != nil {
@@ -596,7 +600,8 @@ func TestThread_test_custom_excepthook(t *testing.T) {
 	runFailed := errors.New("run failed")
 	th := primitives.NewThread(func() { panic(runFailed) })
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatalf("thread did not end")
 	}
 	calls := h.get()
@@ -618,7 +623,8 @@ func TestThread_test_custom_excepthook_fail(t *testing.T) {
 
 	th := primitives.NewThread(func() { panic("run failed") })
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatalf("thread did not end")
 	}
 	out := buf.String()
@@ -718,7 +724,7 @@ func TestShutdown_real(t *testing.T) {
 	var ev, never primitives.Event
 	var nonDaemonDone, joinerDone, daemonUnwound atomic.Bool
 	n := primitives.NewThread(func() {
-		ev.WaitTimeout(hRealDeadline)
+		ev.WaitTimeout(hRealDeadline())
 		nonDaemonDone.Store(true)
 	}, primitives.WithDaemon(false))
 	j := primitives.NewThread(func() {
@@ -737,7 +743,8 @@ func TestShutdown_real(t *testing.T) {
 	go func() { defer close(shut); primitives.Shutdown() }()
 	select {
 	case <-shut:
-	case <-time.After(hRealDeadline):
+	case <-time.After(hRealDeadline()):
+		bounded.Overran()
 		t.Fatalf("Shutdown did not return: n %v, j %v, d %v", n, j, d)
 	}
 	if !nonDaemonDone.Load() || !joinerDone.Load() || !daemonUnwound.Load() {
@@ -757,7 +764,8 @@ func TestShutdown_real(t *testing.T) {
 	var got atomic.Value
 	th := primitives.NewThread(func() { got.Store(hRecover(primitives.Shutdown)) })
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatalf("thread did not end")
 	}
 	if err, _ := got.Load().(error); !errors.Is(err, primitives.ErrThreadState) {
@@ -780,7 +788,8 @@ func TestCurrentThread_dummy(t *testing.T) {
 	var d *primitives.Thread
 	select {
 	case d = <-ready:
-	case <-time.After(hRealDeadline):
+	case <-time.After(hRealDeadline()):
+		bounded.Overran()
 		t.Fatal("goroutine never reported its thread")
 	}
 	if !d.IsAlive() || !d.Daemon() || !strings.HasPrefix(d.Name(), "Dummy-") || d.Ident() == 0 {
@@ -796,7 +805,7 @@ func TestCurrentThread_dummy(t *testing.T) {
 	hPanicErr(t, "Join of a dummy", primitives.ErrThreadState, d.Join)
 	close(release)
 	<-done
-	deadline := time.Now().Add(hRealDeadline)
+	deadline := time.Now().Add(hRealDeadline())
 	for slices.Contains(primitives.Enumerate(), d) {
 		if time.Now().After(deadline) {
 			t.Fatalf("Enumerate() still lists the dummy of an ended goroutine")
@@ -837,7 +846,8 @@ func TestCurrentThread_usingPrimitivesRegistersNothing(t *testing.T) {
 	}()
 	select {
 	case <-used:
-	case <-time.After(hRealDeadline):
+	case <-time.After(hRealDeadline()):
+		bounded.Overran()
 		t.Fatal("goroutine never finished using the primitives")
 	}
 	for th := range hDummies() {
@@ -887,7 +897,8 @@ func TestSetTrace_panicEvents(t *testing.T) {
 	t.Cleanup(func() { primitives.SetTrace(nil) })
 	th := primitives.NewThread(func() { panic("x") })
 	th.Start()
-	if !th.JoinTimeout(hRealDeadline) {
+	if !th.JoinTimeout(hRealDeadline()) {
+		bounded.Overran()
 		t.Fatal("thread did not end")
 	}
 	if got := events.String(); got != "[call exception return]" {
@@ -989,7 +1000,8 @@ func TestExitThread_plainGoroutine(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(hRealDeadline):
+	case <-time.After(hRealDeadline()):
+		bounded.Overran()
 		t.Fatal("goroutine did not end")
 	}
 	if !deferred.Load() || after.Load() {
@@ -1053,7 +1065,8 @@ func TestShutdown_concurrentCalls(t *testing.T) {
 		for range 4 {
 			select {
 			case <-done:
-			case <-time.After(hRealDeadline):
+			case <-time.After(hRealDeadline()):
+				bounded.Overran()
 				t.Fatal("Shutdown did not return")
 			}
 		}

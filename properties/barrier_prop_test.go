@@ -43,7 +43,9 @@ const barrierTimeout = time.Millisecond
 // or twice (generations). The action runs exactly once per generation,
 // once every party arrived and before any party leaves that generation; a party
 // leaving generation j finds exactly j+1 actions run; the indices of each
-// generation are exactly 0..parties-1 (distinct); nobody gets an error.
+// generation are exactly 0..parties-1 (distinct), in order of arrival, so
+// the party that gets parties-1 is the last to arrive, the one that ran the
+// action; nobody gets an error.
 func barrierGenerations(rt *rapid.T, cov *interleave.Coverage, mk func(int, func(), time.Duration) barrierAPI) {
 	parties := rapid.IntRange(2, 3).Draw(rt, "parties")
 	gens := rapid.IntRange(1, 2).Draw(rt, "generations")
@@ -52,7 +54,11 @@ func barrierGenerations(rt *rapid.T, cov *interleave.Coverage, mk func(int, func
 		arrived := make([]int, gens+1)
 		left := make([]int, gens+1)
 		indices := make([][]int, gens)
+		actionBy := make([]string, gens+1) // the thread that ran each generation's action
 		b := mk(parties, func() {
+			if actions < len(actionBy) {
+				actionBy[actions] = primitives.CurrentThread().Name()
+			}
 			if actions < len(left) && left[actions] != 0 {
 				v.Fatalf("Barrier action of generation %d ran after %d parties left it", actions, left[actions])
 			}
@@ -76,6 +82,10 @@ func barrierGenerations(rt *rapid.T, cov *interleave.Coverage, mk func(int, func
 					}
 					if actions != j+1 {
 						v.Fatalf("party %d leaving generation %d: actions run = %d; want %d", i, j, actions, j+1)
+					}
+					if me := primitives.CurrentThread().Name(); idx == parties-1 && actionBy[j] != me {
+						v.Fatalf("generation %d: %s got index %d (the last to arrive) but the action ran in %q",
+							j, me, idx, actionBy[j])
 					}
 					indices[j] = append(indices[j], idx)
 					left[j]++
@@ -229,5 +239,18 @@ func TestCatchesBrokenBarrierIndex(t *testing.T) {
 	}
 	properties.Demo(t, "CatchesBrokenBarrierIndex",
 		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, racy) },
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, realBarrier) })
+}
+
+// TestCatchesBrokenBarrierArrivalOrder: a barrier that hands out distinct
+// indices 0..parties-1 in reverse order of arrival gives index parties-1
+// to a party that did not run the action: barrierGenerations catches it.
+func TestCatchesBrokenBarrierArrivalOrder(t *testing.T) {
+	t.Parallel()
+	reversed := func(parties int, action func(), timeout time.Duration) barrierAPI {
+		return broken.NewReversedBarrier(parties, action, timeout)
+	}
+	properties.Demo(t, "CatchesBrokenBarrierArrivalOrder",
+		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, reversed) },
 		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, realBarrier) })
 }

@@ -88,7 +88,7 @@ func TestDemoS03AcquireAfterStart(t *testing.T) {
 func TestDemoS06ResultBeforeJoin(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0, 0, 0, 0}, ReadAfter: time.Millisecond}
-	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkResults(rt, cfg.Loops, res) }
+	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkThreadSubclass(rt, cfg, res, false) }
 	properties.Demo(t, "S06ResultBeforeJoin",
 		scenarioProp(func() (scenarios.ThreadSubclassResult, error) { return scenarios.ResultBeforeJoin(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) }, check))
@@ -114,8 +114,8 @@ func TestDemoS10EventAsCounter(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultEventConfig()
 	check := func(rt *rapid.T, res scenarios.EventResult) {
-		if res.Sent != cfg.Signals || res.Seen != res.Sent {
-			rt.Fatalf("event signals: sent %d, seen %d; want %d each (lost %d)", res.Sent, res.Seen, cfg.Signals, res.Lost())
+		if err := res.CheckSignals(cfg); err != nil {
+			rt.Fatalf("event signals (lost %d): %v", res.Lost(), err)
 		}
 	}
 	properties.Demo(t, "S10EventAsCounter",
@@ -135,7 +135,7 @@ func TestDemoS10EventAsCounter(t *testing.T) {
 func TestDemoS11UnguardedWait(t *testing.T) {
 	quietExceptHook(t)
 	cfg := scenarios.DefaultConditionConfig()
-	check := func(rt *rapid.T, res scenarios.ConditionResult) { checkConditionCounts(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.ConditionResult) { checkCondition(rt, cfg, res.CheckWaitFor(cfg)) }
 	properties.Demo(t, "S11UnguardedWait",
 		scenarioProp(func() (scenarios.ConditionResult, error) { return scenarios.UnguardedWait(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.ConditionResult, error) { return scenarios.WaitForVersion(nil, cfg) }, check))
@@ -148,7 +148,7 @@ func TestDemoS11UnguardedWait(t *testing.T) {
 func TestDemoS12OverReleasedSemaphore(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 4, Work: time.Second}
-	check := func(rt *rapid.T, res scenarios.SemaphoreResult) { checkHolders(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.SemaphoreResult) { checkSemaphore(rt, cfg, res.CheckHolders(cfg)) }
 	properties.Demo(t, "S12OverReleasedSemaphore",
 		scenarioProp(func() (scenarios.SemaphoreResult, error) { return scenarios.OverReleasedSemaphore(nil, cfg) }, check),
 		scenarioProp(func() (scenarios.SemaphoreResult, error) { return scenarios.Semaphore(nil, cfg) }, check))
@@ -189,7 +189,7 @@ func TestDemoS16TooFewSentinels(t *testing.T) {
 func TestDemoS17ReadThenWrite(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.RaceConfig{Threads: 2, Increments: 2}
-	check := func(rt *rapid.T, res scenarios.RaceResult) { checkCounter(rt, cfg, res) }
+	check := func(rt *rapid.T, res scenarios.RaceResult) { checkCounter(rt, cfg, res.Check(cfg)) }
 	buggy := scenarioProp(func() (scenarios.RaceResult, error) { return scenarios.ReadThenWriteCounter(nil, cfg) }, check)
 	// Demo hands back its finding Hunt (whichever round found it).
 	found := properties.Demo(t, "S17ReadThenWrite", buggy,

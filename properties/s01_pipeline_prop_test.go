@@ -27,45 +27,25 @@ func TestPropS01Pipeline(t *testing.T) {
 			ProcessTime: drawMs(rt, "process", 0, 2000, 250),
 			QueueSize:   rapid.IntRange(0, 3).Draw(rt, "queue size"),
 		}
-		bound, err := scenarios.PipelineMakespan(cfg)
-		if err != nil {
-			rt.Fatalf("PipelineMakespan(%+v) = %v; want no error", cfg, err)
-		}
 		res := exploreScenario(rt, cov, func() (scenarios.PipelineResult, error) { return scenarios.Pipeline(io.Discard, cfg) })
-		checkProcessedOnce(rt, res, cfg.Records, cfg.Workers)
-		if res.Makespan < bound {
-			rt.Fatalf("Pipeline(%+v).Makespan = %v; want >= the analytic bound %v", cfg, res.Makespan, bound)
-		}
+		checkPipeline(rt, cfg, res.Check(cfg))
 
 		zero := runZero(rt, func() (scenarios.PipelineResult, error) { return scenarios.Pipeline(nil, cfg) })
-		checkProcessedOnce(rt, zero, cfg.Records, cfg.Workers)
-		if zero.Makespan != bound {
-			rt.Fatalf("Pipeline(%+v).Makespan (all-zero schedule) = %v; want the analytic bound %v", cfg, zero.Makespan, bound)
-		}
+		checkPipeline(rt, cfg, zero.Check(cfg))
+		checkPipeline(rt, cfg, zero.CheckAllZero(cfg))
 		seq := runZero(rt, func() (scenarios.PipelineResult, error) { return scenarios.PipelineSequential(nil, cfg) })
-		checkProcessedOnce(rt, seq, cfg.Records, 1)
+		checkPipeline(rt, cfg, seq.CheckSequential(cfg))
 		if want := (cfg.ReadTime + cfg.ProcessTime) * time.Duration(cfg.Records); seq.Makespan != want {
 			rt.Fatalf("PipelineSequential(%+v).Makespan = %v; want n*(read+process) = %v", cfg, seq.Makespan, want)
 		}
 	})
 }
 
-func checkProcessedOnce(rt *rapid.T, res scenarios.PipelineResult, n, workers int) {
+// checkPipeline is S01's property: the scenario's own check (err is
+// PipelineResult.Check's or CheckSequential's answer).
+func checkPipeline(rt *rapid.T, cfg scenarios.PipelineConfig, err error) {
 	rt.Helper()
-	if res.Records != n || len(res.Processed) != n || len(res.PerWorker) != workers {
-		rt.Fatalf("Pipeline result shape = %d records, %d processed, %d workers; want %d, %d, %d",
-			res.Records, len(res.Processed), len(res.PerWorker), n, n, workers)
-	}
-	for i, c := range res.Processed {
-		if c != 1 {
-			rt.Fatalf("Processed[%d] = %d; want 1 (every record processed exactly once)", i, c)
-		}
-	}
-	sum := 0
-	for _, c := range res.PerWorker {
-		sum += c
-	}
-	if sum != n {
-		rt.Fatalf("sum(PerWorker) = %d; want %d records", sum, n)
+	if err != nil {
+		rt.Fatalf("Pipeline(%+v): %v", cfg, err)
 	}
 }

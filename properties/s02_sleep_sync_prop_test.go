@@ -2,7 +2,6 @@ package properties_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/interleave-lab/interleave"
 
@@ -31,33 +30,16 @@ func TestPropS02SleepSync(t *testing.T) {
 
 		zero := runZero(rt, run)
 		checkSleepSync(rt, cfg, zero)
-		if want := cfg.Main <= max(cfg.Loop, cfg.Loop1); zero.Lost != want {
-			rt.Fatalf("SleepSync(%+v).Lost (all-zero schedule) = %v; want %v", cfg, zero.Lost, want)
-		}
-		if zero.AllDoneAt != cfg.Main {
-			rt.Fatalf("SleepSync(%+v).AllDoneAt (all-zero schedule) = %v; want %v", cfg, zero.AllDoneAt, cfg.Main)
-		}
-		for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
-			if zero.Done[i] != (d < cfg.Main) || (zero.Done[i] && zero.DoneAt[i] != d) {
-				rt.Fatalf("SleepSync(%+v) loop %d (all-zero schedule): done %v at %v; want done %v at %v",
-					cfg, i, zero.Done[i], zero.DoneAt[i], d < cfg.Main, d)
-			}
+		if err := zero.CheckAllZero(cfg); err != nil {
+			rt.Fatalf("SleepSync(%+v): %v", cfg, err)
 		}
 	})
 }
 
+// checkSleepSync is S02's property: the scenario's own check.
 func checkSleepSync(rt *rapid.T, cfg scenarios.SleepSyncConfig, res scenarios.SleepSyncResult) {
 	rt.Helper()
-	if res.AllDoneAt < cfg.Main {
-		rt.Fatalf("SleepSync(%+v).AllDoneAt = %v; want >= main's sleep %v", cfg, res.AllDoneAt, cfg.Main)
-	}
-	if want := !res.Done[0] || !res.Done[1]; res.Lost != want {
-		rt.Fatalf("SleepSync(%+v).Lost = %v; want %v (done %v)", cfg, res.Lost, want, res.Done)
-	}
-	for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
-		if res.Done[i] && (!res.Started[i] || res.DoneAt[i] < d || res.DoneAt[i] > res.AllDoneAt) {
-			rt.Fatalf("SleepSync(%+v) loop %d: started %v, done at %v; want started, done in [%v, %v]",
-				cfg, i, res.Started[i], res.DoneAt[i], d, res.AllDoneAt)
-		}
+	if err := res.Check(cfg); err != nil {
+		rt.Fatalf("SleepSync(%+v): %v", cfg, err)
 	}
 }

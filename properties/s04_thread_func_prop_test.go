@@ -25,28 +25,16 @@ func TestPropS04ThreadFunc(t *testing.T) {
 	})
 }
 
-// checkLoops checks S04–S06's loops: joined only after returning, "all
-// DONE" after every join; exact times if exact (the all-zero schedule);
-// each thread named name unless name is "".
+// checkLoops is S04–S06's loops property: the scenarios' own check
+// (LoopsResult.Check, each thread named name unless name is ""), and the
+// exact times of the all-zero schedule (LoopsResult.CheckAllZero) if exact.
 func checkLoops(rt *rapid.T, loops []time.Duration, res scenarios.LoopsResult, exact bool, name string) {
 	rt.Helper()
-	if len(res.Loops) != len(loops) {
-		rt.Fatalf("len(Loops) = %d; want %d", len(res.Loops), len(loops))
+	err := res.Check(loops, name)
+	if err == nil && exact {
+		err = res.CheckAllZero(loops, 0)
 	}
-	for i, l := range res.Loops {
-		switch {
-		case l.Loop != i || l.Sleep != loops[i] || (name != "" && l.Name != name) || l.Name == "":
-			rt.Fatalf("Loops[%d] = %+v; want loop %d sleeping %v, named %q", i, l, i, loops[i], name)
-		case !l.Returned || !l.Joined:
-			rt.Fatalf("Loops[%d]: returned %v, joined %v; want both", i, l.Returned, l.Joined)
-		case l.ReturnedAt < loops[i] || l.JoinedAt < l.ReturnedAt || res.AllDoneAt < l.JoinedAt:
-			rt.Fatalf("Loops[%d]: returned at %v, joined at %v, all DONE at %v; want %v <= returned <= joined <= all DONE",
-				i, l.ReturnedAt, l.JoinedAt, res.AllDoneAt, loops[i])
-		case exact && l.ReturnedAt != loops[i]:
-			rt.Fatalf("Loops[%d].ReturnedAt (all-zero schedule) = %v; want %v", i, l.ReturnedAt, loops[i])
-		}
-	}
-	if exact && res.AllDoneAt != maxDuration(loops) {
-		rt.Fatalf("AllDoneAt (all-zero schedule) = %v; want the longest loop %v", res.AllDoneAt, maxDuration(loops))
+	if err != nil {
+		rt.Fatalf("loops %v: %v", loops, err)
 	}
 }

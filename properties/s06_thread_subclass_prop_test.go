@@ -2,7 +2,6 @@ package properties_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/interleave-lab/interleave"
 
@@ -19,25 +18,21 @@ func TestPropS06ThreadSubclass(t *testing.T) {
 	properties.Check(t, "S06ThreadSubclass", func(rt *rapid.T, cov *interleave.Coverage) {
 		cfg := scenarios.ThreadSubclassConfig{Loops: drawLoops(rt, 4, 5000)}
 		run := func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) }
-		res := exploreScenario(rt, cov, run)
-		checkLoops(rt, cfg.Loops, res.LoopsResult, false, "loop")
-		checkResults(rt, cfg.Loops, res)
-		zero := runZero(rt, run)
-		checkLoops(rt, cfg.Loops, zero.LoopsResult, true, "loop")
-		checkResults(rt, cfg.Loops, zero)
+		checkThreadSubclass(rt, cfg, exploreScenario(rt, cov, run), false)
+		checkThreadSubclass(rt, cfg, runZero(rt, run), true)
 	})
 }
 
-// checkResults asserts that main saw every thread's result, the loop's
-// sleep, no earlier than its Join returned.
-func checkResults(rt *rapid.T, loops []time.Duration, res scenarios.ThreadSubclassResult) {
+// checkThreadSubclass is S06's property: the scenario's own check
+// (ThreadSubclassResult.Check), and the exact times of the all-zero
+// schedule (LoopsResult.CheckAllZero) if exact.
+func checkThreadSubclass(rt *rapid.T, cfg scenarios.ThreadSubclassConfig, res scenarios.ThreadSubclassResult, exact bool) {
 	rt.Helper()
-	for i, d := range loops {
-		if !res.SawResult[i] || res.Results[i] != d {
-			rt.Fatalf("GetResult of thread %d = %v, %v; want %v, true", i, res.Results[i], res.SawResult[i], d)
-		}
-		if res.Loops[i].Joined && res.ReadAt[i] < res.Loops[i].JoinedAt {
-			rt.Fatalf("thread %d: result read at %v; want no earlier than its Join, %v", i, res.ReadAt[i], res.Loops[i].JoinedAt)
-		}
+	err := res.Check(cfg)
+	if err == nil && exact {
+		err = res.CheckAllZero(cfg.Loops, 0)
+	}
+	if err != nil {
+		rt.Fatalf("ThreadSubclass(%+v): %v", cfg, err)
 	}
 }

@@ -141,6 +141,55 @@ type LoopsResult struct {
 	AllDoneAt time.Duration
 }
 
+// Check reports whether r keeps S04's invariant (shared by S05 and S06)
+// for loops on any schedule, the one check the scenarios' tests and
+// properties share: one LoopRun per loop, in loop order, with its sleep and
+// a thread name (exactly name unless name is ""); every loop returned and
+// was joined; and loops[i] <= ReturnedAt <= JoinedAt <= AllDoneAt, so no
+// Join returned before its thread's loop did and "all DONE" came after
+// every Join.
+func (r LoopsResult) Check(loops []time.Duration, name string) error {
+	if len(r.Loops) != len(loops) {
+		return fmt.Errorf("%d loops; want %d", len(r.Loops), len(loops))
+	}
+	for i, l := range r.Loops {
+		switch {
+		case l.Loop != i || l.Sleep != loops[i] || l.Name == "" || (name != "" && l.Name != name):
+			return fmt.Errorf("loop %d: %+v; want loop %d sleeping %v, named %q", i, l, i, loops[i], name)
+		case !l.Returned || !l.Joined:
+			return fmt.Errorf("loop %d: returned %v, joined %v; want both", i, l.Returned, l.Joined)
+		case l.ReturnedAt < loops[i] || l.JoinedAt < l.ReturnedAt || r.AllDoneAt < l.JoinedAt:
+			return fmt.Errorf("loop %d: returned at %v, joined at %v, all DONE at %v; want %v <= returned <= joined <= all DONE",
+				i, l.ReturnedAt, l.JoinedAt, r.AllDoneAt, loops[i])
+		}
+	}
+	return nil
+}
+
+// CheckAllZero reports whether r has S04–S06's exact times under the
+// all-zero schedule, for a main that starts joining at from (0, or
+// ResultBeforeJoin's ReadAfter): loop i returned at its sleep, main's i'th
+// Join returned when the longest of from and loops 0..i had, and "all DONE"
+// came at the longest of them. It assumes Check's shape (one LoopRun per
+// loop) and checks it too.
+func (r LoopsResult) CheckAllZero(loops []time.Duration, from time.Duration) error {
+	if len(r.Loops) != len(loops) {
+		return fmt.Errorf("%d loops; want %d", len(r.Loops), len(loops))
+	}
+	longest := from
+	for i, d := range loops {
+		longest = max(longest, d)
+		l := r.Loops[i]
+		if l.Loop != i || l.Sleep != d || !l.Returned || l.ReturnedAt != d || !l.Joined || l.JoinedAt != longest {
+			return fmt.Errorf("loop %d: %+v; want returned at %v, joined at %v (all-zero schedule)", i, l, d, longest)
+		}
+	}
+	if r.AllDoneAt != longest {
+		return fmt.Errorf("all DONE at %v; want %v (all-zero schedule)", r.AllDoneAt, longest)
+	}
+	return nil
+}
+
 // loopScenario is one run of S04–S06: the tutorial's loop(nloop, nsec)
 // and main's start-all, join-all.
 type loopScenario struct {

@@ -75,6 +75,71 @@ type PipelineResult struct {
 	Makespan  time.Duration // from the start until the last record was processed and every worker ended
 }
 
+// Check reports whether r keeps S01's invariant for a Pipeline run of cfg
+// on any schedule, the one check the scenario's tests and property share:
+// r has cfg's Records and Workers, every record was processed exactly
+// once, the workers' shares add up to Records, and the makespan is no less
+// than PipelineMakespan(cfg) (a schedule's delays only add to it; under the
+// all-zero schedule it is equal: CheckAllZero).
+func (r PipelineResult) Check(cfg PipelineConfig) error {
+	bound, err := PipelineMakespan(cfg)
+	if err != nil {
+		return err
+	}
+	return r.check(cfg.Records, cfg.Workers, bound)
+}
+
+// CheckAllZero reports whether r has S01's exact makespan for a Pipeline
+// run of cfg under the all-zero schedule: PipelineMakespan(cfg), the
+// analytic bound that Check wants the makespan never to be below.
+func (r PipelineResult) CheckAllZero(cfg PipelineConfig) error {
+	bound, err := PipelineMakespan(cfg)
+	if err != nil {
+		return err
+	}
+	if r.Makespan != bound {
+		return fmt.Errorf("makespan %v (all-zero schedule); want exactly PipelineMakespan %v", r.Makespan, bound)
+	}
+	return nil
+}
+
+// CheckSequential reports whether r keeps S01's invariant for a
+// PipelineSequential run of cfg on any schedule: r has cfg's Records and
+// one worker, every record was processed exactly once by it, and the
+// makespan is no less than Records*(ReadTime+ProcessTime) (equal under the
+// all-zero schedule, which the callers check).
+func (r PipelineResult) CheckSequential(cfg PipelineConfig) error {
+	if err := cfg.check(true); err != nil {
+		return err
+	}
+	return r.check(cfg.Records, 1, time.Duration(cfg.Records)*(cfg.ReadTime+cfg.ProcessTime))
+}
+
+// check is Check's and CheckSequential's invariant for n records, workers
+// workers and a makespan of at least bound.
+func (r PipelineResult) check(n, workers int, bound time.Duration) error {
+	if r.Records != n || r.Workers != workers || len(r.Processed) != n || len(r.PerWorker) != workers {
+		return fmt.Errorf("%d records, %d workers, %d processed, %d per worker; want %d, %d, %d, %d",
+			r.Records, r.Workers, len(r.Processed), len(r.PerWorker), n, workers, n, workers)
+	}
+	for i, c := range r.Processed {
+		if c != 1 {
+			return fmt.Errorf("record %d processed %d times; want 1", i, c)
+		}
+	}
+	sum := 0
+	for _, c := range r.PerWorker {
+		sum += c
+	}
+	if sum != n {
+		return fmt.Errorf("sum(PerWorker) = %d; want %d records", sum, n)
+	}
+	if r.Makespan < bound {
+		return fmt.Errorf("makespan %v; want >= %v", r.Makespan, bound)
+	}
+	return nil
+}
+
 // sentinel is the record a worker stops at; real records are 0..n-1.
 const sentinel = -1
 

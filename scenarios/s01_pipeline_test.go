@@ -68,31 +68,16 @@ func runPipeline(t *testing.T, cfg scenarios.PipelineConfig) scenarios.PipelineR
 	return res
 }
 
-// checkPipeline asserts that every record was processed exactly once, that
-// the workers' counts add up, and that the makespan is the analytic one.
+// checkPipeline asserts S01's invariant (PipelineResult.Check) and, as
+// runPipeline runs the all-zero schedule, that the makespan is exactly the
+// analytic one (CheckAllZero).
 func checkPipeline(t *testing.T, cfg scenarios.PipelineConfig, res scenarios.PipelineResult) {
 	t.Helper()
-	if len(res.Processed) != cfg.Records {
-		t.Fatalf("len(Processed) = %d; want %d", len(res.Processed), cfg.Records)
+	if err := res.Check(cfg); err != nil {
+		t.Fatalf("Pipeline(%+v): %v", cfg, err)
 	}
-	for i, n := range res.Processed {
-		if n != 1 {
-			t.Fatalf("record %d processed %d times; want 1", i, n)
-		}
-	}
-	total := 0
-	for _, n := range res.PerWorker {
-		total += n
-	}
-	if total != cfg.Records {
-		t.Errorf("sum(PerWorker) = %d; want %d", total, cfg.Records)
-	}
-	want, err := scenarios.PipelineMakespan(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Makespan != want {
-		t.Errorf("Makespan = %v; want %v (PipelineMakespan)", res.Makespan, want)
+	if err := res.CheckAllZero(cfg); err != nil {
+		t.Errorf("Pipeline(%+v): %v", cfg, err)
 	}
 }
 
@@ -146,11 +131,7 @@ func TestPipelineShapes(t *testing.T) {
 		{Records: 40, Workers: 3, ReadTime: time.Second, ProcessTime: r, QueueSize: 2},
 		{Records: 40, Workers: 5, ReadTime: r, ProcessTime: 3 * time.Second, QueueSize: 3},
 	} {
-		res := runPipeline(t, cfg)
-		checkPipeline(t, cfg, res)
-		if res.Workers != cfg.Workers || len(res.PerWorker) != cfg.Workers {
-			t.Errorf("%+v: Workers = %d, len(PerWorker) = %d; want %d", cfg, res.Workers, len(res.PerWorker), cfg.Workers)
-		}
+		checkPipeline(t, cfg, runPipeline(t, cfg))
 	}
 }
 
@@ -162,13 +143,11 @@ func TestPipelineSequential(t *testing.T) {
 	if _, rerr := interleave.Run(func() { res, err = scenarios.PipelineSequential(&out, cfg) }); rerr != nil || err != nil {
 		t.Fatalf("PipelineSequential: run error %v, error %v", rerr, err)
 	}
+	if err := res.CheckSequential(cfg); err != nil {
+		t.Errorf("PipelineSequential(%+v): %v", cfg, err)
+	}
 	if want := 11000 * time.Second; res.Makespan != want {
 		t.Errorf("Makespan = %v; want %v", res.Makespan, want)
-	}
-	for i, n := range res.Processed {
-		if n != 1 {
-			t.Fatalf("record %d processed %d times; want 1", i, n)
-		}
 	}
 	if got, want := out.String(), "10000 records, sequential: 11000s\n"; got != want {
 		t.Errorf("printout = %q; want %q", got, want)
@@ -176,14 +155,10 @@ func TestPipelineSequential(t *testing.T) {
 }
 
 // TestPipelineExplored runs a small pipeline under PCT schedules: whatever
-// the interleaving, each record is processed once, and delays only add to
-// the analytic makespan.
+// the interleaving, it keeps S01's invariant (each record is processed
+// once, and delays only add to the analytic makespan).
 func TestPipelineExplored(t *testing.T) {
 	cfg := scenarios.PipelineConfig{Records: 12, Workers: 3, ReadTime: 100 * time.Millisecond, ProcessTime: time.Second, QueueSize: 2}
-	bound, err := scenarios.PipelineMakespan(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for seed := range uint64(20) {
 		var res scenarios.PipelineResult
 		var perr error
@@ -191,13 +166,65 @@ func TestPipelineExplored(t *testing.T) {
 			interleave.PCT(2, 200), interleave.Seed(seed)); rerr != nil || perr != nil {
 			t.Fatalf("seed %d: run error %v, error %v", seed, rerr, perr)
 		}
-		for i, n := range res.Processed {
-			if n != 1 {
-				t.Fatalf("seed %d: record %d processed %d times; want 1", seed, i, n)
-			}
+		if err := res.Check(cfg); err != nil {
+			t.Errorf("seed %d: %v", seed, err)
 		}
-		if res.Makespan < bound {
-			t.Errorf("seed %d: Makespan = %v; want >= %v", seed, res.Makespan, bound)
+	}
+}
+
+// TestPipelineCheckCatchesEachBreak: Check and CheckSequential fail on each
+// part of S01's invariant, one broken at a time from a good result.
+func TestPipelineCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.PipelineConfig{Records: 2, Workers: 2, ReadTime: time.Second, ProcessTime: time.Second}
+	good := func() scenarios.PipelineResult {
+		return scenarios.PipelineResult{Records: 2, Workers: 2, Processed: []int{1, 1}, PerWorker: []int{1, 1}, Makespan: 3 * time.Second}
+	}
+	goodSeq := func() scenarios.PipelineResult {
+		return scenarios.PipelineResult{Records: 2, Workers: 1, Processed: []int{1, 1}, PerWorker: []int{2}, Makespan: 4 * time.Second}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	if err := goodSeq().CheckSequential(cfg); err != nil {
+		t.Fatalf("CheckSequential(good) = %v; want nil", err)
+	}
+	if err := good().CheckAllZero(cfg); err != nil {
+		t.Fatalf("CheckAllZero(good) = %v; want nil", err)
+	}
+	late := good()
+	late.Makespan += time.Millisecond // a schedule's delay may add it
+	if err := late.Check(cfg); err != nil {
+		t.Errorf("Check(late) = %v; want nil", err)
+	}
+	if err := late.CheckAllZero(cfg); err == nil {
+		t.Errorf("CheckAllZero(late) = nil; want an error")
+	}
+	breaks := map[string]func(*scenarios.PipelineResult){
+		"records":         func(r *scenarios.PipelineResult) { r.Records = 3 },
+		"workers":         func(r *scenarios.PipelineResult) { r.Workers++ },
+		"record missing":  func(r *scenarios.PipelineResult) { r.Processed = r.Processed[:1] },
+		"worker missing":  func(r *scenarios.PipelineResult) { r.PerWorker = r.PerWorker[1:] },
+		"never processed": func(r *scenarios.PipelineResult) { r.Processed[0] = 0 },
+		"processed twice": func(r *scenarios.PipelineResult) { r.Processed[1] = 2 },
+		"shares too many": func(r *scenarios.PipelineResult) { r.PerWorker[0]++ },
+		"below the bound": func(r *scenarios.PipelineResult) { r.Makespan -= time.Millisecond },
+		"zero makespan":   func(r *scenarios.PipelineResult) { r.Makespan = 0 },
+	}
+	for name, breakIt := range breaks {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
 		}
+		r = goodSeq()
+		breakIt(&r)
+		if err := r.CheckSequential(cfg); err == nil {
+			t.Errorf("%s: CheckSequential = nil; want an error", name)
+		}
+	}
+	bad := cfg
+	bad.Workers = 0
+	if err := good().Check(bad); !errors.Is(err, scenarios.ErrBadParam) {
+		t.Errorf("Check(Workers: 0) = %v; want ErrBadParam", err)
 	}
 }

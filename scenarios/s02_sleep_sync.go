@@ -41,6 +41,7 @@ package scenarios
 // enough for sure, which is the tutorial's point.
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -77,6 +78,49 @@ type SleepSyncResult struct {
 	DoneAt    [2]time.Duration // when it printed it; valid if Done
 	AllDoneAt time.Duration    // when main printed "all DONE" and exited
 	Lost      bool             // some loop had not finished when main exited: its work is lost
+}
+
+// Check reports whether r is consistent for cfg on any schedule, S02's
+// invariant and the one check the scenario's tests and property share:
+// main exited no earlier than its sleep, Lost is exactly "some loop not
+// done", and a loop that is done was started and finished no earlier than
+// its sleep and no later than main's exit. Which loops are done depends on
+// the schedule (a tie is a race); under the all-zero schedule it is exact,
+// which the callers check.
+func (r SleepSyncResult) Check(cfg SleepSyncConfig) error {
+	if r.AllDoneAt < cfg.Main {
+		return fmt.Errorf("all DONE at %v; want >= main's sleep %v", r.AllDoneAt, cfg.Main)
+	}
+	if want := !r.Done[0] || !r.Done[1]; r.Lost != want {
+		return fmt.Errorf("Lost = %v with done %v; want %v", r.Lost, r.Done, want)
+	}
+	for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
+		if r.Done[i] && (!r.Started[i] || r.DoneAt[i] < d || r.DoneAt[i] > r.AllDoneAt) {
+			return fmt.Errorf("loop %d: started %v, done at %v; want started, done in [%v, AllDoneAt %v]",
+				i, r.Started[i], r.DoneAt[i], d, r.AllDoneAt)
+		}
+	}
+	return nil
+}
+
+// CheckAllZero reports whether r has S02's exact outcome for cfg under the
+// all-zero schedule, where ties go to main (started first, it wakes
+// first): main exits at exactly its sleep, a loop is done exactly if its
+// sleep is strictly shorter than main's, at exactly its sleep, and so the
+// work is lost exactly when main's sleep is not longer than both loops.
+func (r SleepSyncResult) CheckAllZero(cfg SleepSyncConfig) error {
+	if r.AllDoneAt != cfg.Main {
+		return fmt.Errorf("all DONE at %v (all-zero schedule); want %v", r.AllDoneAt, cfg.Main)
+	}
+	if want := cfg.Main <= max(cfg.Loop, cfg.Loop1); r.Lost != want {
+		return fmt.Errorf("Lost = %v (all-zero schedule); want %v", r.Lost, want)
+	}
+	for i, d := range [2]time.Duration{cfg.Loop, cfg.Loop1} {
+		if r.Done[i] != (d < cfg.Main) || (r.Done[i] && r.DoneAt[i] != d) {
+			return fmt.Errorf("loop %d (all-zero schedule): done %v at %v; want done %v at %v", i, r.Done[i], r.DoneAt[i], d < cfg.Main, d)
+		}
+	}
+	return nil
 }
 
 // SleepSync runs S02: it prints "starting at:", starts loop and loop1 with

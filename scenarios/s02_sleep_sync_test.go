@@ -37,18 +37,25 @@ func TestSleepSyncBadParams(t *testing.T) {
 	}
 }
 
-// runSleepSync runs SleepSync under the all-zero schedule (or opts) and
+// runSleepSync runs SleepSync under the all-zero schedule, checks S02's
+// invariant and exact outcome (SleepSyncResult.Check, CheckAllZero) and
 // returns its result and printout.
-func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig, opts ...interleave.Option) (scenarios.SleepSyncResult, string) {
+func runSleepSync(t *testing.T, cfg scenarios.SleepSyncConfig) (scenarios.SleepSyncResult, string) {
 	t.Helper()
 	var res scenarios.SleepSyncResult
 	var err error
 	var out bytes.Buffer
-	if _, rerr := interleave.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }, opts...); rerr != nil {
+	if _, rerr := interleave.Run(func() { res, err = scenarios.SleepSync(&out, cfg) }); rerr != nil {
 		t.Fatalf("SleepSync(%+v) run failed: %v", cfg, rerr)
 	}
 	if err != nil {
 		t.Fatalf("SleepSync(%+v) error = %v", cfg, err)
+	}
+	if err := res.Check(cfg); err != nil {
+		t.Fatalf("SleepSync(%+v): %v", cfg, err)
+	}
+	if err := res.CheckAllZero(cfg); err != nil {
+		t.Errorf("SleepSync(%+v): %v", cfg, err)
 	}
 	return res, out.String()
 }
@@ -82,11 +89,8 @@ func TestSleepSyncLostWork(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, out := runSleepSync(t, tc.cfg)
-			if res.Done != tc.done || res.Lost != (!tc.done[0] || !tc.done[1]) {
-				t.Errorf("Done, Lost = %v, %v; want %v, %v", res.Done, res.Lost, tc.done, !tc.done[0] || !tc.done[1])
-			}
-			if res.AllDoneAt != tc.cfg.Main {
-				t.Errorf("AllDoneAt = %v; want %v", res.AllDoneAt, tc.cfg.Main)
+			if res.Done != tc.done {
+				t.Errorf("Done = %v; want %v", res.Done, tc.done)
 			}
 			if !strings.HasSuffix(out, "all DONE at: "+tc.cfg.Main.String()+"\n") {
 				t.Errorf("printout does not end with main's line:\n%s", out)
@@ -107,12 +111,16 @@ func btoi(b bool) int {
 
 // TestSleepSyncTieEitherWay shows that main's sleep equal to a loop's is a
 // race: every schedule that orders the two wake-ups differently gives a
-// different answer, and the exhaustive explorer sees both.
+// different answer, and the exhaustive explorer sees both; each keeps
+// S02's invariant.
 func TestSleepSyncTieEitherWay(t *testing.T) {
 	cfg := scenarios.SleepSyncConfig{Loop: 2 * time.Second, Loop1: 2 * time.Second, Main: 2 * time.Second}
 	seen := map[[2]bool]bool{}
 	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.SleepSync(nil, cfg)
+		if err == nil {
+			err = res.Check(cfg)
+		}
 		if err != nil {
 			panic(err)
 		}
@@ -154,5 +162,62 @@ func TestSleepSyncDaemons(t *testing.T) {
 	}
 	if tr.Duration != 2*time.Second {
 		t.Errorf("run ended at %v; want 2s (main's exit, without waiting for loop1)", tr.Duration)
+	}
+}
+
+// TestSleepSyncCheckCatchesEachBreak: Check fails on each part of S02's
+// invariant, one broken at a time from a good result.
+func TestSleepSyncCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.SleepSyncConfig{Loop: time.Second, Loop1: 3 * time.Second, Main: 2 * time.Second}
+	good := func() scenarios.SleepSyncResult {
+		return scenarios.SleepSyncResult{
+			Started: [2]bool{true, true}, Done: [2]bool{true, false}, DoneAt: [2]time.Duration{time.Second},
+			AllDoneAt: 2 * time.Second, Lost: true,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	if err := good().CheckAllZero(cfg); err != nil {
+		t.Fatalf("CheckAllZero(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.SleepSyncResult){
+		"exit before main's sleep": func(r *scenarios.SleepSyncResult) { r.AllDoneAt = time.Second },
+		"not lost":                 func(r *scenarios.SleepSyncResult) { r.Lost = false },
+		"lost when all done": func(r *scenarios.SleepSyncResult) {
+			r.Done[1], r.DoneAt[1], r.AllDoneAt = true, 3*time.Second, 3*time.Second
+		},
+		"done, never started": func(r *scenarios.SleepSyncResult) { r.Started[0] = false },
+		"done before sleep":   func(r *scenarios.SleepSyncResult) { r.DoneAt[0] = time.Second / 2 },
+		"done after exit":     func(r *scenarios.SleepSyncResult) { r.DoneAt[0] = 3 * time.Second },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+}
+
+// TestSleepSyncCheckAllZeroCatchesEachBreak: CheckAllZero fails on each
+// part of S02's all-zero outcome, one broken at a time from a good result
+// that Check accepts (a schedule's delays may give it).
+func TestSleepSyncCheckAllZeroCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.SleepSyncConfig{Loop: time.Second, Loop1: 2 * time.Second, Main: 2 * time.Second}
+	for name, r := range map[string]scenarios.SleepSyncResult{
+		"main late": {Started: [2]bool{true, true}, Done: [2]bool{true, true}, DoneAt: [2]time.Duration{time.Second, 2 * time.Second},
+			AllDoneAt: 3 * time.Second},
+		"tie won by the loop": {Started: [2]bool{true, true}, Done: [2]bool{true, true}, DoneAt: [2]time.Duration{time.Second, 2 * time.Second},
+			AllDoneAt: 2 * time.Second},
+		"loop not done": {Started: [2]bool{true, true}, AllDoneAt: 2 * time.Second, Lost: true},
+		"loop late": {Started: [2]bool{true, true}, Done: [2]bool{true}, DoneAt: [2]time.Duration{1500 * time.Millisecond},
+			AllDoneAt: 2 * time.Second, Lost: true},
+	} {
+		if err := r.Check(cfg); err != nil {
+			t.Fatalf("%s: Check = %v; want nil", name, err)
+		}
+		if err := r.CheckAllZero(cfg); err == nil {
+			t.Errorf("%s: CheckAllZero = nil; want an error", name)
+		}
 	}
 }

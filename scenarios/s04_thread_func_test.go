@@ -48,44 +48,21 @@ func TestLoopsScenariosBadParams(t *testing.T) {
 	}
 }
 
-// checkJoinOrder asserts the all-zero schedule's outcome: loop i returns at
-// its length, main's i'th Join returns when the longest of loops 0..i has
-// returned, and "all DONE" comes at the longest loop.
-func checkJoinOrder(t *testing.T, loops []time.Duration, res scenarios.LoopsResult) {
-	t.Helper()
-	checkJoinOrderFrom(t, 0, loops, res)
-}
+// loopsNames is the name every thread of each loopsScenario has ("":
+// automatic names).
+var loopsNames = map[string]string{"ThreadCallable": "loop", "ThreadSubclass": "loop"}
 
-// checkJoinOrderFrom is checkJoinOrder for a main that starts joining at
-// from.
-func checkJoinOrderFrom(t *testing.T, from time.Duration, loops []time.Duration, res scenarios.LoopsResult) {
+// checkJoinOrder asserts S04's invariant (LoopsResult.Check) and the
+// all-zero schedule's exact times (LoopsResult.CheckAllZero, main joining
+// from from).
+func checkJoinOrder(t *testing.T, name string, from time.Duration, loops []time.Duration, res scenarios.LoopsResult) {
 	t.Helper()
-	if len(res.Loops) != len(loops) {
-		t.Fatalf("len(Loops) = %d; want %d", len(res.Loops), len(loops))
+	if err := res.Check(loops, name); err != nil {
+		t.Fatal(err)
 	}
-	longest := from
-	for i, d := range loops {
-		longest = max(longest, d)
-		l := res.Loops[i]
-		if l.Loop != i || l.Sleep != d || !l.Returned || l.ReturnedAt != d || !l.Joined || l.JoinedAt != longest {
-			t.Errorf("Loops[%d] = %+v; want returned at %v, joined at %v", i, l, d, longest)
-		}
+	if err := res.CheckAllZero(loops, from); err != nil {
+		t.Error(err)
 	}
-	if res.AllDoneAt != longest {
-		t.Errorf("AllDoneAt = %v; want %v", res.AllDoneAt, longest)
-	}
-}
-
-// checkJoinAfterReturn asserts what holds on every schedule: every Join
-// returned, after its thread's loop returned, and "all DONE" after every
-// Join.
-func checkJoinAfterReturn(res scenarios.LoopsResult) error {
-	for _, l := range res.Loops {
-		if !l.Returned || !l.Joined || l.JoinedAt < l.ReturnedAt || res.AllDoneAt < l.JoinedAt {
-			return errors.New("join before return: " + l.Name)
-		}
-	}
-	return nil
 }
 
 func TestLoopsScenariosShapes(t *testing.T) {
@@ -103,20 +80,21 @@ func TestLoopsScenariosShapes(t *testing.T) {
 			if _, rerr := interleave.Run(func() { res, err = f(nil, loops) }); rerr != nil || err != nil {
 				t.Fatalf("%s(%v): run error %v, error %v", name, loops, rerr, err)
 			}
-			checkJoinOrder(t, loops, res)
+			checkJoinOrder(t, loopsNames[name], 0, loops, res)
 		}
 	}
 }
 
-// TestLoopsScenariosEverySchedule checks, over every schedule with up to two
-// preemptions, that no Join returns before its thread's loop did.
+// TestLoopsScenariosEverySchedule checks S04's invariant (LoopsResult.Check:
+// no Join returns before its thread's loop did) over every schedule with up
+// to two preemptions.
 func TestLoopsScenariosEverySchedule(t *testing.T) {
 	loops := []time.Duration{time.Millisecond, 0}
 	for name, f := range loopsScenarios {
 		cov, err := interleave.Exhaustive(func() {
 			res, err := f(nil, loops)
 			if err == nil {
-				err = checkJoinAfterReturn(res)
+				err = res.Check(loops, loopsNames[name])
 			}
 			if err != nil {
 				panic(err)
@@ -142,5 +120,73 @@ func TestThreadFunctionNames(t *testing.T) {
 		if got := res.Loops[i].Name; !strings.HasPrefix(got, want) {
 			t.Errorf("Loops[%d].Name = %q; want %q...", i, got, want)
 		}
+	}
+}
+
+// TestLoopsCheckCatchesEachBreak: Check and CheckAllZero fail on each part
+// of S04's invariants, one broken at a time from a good result.
+func TestLoopsCheckCatchesEachBreak(t *testing.T) {
+	s := time.Second
+	loops := []time.Duration{2 * s, s}
+	good := func() scenarios.LoopsResult {
+		return scenarios.LoopsResult{Loops: []scenarios.LoopRun{
+			{Name: "loop", Loop: 0, Sleep: 2 * s, Returned: true, ReturnedAt: 2 * s, Joined: true, JoinedAt: 2 * s},
+			{Name: "loop", Loop: 1, Sleep: s, Returned: true, ReturnedAt: s, Joined: true, JoinedAt: 2 * s},
+		}, AllDoneAt: 2 * s}
+	}
+	if err := good().Check(loops, "loop"); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	if err := good().Check(loops, ""); err != nil {
+		t.Fatalf("Check(good, any name) = %v; want nil", err)
+	}
+	if err := good().CheckAllZero(loops, 0); err != nil {
+		t.Fatalf("CheckAllZero(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.LoopsResult){
+		"loop missing":      func(r *scenarios.LoopsResult) { r.Loops = r.Loops[:1] },
+		"out of order":      func(r *scenarios.LoopsResult) { r.Loops[0].Loop = 1 },
+		"wrong sleep":       func(r *scenarios.LoopsResult) { r.Loops[1].Sleep = 2 * s },
+		"not returned":      func(r *scenarios.LoopsResult) { r.Loops[1].Returned = false },
+		"not joined":        func(r *scenarios.LoopsResult) { r.Loops[1].Joined = false },
+		"before its sleep":  func(r *scenarios.LoopsResult) { r.Loops[0].ReturnedAt = s },
+		"join before end":   func(r *scenarios.LoopsResult) { r.Loops[1].ReturnedAt, r.Loops[1].JoinedAt = 2*s, s },
+		"all DONE too soon": func(r *scenarios.LoopsResult) { r.AllDoneAt = s },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(loops, ""); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+		if err := r.CheckAllZero(loops, 0); err == nil {
+			t.Errorf("%s: CheckAllZero = nil; want an error", name)
+		}
+	}
+	r := good()
+	r.Loops[1].Name = "Thread-2"
+	if err := r.Check(loops, "loop"); err == nil {
+		t.Errorf("misnamed: Check = nil; want an error")
+	}
+	r.Loops[1].Name = ""
+	if err := r.Check(loops, ""); err == nil {
+		t.Errorf("unnamed: Check = nil; want an error")
+	}
+	// Times a schedule's delays can give, but not the all-zero schedule.
+	for name, breakIt := range map[string]func(*scenarios.LoopsResult){
+		"returned late": func(r *scenarios.LoopsResult) { r.Loops[1].ReturnedAt = 2 * s },
+		"joined late":   func(r *scenarios.LoopsResult) { r.Loops[1].JoinedAt, r.AllDoneAt = 3*s, 3*s },
+		"all DONE late": func(r *scenarios.LoopsResult) { r.AllDoneAt = 3 * s },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(loops, "loop"); err != nil {
+			t.Errorf("%s: Check = %v; want nil (a delay may do it)", name, err)
+		}
+		if err := r.CheckAllZero(loops, 0); err == nil {
+			t.Errorf("%s: CheckAllZero = nil; want an error", name)
+		}
+	}
+	if err := good().CheckAllZero(loops, 3*s); err == nil {
+		t.Errorf("CheckAllZero(from 3s) = nil; want an error (main joins from 3 s)")
 	}
 }

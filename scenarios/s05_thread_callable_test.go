@@ -19,12 +19,7 @@ func TestThreadCallableDefault(t *testing.T) {
 	if _, rerr := interleave.Run(func() { res, err = scenarios.ThreadCallable(nil, cfg) }); rerr != nil || err != nil {
 		t.Fatalf("ThreadCallable: run error %v, error %v", rerr, err)
 	}
-	checkJoinOrder(t, cfg.Loops, res)
-	for i, l := range res.Loops {
-		if l.Name != "loop" {
-			t.Errorf("Loops[%d].Name = %q; want %q (the ThreadFunc's name, loop.__name__)", i, l.Name, "loop")
-		}
-	}
+	checkJoinOrder(t, "loop", 0, cfg.Loops, res) // "loop": the ThreadFunc's name, loop.__name__
 }
 
 func TestThreadFuncCall(t *testing.T) {

@@ -34,6 +34,7 @@ package scenarios
 // The deliberate bug is ResultBeforeJoin: reading the result before Join.
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -116,6 +117,30 @@ type ThreadSubclassResult struct {
 	Results   []time.Duration // Results[i]: GetResult's value for thread i (loop i's sleep when it was there)
 	SawResult []bool          // SawResult[i]: GetResult reported the result there when main read it
 	ReadAt    []time.Duration // when main read it
+}
+
+// Check reports whether r keeps S06's invariant for a ThreadSubclass run
+// of cfg on any schedule, the one check the scenario's tests and property
+// share: S04's (LoopsResult.Check, every thread named "loop"), and main
+// read every thread's result, the loop's sleep, no earlier than that
+// thread's Join returned. ResultBeforeJoin breaks the second part.
+func (r ThreadSubclassResult) Check(cfg ThreadSubclassConfig) error {
+	if err := r.LoopsResult.Check(cfg.Loops, "loop"); err != nil {
+		return err
+	}
+	n := len(cfg.Loops)
+	if len(r.Results) != n || len(r.SawResult) != n || len(r.ReadAt) != n {
+		return fmt.Errorf("%d results, %d seen, %d reads; want %d each", len(r.Results), len(r.SawResult), len(r.ReadAt), n)
+	}
+	for i, d := range cfg.Loops {
+		if !r.SawResult[i] || r.Results[i] != d {
+			return fmt.Errorf("GetResult of thread %d = %v, %v; want %v, true", i, r.Results[i], r.SawResult[i], d)
+		}
+		if r.ReadAt[i] < r.Loops[i].JoinedAt {
+			return fmt.Errorf("thread %d: result read at %v; want no earlier than its Join, %v", i, r.ReadAt[i], r.Loops[i].JoinedAt)
+		}
+	}
+	return nil
 }
 
 // ThreadSubclass runs S06: one MyThread per loop, named "loop", running the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -51,14 +52,13 @@ func TestThreadSubclassDefault(t *testing.T) {
 	cfg := scenarios.DefaultThreadSubclassConfig()
 	cfg.ReadAfter = time.Hour // ignored by the correct version
 	res := runThreadSubclass(t, threadSubclass, cfg)
-	checkJoinOrder(t, cfg.Loops, res.LoopsResult)
-	for i, d := range cfg.Loops {
-		if !res.SawResult[i] || res.Results[i] != d || res.ReadAt[i] != res.Loops[i].JoinedAt {
-			t.Errorf("thread %d: result %v (there %v) read at %v; want %v, read at its join %v",
-				i, res.Results[i], res.SawResult[i], res.ReadAt[i], d, res.Loops[i].JoinedAt)
-		}
-		if res.Loops[i].Name != "loop" {
-			t.Errorf("Loops[%d].Name = %q; want %q", i, res.Loops[i].Name, "loop")
+	if err := res.Check(cfg); err != nil {
+		t.Fatal(err)
+	}
+	checkJoinOrder(t, "loop", 0, cfg.Loops, res.LoopsResult)
+	for i := range cfg.Loops {
+		if res.ReadAt[i] != res.Loops[i].JoinedAt {
+			t.Errorf("thread %d: result read at %v; want at its join %v (all-zero schedule)", i, res.ReadAt[i], res.Loops[i].JoinedAt)
 		}
 	}
 }
@@ -70,7 +70,7 @@ func TestResultBeforeJoinAllZero(t *testing.T) {
 	loops := []time.Duration{4 * s, 2 * s, 0}
 	for _, after := range []time.Duration{0, s, 2 * s, 3 * s, 5 * s} {
 		res := runThreadSubclass(t, resultBeforeJoin, scenarios.ThreadSubclassConfig{Loops: loops, ReadAfter: after})
-		checkJoinOrderFrom(t, after, loops, res.LoopsResult)
+		checkJoinOrder(t, "loop", after, loops, res.LoopsResult)
 		for i, d := range loops {
 			there := d < after
 			want := time.Duration(0)
@@ -105,13 +105,11 @@ func TestResultBeforeJoinSchedules(t *testing.T) {
 	}
 	if _, err := interleave.Exhaustive(func() {
 		res, err := scenarios.ThreadSubclass(nil, cfg)
+		if err == nil {
+			err = res.Check(cfg)
+		}
 		if err != nil {
 			panic(err)
-		}
-		for i, ok := range res.SawResult {
-			if !ok {
-				panic("ThreadSubclass: result " + string(rune('0'+i)) + " missing after Join")
-			}
 		}
 	}, 2); err != nil {
 		t.Errorf("ThreadSubclass: %v", err)
@@ -120,17 +118,15 @@ func TestResultBeforeJoinSchedules(t *testing.T) {
 
 // TestThreadSubclassRealMode runs the correct version on real threads (no
 // sleeps): under -race it shows that reading the result after Join is not
-// a data race.
+// a data race, and the run keeps S06's invariant.
 func TestThreadSubclassRealMode(t *testing.T) {
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0}}
-	res, err := scenarios.ThreadSubclass(nil, cfg)
+	res, err := bounded.Call(t, "scenarios.ThreadSubclass in real mode", func() (scenarios.ThreadSubclassResult, error) { return scenarios.ThreadSubclass(nil, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, ok := range res.SawResult {
-		if !ok || !res.Loops[i].Joined {
-			t.Errorf("thread %d: result there %v, joined %v; want both", i, ok, res.Loops[i].Joined)
-		}
+	if err := res.Check(cfg); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -181,5 +177,37 @@ func TestMyThreadPanics(t *testing.T) {
 	}, interleave.ExpectPanics())
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestThreadSubclassCheckCatchesEachBreak: Check fails on each part of
+// S06's invariant, one broken at a time from a good result.
+func TestThreadSubclassCheckCatchesEachBreak(t *testing.T) {
+	s := time.Second
+	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{s}}
+	good := func() scenarios.ThreadSubclassResult {
+		return scenarios.ThreadSubclassResult{
+			LoopsResult: scenarios.LoopsResult{Loops: []scenarios.LoopRun{
+				{Name: "loop", Sleep: s, Returned: true, ReturnedAt: s, Joined: true, JoinedAt: s},
+			}, AllDoneAt: s},
+			Results: []time.Duration{s}, SawResult: []bool{true}, ReadAt: []time.Duration{s},
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.ThreadSubclassResult){
+		"S04's part":       func(r *scenarios.ThreadSubclassResult) { r.Loops[0].Joined = false },
+		"automatic name":   func(r *scenarios.ThreadSubclassResult) { r.Loops[0].Name = "Thread-1" },
+		"result missing":   func(r *scenarios.ThreadSubclassResult) { r.Results, r.SawResult, r.ReadAt = nil, nil, nil },
+		"not there":        func(r *scenarios.ThreadSubclassResult) { r.SawResult[0], r.Results[0] = false, 0 },
+		"wrong value":      func(r *scenarios.ThreadSubclassResult) { r.Results[0] = 2 * s },
+		"read before join": func(r *scenarios.ThreadSubclassResult) { r.ReadAt[0] = s / 2 },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
 	}
 }

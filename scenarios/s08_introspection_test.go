@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -151,7 +152,9 @@ func TestIntrospectionChainsHooks(t *testing.T) {
 // TestIntrospectionRealMode runs S08 on real goroutines. It is not
 // parallel: real-mode hooks are process-wide, as Python's are.
 func TestIntrospectionRealMode(t *testing.T) {
-	res, err := scenarios.Introspection(io.Discard, scenarios.DefaultIntrospectionConfig())
+	res, err := bounded.Call(t, "scenarios.Introspection in real mode", func() (scenarios.IntrospectionResult, error) {
+		return scenarios.Introspection(io.Discard, scenarios.DefaultIntrospectionConfig())
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

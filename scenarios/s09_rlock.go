@@ -41,7 +41,8 @@ package scenarios
 // NestedPlainLock is the same code with a plain Lock: the first nested
 // acquire blocks forever on the lock its own thread holds. In a model run
 // the explorer reports the deadlock, naming every thread and what it waits
-// on ("Thread-1 waits on Lock.Acquire"); in real mode, where nothing could
+// on ("Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire) at …,
+// held by Thread-1"); in real mode, where nothing could
 // report it, the nested acquire gives up after RLockConfig.GiveUp and the
 // call returns the same kind of error instead of hanging.
 
@@ -150,6 +151,44 @@ func (r RLockResult) Contiguous() bool {
 	return true
 }
 
+// Check reports whether r keeps S09's invariant for an RLock run of cfg on
+// any schedule, the one check the scenario's tests, property and demo
+// share: one thread's lines are never split by another's (Contiguous);
+// there is one line and one observation per call of show, Threads*Loops,
+// and line k is "NAME i" with i = k mod Loops, so each thread prints
+// "NAME 0" .. "NAME Loops-1" in one run; the RLock balances (depth 2 and
+// owned inside show, 1 back in test, one exit per thread with depth 0 and
+// not owned, unlocked at the end); and a non-owner Release failed with
+// primitives.ErrNotOwner.
+func (r RLockResult) Check(cfg RLockConfig) error {
+	if !r.Contiguous() {
+		return fmt.Errorf("lines %q; want each thread's lines unbroken", r.Lines)
+	}
+	if n := cfg.Threads * cfg.Loops; len(r.Observations) != n || len(r.Lines) != n {
+		return fmt.Errorf("%d observations, %d lines; want %d each", len(r.Observations), len(r.Lines), n)
+	}
+	for k, o := range r.Observations {
+		if want := fmt.Sprintf("%s %d", o.Thread, k%cfg.Loops); r.Lines[k] != want || o.I != k%cfg.Loops {
+			return fmt.Errorf("line %d = %q (i %d); want %q", k, r.Lines[k], o.I, want)
+		}
+		if o.Depth != 2 || !o.Owned || o.After != 1 {
+			return fmt.Errorf("show(%d) in %s: depth %d, owned %v, depth after %d; want 2, true, 1", o.I, o.Thread, o.Depth, o.Owned, o.After)
+		}
+	}
+	if len(r.Exits) != cfg.Threads {
+		return fmt.Errorf("%d exits; want one per thread, %d", len(r.Exits), cfg.Threads)
+	}
+	for _, e := range r.Exits {
+		if e.Depth != 0 || e.Owned {
+			return fmt.Errorf("after test() in %s: depth %d, owned %v; want 0, false", e.Thread, e.Depth, e.Owned)
+		}
+	}
+	if r.Locked || !errors.Is(r.NonOwnerRelease, primitives.ErrNotOwner) {
+		return fmt.Errorf("at the end: locked %v, non-owner Release = %v; want false, ErrNotOwner", r.Locked, r.NonOwnerRelease)
+	}
+	return nil
+}
+
 // rlockLocker is what S09 needs of its lock: *primitives.RLock, or
 // *primitives.Lock for NestedPlainLock.
 type rlockLocker interface {
@@ -200,7 +239,8 @@ func RLock(w io.Writer, cfg RLockConfig) (RLockResult, error) {
 // the lock in test() blocks forever on show's nested acquire, and every
 // other thread on test's. In a model run the explorer reports the deadlock
 // (the run's error wraps interleave.ErrDeadlock and names each thread, e.g.
-// "Thread-1 waits on Lock.Acquire"), and NestedPlainLock never returns. In
+// "Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire)" and the
+// cycle "Thread-1 → Lock#1 → Thread-1"), and NestedPlainLock never returns. In
 // real mode the nested acquire gives up after cfg.GiveUp: the thread skips
 // the rest of its loop and releases the lock, and NestedPlainLock returns
 // an error wrapping interleave.ErrDeadlock for each thread, naming it and

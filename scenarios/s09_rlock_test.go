@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 	"github.com/interleave-lab/interleave/scenarios"
 )
@@ -40,7 +42,8 @@ func TestRLockBadParams(t *testing.T) {
 	}
 }
 
-// runRLock runs S09 under the all-zero schedule.
+// runRLock runs S09 under the all-zero schedule and checks S09's
+// invariant (RLockResult.Check).
 func runRLock(t *testing.T, cfg scenarios.RLockConfig) scenarios.RLockResult {
 	t.Helper()
 	var res scenarios.RLockResult
@@ -50,6 +53,9 @@ func runRLock(t *testing.T, cfg scenarios.RLockConfig) scenarios.RLockResult {
 	}
 	if err != nil {
 		t.Fatalf("RLock: %v", err)
+	}
+	if err := res.Check(cfg); err != nil {
+		t.Fatalf("RLock(%+v): %v", cfg, err)
 	}
 	return res
 }
@@ -62,29 +68,14 @@ func TestRLockDefault(t *testing.T) {
 		t.Errorf("Lines = %q, want %q", res.Lines, want)
 	}
 	for k, o := range res.Observations {
-		if o.Depth != 2 || !o.Owned || o.After != 1 {
-			t.Errorf("observation %d = %+v, want depth 2, owned, depth 1 after show", k, o)
-		}
 		if wantAt := time.Duration(k) * 100 * time.Millisecond; o.At != wantAt {
 			t.Errorf("observation %d printed at %v, want %v (each show holds the lock 0.1 s)", k, o.At, wantAt)
 		}
 	}
-	if len(res.Exits) != 2 {
-		t.Fatalf("Exits = %+v, want one per thread", res.Exits)
-	}
 	for k, e := range res.Exits {
-		if e.Depth != 0 || e.Owned || e.Thread != []string{"Thread-1", "Thread-2"}[k] {
-			t.Errorf("exit %d = %+v, want depth 0, not owned", k, e)
+		if e.Thread != []string{"Thread-1", "Thread-2"}[k] {
+			t.Errorf("exit %d = %+v, want Thread-%d", k, e, k+1)
 		}
-	}
-	if res.Locked {
-		t.Error("the RLock is still held after every thread ended")
-	}
-	if !errors.Is(res.NonOwnerRelease, primitives.ErrNotOwner) {
-		t.Errorf("NonOwnerRelease = %v, want ErrNotOwner", res.NonOwnerRelease)
-	}
-	if !res.Contiguous() {
-		t.Errorf("lines split: %q", res.Lines)
 	}
 }
 
@@ -92,27 +83,22 @@ func TestRLockManyThreadsContiguous(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Threads, cfg.Loops = 4, 5
-	res := runRLock(t, cfg)
-	if len(res.Lines) != 20 || !res.Contiguous() {
-		t.Errorf("Lines = %q, want 20 lines, each thread's unbroken", res.Lines)
-	}
+	runRLock(t, cfg) // 20 lines, each thread's unbroken
 }
 
 // TestRLockRealMode runs S09 on real goroutines (no sleep inside show, so
-// it takes no wall time): still unbroken, still balanced.
+// it takes no wall time): it still keeps S09's invariant, unbroken and
+// balanced.
 func TestRLockRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Threads, cfg.Hold = 8, 0
-	res, err := scenarios.RLock(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.RLock in real mode", func() (scenarios.RLockResult, error) { return scenarios.RLock(io.Discard, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Lines) != 24 || !res.Contiguous() || res.Locked {
-		t.Errorf("Lines = %q (locked %v), want 24 lines, each thread's unbroken, lock free", res.Lines, res.Locked)
-	}
-	if !errors.Is(res.NonOwnerRelease, primitives.ErrNotOwner) {
-		t.Errorf("NonOwnerRelease = %v, want ErrNotOwner", res.NonOwnerRelease)
+	if err := res.Check(cfg); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -140,6 +126,50 @@ func TestRLockContiguous(t *testing.T) {
 	}
 }
 
+// TestRLockCheckCatchesEachBreak: Check fails on each part of S09's
+// invariant, one broken at a time from a good result.
+func TestRLockCheckCatchesEachBreak(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.RLockConfig{Threads: 2, Loops: 2, GiveUp: time.Second}
+	good := func() scenarios.RLockResult {
+		r := scenarios.RLockResult{NonOwnerRelease: primitives.ErrNotOwner}
+		for _, name := range []string{"Thread-1", "Thread-2"} {
+			for i := range 2 {
+				r.Lines = append(r.Lines, fmt.Sprintf("%s %d", name, i))
+				r.Observations = append(r.Observations, scenarios.RLockObservation{Thread: name, I: i, Depth: 2, Owned: true, After: 1})
+			}
+			r.Exits = append(r.Exits, scenarios.RLockExit{Thread: name})
+		}
+		return r
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.RLockResult){
+		"split": func(r *scenarios.RLockResult) {
+			r.Observations[1], r.Observations[2] = r.Observations[2], r.Observations[1]
+			r.Lines[1], r.Lines[2] = r.Lines[2], r.Lines[1]
+		},
+		"line missing":      func(r *scenarios.RLockResult) { r.Lines = r.Lines[:3] },
+		"call missing":      func(r *scenarios.RLockResult) { r.Lines, r.Observations = r.Lines[:3], r.Observations[:3] },
+		"wrong line":        func(r *scenarios.RLockResult) { r.Lines[0] = "Thread-2 0" },
+		"out of order":      func(r *scenarios.RLockResult) { r.Observations[0].I, r.Lines[0] = 1, "Thread-1 1" },
+		"depth 1 in show":   func(r *scenarios.RLockResult) { r.Observations[3].Depth = 1 },
+		"not owned in show": func(r *scenarios.RLockResult) { r.Observations[3].Owned = false },
+		"depth 2 after":     func(r *scenarios.RLockResult) { r.Observations[3].After = 2 },
+		"exit missing":      func(r *scenarios.RLockResult) { r.Exits = r.Exits[:1] },
+		"held after test":   func(r *scenarios.RLockResult) { r.Exits[1].Depth, r.Exits[1].Owned = 1, true },
+		"locked at the end": func(r *scenarios.RLockResult) { r.Locked = true },
+		"non-owner release": func(r *scenarios.RLockResult) { r.NonOwnerRelease = nil },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+}
+
 // TestNestedPlainLockDeadlock: with a plain Lock, test's nested acquire in
 // show deadlocks; the explorer reports it, naming both threads and the
 // operation they wait on, instead of hanging.
@@ -157,7 +187,10 @@ func TestNestedPlainLockDeadlock(t *testing.T) {
 		t.Error("NestedPlainLock returned inside a deadlocked run")
 	}
 	msg := err.Error()
-	for _, want := range []string{"Thread-1 waits on Lock.Acquire", "Thread-2 waits on Lock.Acquire", "MainThread waits on Thread.Join", "s09_rlock.go"} {
+	for _, want := range []string{"\n  MainThread waits on Thread-1 (Thread.Join) at scenarios/s09_rlock.go:",
+		"\n  Thread-1 holds Lock#1 and waits on Lock#1 (Lock.Acquire) at scenarios/s09_rlock.go:",
+		"\n  Thread-2 waits on Lock#1 (Lock.Acquire) at scenarios/s09_rlock.go:",
+		"\n  cycle: Thread-1 → Lock#1 → Thread-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
 		}
@@ -170,7 +203,7 @@ func TestNestedPlainLockRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultRLockConfig()
 	cfg.Hold, cfg.GiveUp = 0, 5*time.Millisecond
-	res, err := scenarios.NestedPlainLock(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.NestedPlainLock in real mode", func() (scenarios.RLockResult, error) { return scenarios.NestedPlainLock(io.Discard, cfg) })
 	if !errors.Is(err, interleave.ErrDeadlock) {
 		t.Fatalf("err = %v, want a deadlock error", err)
 	}

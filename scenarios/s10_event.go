@@ -114,6 +114,41 @@ type EventResult struct {
 // Lost returns the signals sent but never seen.
 func (r EventResult) Lost() int { return r.Sent - r.Seen }
 
+// CheckSignals reports whether r saw every signal of cfg, the part of
+// S10's invariant that Event keeps on every schedule and EventAsCounter
+// only on some (its demo's check): the main thread sent cfg.Signals sets,
+// each no earlier than (k+1)*Interval; the waiter saw as many, none lost;
+// and each wait returned no earlier than its set.
+func (r EventResult) CheckSignals(cfg EventConfig) error {
+	if r.Sent != cfg.Signals || r.Seen != r.Sent || len(r.SetAt) != r.Sent || len(r.SeenAt) != r.Seen {
+		return fmt.Errorf("sent %d (%d times), seen %d (%d times); want %d each (no signal lost)",
+			r.Sent, len(r.SetAt), r.Seen, len(r.SeenAt), cfg.Signals)
+	}
+	for k := range r.SeenAt {
+		if after := cfg.Interval * time.Duration(k+1); r.SeenAt[k] < r.SetAt[k] || r.SetAt[k] < after {
+			return fmt.Errorf("signal %d: set at %v, wait returned at %v; want the wait after the set, the set after %v",
+				k, r.SetAt[k], r.SeenAt[k], after)
+		}
+	}
+	return nil
+}
+
+// Check reports whether r keeps S10's invariant for an Event run of cfg on
+// any schedule of a model run, the one check the scenario's tests and
+// property share: CheckSignals, and the final wait(Timeout) on the unset
+// event returned false after exactly Timeout (the waiter has ended, main
+// is alone, so no delay can stretch it) and printed "False" last.
+func (r EventResult) Check(cfg EventConfig) error {
+	if err := r.CheckSignals(cfg); err != nil {
+		return err
+	}
+	if len(r.Lines) == 0 || !r.TimedOut || r.Waited != cfg.Timeout || r.Lines[len(r.Lines)-1] != "False" {
+		return fmt.Errorf("final wait(timeout): timed out %v after %v, printed %q; want true after %v, \"False\" last",
+			r.TimedOut, r.Waited, r.Lines, cfg.Timeout)
+	}
+	return nil
+}
+
 // eventDemo is one run of S10. The waiter writes Lines (before the main
 // thread's final line), Seen and SeenAt; the main thread reads them only
 // after joining it. Sent, SetAt and Polls are the main thread's.

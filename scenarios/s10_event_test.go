@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -63,17 +64,17 @@ func TestEventDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Sent != 5 || res.Seen != 5 || res.Lost() != 0 || res.Polls != 0 {
-		t.Errorf("sent %d seen %d polls %d, want 5 5 0", res.Sent, res.Seen, res.Polls)
+	if err := res.Check(scenarios.DefaultEventConfig()); err != nil {
+		t.Error(err)
+	}
+	if res.Polls != 0 {
+		t.Errorf("polls %d, want 0", res.Polls)
 	}
 	if want := seconds(1, 2, 3, 4, 5); !slices.Equal(res.SetAt, want) || !slices.Equal(res.SeenAt, want) {
 		t.Errorf("SetAt %v SeenAt %v, want both %v: each wait returns at its set", res.SetAt, res.SeenAt, want)
 	}
-	if !res.TimedOut || res.Waited != 500*time.Millisecond {
-		t.Errorf("wait(0.5): timed out %v after %v, want true after exactly 500ms", res.TimedOut, res.Waited)
-	}
-	if n := len(res.Lines); n != 11 || res.Lines[n-1] != "False" {
-		t.Errorf("Lines = %q", res.Lines)
+	if n := len(res.Lines); n != 11 {
+		t.Errorf("Lines = %q; want 11", res.Lines)
 	}
 }
 
@@ -83,8 +84,8 @@ func TestEventAsCounterAllZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Sent != 5 || res.Seen != 5 || res.Lost() != 0 {
-		t.Errorf("sent %d seen %d, want 5 5: the all-zero schedule keeps up", res.Sent, res.Seen)
+	if err := res.CheckSignals(scenarios.DefaultEventConfig()); err != nil {
+		t.Errorf("%v: the all-zero schedule keeps up", err)
 	}
 	if want := seconds(1, 2, 3, 4, 5); !slices.Equal(res.SeenAt, want) {
 		t.Errorf("SeenAt %v, want %v", res.SeenAt, want)
@@ -139,8 +140,9 @@ func TestEventAsCounterLosesASignal(t *testing.T) {
 	t.Logf("a lost signal:\n%s", lossy)
 }
 
-// TestEventNeverLoses: the same delays never lose a signal of the correct
-// version, and never change its printout.
+// TestEventNeverLoses: the same delays never break S10's invariant
+// (EventResult.Check: no signal of the correct version is lost), and never
+// change its printout.
 func TestEventNeverLoses(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultEventConfig()
@@ -154,8 +156,11 @@ func TestEventNeverLoses(t *testing.T) {
 		if err != nil {
 			t.Fatalf("schedule %v: %v", s, err)
 		}
-		if res.Lost() != 0 || res.Seen != 5 || !slices.Equal(res.Lines, want.Lines) || !res.TimedOut {
-			t.Fatalf("schedule %v: sent %d seen %d lines %q", s, res.Sent, res.Seen, res.Lines)
+		if err := res.Check(cfg); err != nil {
+			t.Fatalf("schedule %v: %v", s, err)
+		}
+		if !slices.Equal(res.Lines, want.Lines) {
+			t.Fatalf("schedule %v: lines %q; want %q", s, res.Lines, want.Lines)
 		}
 		polled += res.Polls
 	}
@@ -169,12 +174,57 @@ func TestEventNeverLoses(t *testing.T) {
 func TestEventRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.EventConfig{Signals: 3, Interval: time.Millisecond, Timeout: time.Millisecond}
-	res, err := scenarios.Event(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.Event in real mode", func() (scenarios.EventResult, error) { return scenarios.Event(io.Discard, cfg) })
 	if err != nil || res.Seen != 3 || !res.TimedOut || res.Waited < time.Millisecond {
 		t.Errorf("Event = %+v, %v", res, err)
 	}
-	res, err = scenarios.EventAsCounter(io.Discard, cfg)
+	res, err = bounded.Call(t, "scenarios.EventAsCounter in real mode", func() (scenarios.EventResult, error) { return scenarios.EventAsCounter(io.Discard, cfg) })
 	if err != nil || res.Sent != 3 || res.Seen > 3 {
 		t.Errorf("EventAsCounter = %+v, %v", res, err)
+	}
+}
+
+// TestEventCheckCatchesEachBreak: CheckSignals and Check fail on each part
+// of S10's invariant, one broken at a time from a good result.
+func TestEventCheckCatchesEachBreak(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.EventConfig{Signals: 2, Interval: time.Second, Timeout: time.Second}
+	good := func() scenarios.EventResult {
+		return scenarios.EventResult{
+			Lines: []string{"start wait", "0", "start wait", "1", "False"},
+			Sent:  2, SetAt: seconds(1, 2), Seen: 2, SeenAt: seconds(1, 2),
+			TimedOut: true, Waited: time.Second,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.EventResult){
+		"sent too few":     func(r *scenarios.EventResult) { r.Sent, r.SetAt, r.Seen, r.SeenAt = 1, r.SetAt[:1], 1, r.SeenAt[:1] },
+		"lost one":         func(r *scenarios.EventResult) { r.Seen, r.SeenAt = 1, r.SeenAt[:1] },
+		"times missing":    func(r *scenarios.EventResult) { r.SetAt = nil },
+		"set too soon":     func(r *scenarios.EventResult) { r.SetAt[1], r.SeenAt[1] = time.Second, time.Second },
+		"seen before set":  func(r *scenarios.EventResult) { r.SeenAt[1] = time.Second },
+		"final wait true":  func(r *scenarios.EventResult) { r.TimedOut = false },
+		"final wait short": func(r *scenarios.EventResult) { r.Waited = time.Second / 2 },
+		"final wait long":  func(r *scenarios.EventResult) { r.Waited = 2 * time.Second },
+		"no False":         func(r *scenarios.EventResult) { r.Lines = r.Lines[:4] },
+		"no lines":         func(r *scenarios.EventResult) { r.Lines = nil },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+	r := good()
+	r.Seen, r.SeenAt = 1, r.SeenAt[:1]
+	if err := r.CheckSignals(cfg); err == nil {
+		t.Errorf("lost one: CheckSignals = nil; want an error")
+	}
+	r = good()
+	r.TimedOut, r.Lines = false, nil // EventAsCounter makes no final wait
+	if err := r.CheckSignals(cfg); err != nil {
+		t.Errorf("no final wait: CheckSignals = %v; want nil", err)
 	}
 }

@@ -51,6 +51,7 @@ package scenarios
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/interleave-lab/interleave"
@@ -139,6 +140,80 @@ type ConditionResult struct {
 	Notifies, Heard int
 }
 
+// Check reports whether r keeps S11's guarded handshake for cfg, the one
+// check the scenario's tests and property share: Condition keeps it on
+// every schedule, WaitForVersion and UnguardedWait whenever tc1 took the
+// lock first. tc1 got past its wait and tc2 notified Count times; the
+// printout is the tutorial's order (tc1 0..WaitAt, tc2 0..Count-1, tc1
+// the rest); and the handshake in lock order is exactly: tc1 acquires and
+// waits, tc2 acquires, notifies Count times (the first notify finds one
+// waiter, the others none: notify took tc1 off the waiters) and releases,
+// and only then tc1 wakes (no earlier than that release) and releases.
+func (r ConditionResult) Check(cfg ConditionConfig) error {
+	if err := r.checkCounts(cfg); err != nil {
+		return err
+	}
+	want := conditionLines(r.Tc1, 0, cfg.WaitAt+1)
+	want = append(want, conditionLines(r.Tc2, 0, cfg.Count)...)
+	want = append(want, conditionLines(r.Tc1, cfg.WaitAt+1, cfg.Count)...)
+	if !slices.Equal(r.Lines, want) {
+		return fmt.Errorf("lines %q; want %q", r.Lines, want)
+	}
+	wantEvents := []string{r.Tc1 + " acquired 0", r.Tc1 + " wait 0", r.Tc2 + " acquired 0", r.Tc2 + " notify 1"}
+	for range cfg.Count - 1 {
+		wantEvents = append(wantEvents, r.Tc2+" notify 0")
+	}
+	wantEvents = append(wantEvents, r.Tc2+" release 0", r.Tc1+" woke 0", r.Tc1+" release 0")
+	got := make([]string, 0, len(r.Events))
+	for _, e := range r.Events {
+		got = append(got, fmt.Sprintf("%s %s %d", e.Thread, e.What, e.Waiters))
+	}
+	if !slices.Equal(got, wantEvents) || !r.Waited || r.Heard != 1 {
+		return fmt.Errorf("handshake %q (waited %v, heard %d); want %q (waited, heard 1)", got, r.Waited, r.Heard, wantEvents)
+	}
+	if woke, released := r.Events[len(r.Events)-2], r.Events[len(r.Events)-3]; woke.At < released.At {
+		return fmt.Errorf("tc1 woke at %v, before tc2 released the lock at %v", woke.At, released.At)
+	}
+	return nil
+}
+
+// CheckWaitFor reports whether r keeps S11's invariant for a
+// WaitForVersion run of cfg on any schedule: if tc1 took the lock first,
+// Check's handshake; if tc2 did, tc1 got past wait_for without waiting,
+// none of tc2's Count notifies found a waiter, and the printout is tc2's
+// lines 0..Count-1, then tc1's.
+func (r ConditionResult) CheckWaitFor(cfg ConditionConfig) error {
+	if len(r.Events) == 0 || r.Events[0].Thread != r.Tc2 {
+		return r.Check(cfg)
+	}
+	if err := r.checkCounts(cfg); err != nil {
+		return err
+	}
+	want := append(conditionLines(r.Tc2, 0, cfg.Count), conditionLines(r.Tc1, 0, cfg.Count)...)
+	if r.Waited || r.Heard != 0 || !slices.Equal(r.Lines, want) {
+		return fmt.Errorf("tc2 first: waited %v, heard %d, lines %q; want false, 0, %q", r.Waited, r.Heard, r.Lines, want)
+	}
+	return nil
+}
+
+// checkCounts is what Check and CheckWaitFor share: tc1 got past its wait,
+// tc2 notified Count times.
+func (r ConditionResult) checkCounts(cfg ConditionConfig) error {
+	if !r.Woke || r.Notifies != cfg.Count {
+		return fmt.Errorf("woke %v, %d notifies; want true, %d", r.Woke, r.Notifies, cfg.Count)
+	}
+	return nil
+}
+
+// conditionLines returns name's lines "NAME i" for i in [from, to).
+func conditionLines(name string, from, to int) []string {
+	var lines []string
+	for i := from; i < to; i++ {
+		lines = append(lines, fmt.Sprintf("%s %d", name, i))
+	}
+	return lines
+}
+
 // condVariant says how tc1 waits and how the threads are started.
 type condVariant uint8
 
@@ -179,7 +254,7 @@ func Condition(w io.Writer, cfg ConditionConfig) (ConditionResult, error) {
 // tc1 takes the lock first and the tutorial's output is printed; if tc2
 // takes it first, its notifies find no waiter, and tc1 then waits forever
 // (a lost wake-up). In a model run the explorer reports that deadlock
-// ("Thread-1 waits on Condition.Wait") and UnguardedWait never returns; in
+// ("Thread-1 waits on Condition#1 (Condition.Wait)") and UnguardedWait never returns; in
 // real mode tc1 gives up after cfg.GiveUp, stops printing, and
 // UnguardedWait returns Woke false and an error wrapping
 // interleave.ErrDeadlock. Python would hang.

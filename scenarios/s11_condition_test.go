@@ -11,6 +11,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -79,16 +80,15 @@ func TestConditionDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(res.Lines, tutorialCondLines) {
-				t.Errorf("Lines = %q, want the tutorial's %q", res.Lines, tutorialCondLines)
+			// Every version's all-zero schedule has tc1 take the lock
+			// first: the guarded handshake, with the tutorial's lines.
+			if err := res.Check(scenarios.DefaultConditionConfig()); err != nil {
+				t.Error(err)
 			}
 			if res.Tc1 != "Thread-1" || res.Tc2 != "Thread-2" {
 				t.Errorf("threads named %q and %q, want Thread-1 and Thread-2", res.Tc1, res.Tc2)
 			}
-			if !res.Waited || !res.Woke || res.Notifies != 5 || res.Heard != 1 {
-				t.Errorf("waited %v woke %v notifies %d heard %d, want true true 5 1", res.Waited, res.Woke, res.Notifies, res.Heard)
-			}
-			// The handshake in lock order, with its virtual times.
+			// The handshake's virtual times.
 			var got []string
 			for _, e := range res.Events {
 				got = append(got, fmt.Sprintf("%v %s %s %d", e.At, e.Thread, e.What, e.Waiters))
@@ -107,34 +107,20 @@ func TestConditionDefault(t *testing.T) {
 	}
 }
 
-// wokeAfterRelease checks the invariant that tc1 wakes only after tc2
-// released the lock (when it waited at all).
-func wokeAfterRelease(res scenarios.ConditionResult) bool {
-	released, waited := false, false
-	for _, e := range res.Events {
-		switch {
-		case e.Thread == "Thread-2" && e.What == "release":
-			released = true
-		case e.What == "wait":
-			waited = true
-		case e.What == "woke" && waited && !released:
-			return false
-		}
-	}
-	return true
-}
-
 // TestConditionEverySchedule enumerates S11's schedules (up to two
-// preemptions): the guarded version prints the tutorial's output on every
-// one of them.
+// preemptions): the guarded version keeps S11's handshake
+// (ConditionResult.Check) on every one of them.
 func TestConditionEverySchedule(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
 	bad := ""
 	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.Condition(io.Discard, cfg)
-		if bad == "" && (err != nil || !slices.Equal(res.Lines, tutorialCondLines) || !res.Woke || !wokeAfterRelease(res)) {
-			bad = fmt.Sprintf("err %v lines %q events %+v", err, res.Lines, res.Events)
+		if err == nil {
+			err = res.Check(cfg)
+		}
+		if bad == "" && err != nil {
+			bad = err.Error()
 		}
 	}, 2, interleave.MaxSchedules(3000))
 	if err != nil {
@@ -156,7 +142,7 @@ func TestUnguardedWaitLostWakeup(t *testing.T) {
 		t.Fatalf("Exhaustive = %v (%v), want a deadlock", err, cov)
 	}
 	msg := err.Error()
-	for _, want := range []string{"Thread-1 waits on Condition.Wait", "MainThread waits on Thread.Join", "s11_condition.go"} {
+	for _, want := range []string{"\n  Thread-1 waits on Condition#1 (Condition.Wait) at scenarios/s11_condition.go:", "\n  MainThread waits on Thread-1 (Thread.Join) at scenarios/s11_condition.go:"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
 		}
@@ -168,8 +154,8 @@ func TestUnguardedWaitLostWakeup(t *testing.T) {
 }
 
 // TestWaitForVersionNeverHangs enumerates the fix's schedules: it never
-// deadlocks, tc1 always gets past its wait, and the printout is one of the
-// two orders.
+// deadlocks, keeps S11's invariant (ConditionResult.CheckWaitFor: tc1
+// always gets past its wait), and prints either of the two orders.
 func TestWaitForVersionNeverHangs(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
@@ -177,10 +163,12 @@ func TestWaitForVersionNeverHangs(t *testing.T) {
 	orders := map[string]bool{}
 	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.WaitForVersion(io.Discard, cfg)
-		tutorial, tc2First := slices.Equal(res.Lines, tutorialCondLines), slices.Equal(res.Lines, tc2FirstLines)
-		orders[fmt.Sprint(tutorial, tc2First)] = true
-		if bad == "" && (err != nil || !res.Woke || !(tutorial || tc2First) || !wokeAfterRelease(res) || (tc2First && res.Waited)) {
-			bad = fmt.Sprintf("err %v lines %q waited %v woke %v", err, res.Lines, res.Waited, res.Woke)
+		orders[fmt.Sprint(slices.Equal(res.Lines, tutorialCondLines), slices.Equal(res.Lines, tc2FirstLines))] = true
+		if err == nil {
+			err = res.CheckWaitFor(cfg)
+		}
+		if bad == "" && err != nil {
+			bad = err.Error()
 		}
 	}, 2, interleave.MaxSchedules(3000))
 	if err != nil {
@@ -196,23 +184,30 @@ func TestWaitForVersionNeverHangs(t *testing.T) {
 }
 
 // TestConditionRealMode runs the three versions on real goroutines, with
-// no sleeps: the guarded version and the fix print the tutorial's output
-// or (the fix only) tc2's first; the buggy one either does too or reports
-// the lost wake-up after GiveUp instead of hanging.
+// no sleeps: the guarded version and the fix keep S11's invariant (the
+// tutorial's output or, the fix only, tc2's first); the buggy one either
+// prints the tutorial's too or reports the lost wake-up after GiveUp
+// instead of hanging.
 func TestConditionRealMode(t *testing.T) {
 	t.Parallel()
 	cfg := scenarios.DefaultConditionConfig()
 	cfg.Tc1Sleep, cfg.Tc2Sleep, cfg.GiveUp = 0, 0, 10*time.Millisecond
 	for range 20 {
-		res, err := scenarios.Condition(io.Discard, cfg)
-		if err != nil || !slices.Equal(modelNames(res), tutorialCondLines) {
-			t.Fatalf("Condition = %q, %v", res.Lines, err)
+		res, err := bounded.Call(t, "scenarios.Condition in real mode", func() (scenarios.ConditionResult, error) { return scenarios.Condition(io.Discard, cfg) })
+		if err == nil {
+			err = res.Check(cfg)
 		}
-		res, err = scenarios.WaitForVersion(io.Discard, cfg)
-		if err != nil || !res.Woke || !(slices.Equal(modelNames(res), tutorialCondLines) || slices.Equal(modelNames(res), tc2FirstLines)) {
-			t.Fatalf("WaitForVersion = %q, %v", res.Lines, err)
+		if err != nil {
+			t.Fatalf("Condition: %v", err)
 		}
-		res, err = scenarios.UnguardedWait(io.Discard, cfg)
+		res, err = bounded.Call(t, "scenarios.WaitForVersion in real mode", func() (scenarios.ConditionResult, error) { return scenarios.WaitForVersion(io.Discard, cfg) })
+		if err == nil {
+			err = res.CheckWaitFor(cfg)
+		}
+		if err != nil {
+			t.Fatalf("WaitForVersion: %v", err)
+		}
+		res, err = bounded.Call(t, "scenarios.UnguardedWait in real mode", func() (scenarios.ConditionResult, error) { return scenarios.UnguardedWait(io.Discard, cfg) })
 		switch {
 		case err == nil && res.Woke && slices.Equal(modelNames(res), tutorialCondLines):
 		case errors.Is(err, interleave.ErrDeadlock) && !res.Woke && strings.Contains(err.Error(), "Condition.Wait"):
@@ -237,4 +232,82 @@ func modelNames(res scenarios.ConditionResult) []string {
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+// TestConditionCheckCatchesEachBreak: Check and CheckWaitFor fail on each
+// part of S11's invariants, one broken at a time from a good result.
+func TestConditionCheckCatchesEachBreak(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.ConditionConfig{Count: 2, WaitAt: 0, GiveUp: time.Second}
+	ev := func(thread, what string, waiters int) scenarios.ConditionEvent {
+		return scenarios.ConditionEvent{Thread: thread, What: what, Waiters: waiters}
+	}
+	good := func() scenarios.ConditionResult {
+		return scenarios.ConditionResult{
+			Tc1: "T1", Tc2: "T2",
+			Lines: []string{"T1 0", "T2 0", "T2 1", "T1 1"},
+			Events: []scenarios.ConditionEvent{
+				ev("T1", "acquired", 0), ev("T1", "wait", 0), ev("T2", "acquired", 0), ev("T2", "notify", 1),
+				ev("T2", "notify", 0), ev("T2", "release", 0), ev("T1", "woke", 0), ev("T1", "release", 0),
+			},
+			Waited: true, Woke: true, Notifies: 2, Heard: 1,
+		}
+	}
+	tc2First := func() scenarios.ConditionResult {
+		return scenarios.ConditionResult{
+			Tc1: "T1", Tc2: "T2",
+			Lines: []string{"T2 0", "T2 1", "T1 0", "T1 1"},
+			Events: []scenarios.ConditionEvent{
+				ev("T2", "acquired", 0), ev("T2", "notify", 0), ev("T2", "notify", 0), ev("T2", "release", 0),
+				ev("T1", "acquired", 0), ev("T1", "woke", 0), ev("T1", "release", 0),
+			},
+			Woke: true, Notifies: 2,
+		}
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	if err := good().CheckWaitFor(cfg); err != nil {
+		t.Fatalf("CheckWaitFor(good) = %v; want nil", err)
+	}
+	if err := tc2First().CheckWaitFor(cfg); err != nil {
+		t.Fatalf("CheckWaitFor(tc2 first) = %v; want nil", err)
+	}
+	if err := tc2First().Check(cfg); err == nil {
+		t.Errorf("Check(tc2 first) = nil; want an error (not the guarded handshake)")
+	}
+	for name, breakIt := range map[string]func(*scenarios.ConditionResult){
+		"never woke":       func(r *scenarios.ConditionResult) { r.Woke = false },
+		"one notify":       func(r *scenarios.ConditionResult) { r.Notifies = 1 },
+		"lines split":      func(r *scenarios.ConditionResult) { r.Lines[2], r.Lines[3] = r.Lines[3], r.Lines[2] },
+		"event missing":    func(r *scenarios.ConditionResult) { r.Events = append(r.Events[:4], r.Events[5:]...) },
+		"woke too soon":    func(r *scenarios.ConditionResult) { r.Events[5], r.Events[6] = r.Events[6], r.Events[5] },
+		"notify unheard":   func(r *scenarios.ConditionResult) { r.Events[3].Waiters = 0 },
+		"did not wait":     func(r *scenarios.ConditionResult) { r.Waited = false },
+		"heard twice":      func(r *scenarios.ConditionResult) { r.Heard = 2 },
+		"woke in the past": func(r *scenarios.ConditionResult) { r.Events[5].At = time.Second },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+		if err := r.CheckWaitFor(cfg); err == nil {
+			t.Errorf("%s: CheckWaitFor = nil; want an error", name)
+		}
+	}
+	for name, breakIt := range map[string]func(*scenarios.ConditionResult){
+		"never woke":   func(r *scenarios.ConditionResult) { r.Woke = false },
+		"one notify":   func(r *scenarios.ConditionResult) { r.Notifies = 1 },
+		"waited":       func(r *scenarios.ConditionResult) { r.Waited = true },
+		"heard":        func(r *scenarios.ConditionResult) { r.Heard = 1 },
+		"tc1's first":  func(r *scenarios.ConditionResult) { r.Lines[0], r.Lines[2] = r.Lines[2], r.Lines[0] },
+		"line missing": func(r *scenarios.ConditionResult) { r.Lines = r.Lines[:3] },
+	} {
+		r := tc2First()
+		breakIt(&r)
+		if err := r.CheckWaitFor(cfg); err == nil {
+			t.Errorf("tc2 first, %s: CheckWaitFor = nil; want an error", name)
+		}
+	}
 }

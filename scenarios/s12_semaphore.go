@@ -110,6 +110,88 @@ type SemaphoreResult struct {
 	Timers      []TimerOutcome
 }
 
+// Check reports whether r keeps S12's invariant for a Semaphore run of cfg
+// on any schedule, the one check the scenario's tests and property share:
+// CheckHolders; every worker took and gave back exactly one slot; the
+// over-release probe was refused by a BoundedSemaphore (OverRelease wraps
+// primitives.ErrOverRelease, the pool keeps its size) and silently grew a
+// plain Semaphore by one, and nothing else was refused; and each timer
+// fired at most once, never before its interval, always if it was not
+// cancelled, and was cancelled exactly if cfg says so.
+func (r SemaphoreResult) Check(cfg SemaphoreConfig) error {
+	if err := r.CheckHolders(cfg); err != nil {
+		return err
+	}
+	refused := cfg.ProbeOverRelease && cfg.Bounded
+	accepted := cfg.ProbeOverRelease && !cfg.Bounded
+	wantValue, wantReleased := cfg.Slots, cfg.Threads
+	if accepted {
+		wantValue++
+		wantReleased++
+	}
+	switch {
+	case r.Slots != cfg.Slots || r.Acquired != cfg.Threads:
+		return fmt.Errorf("%d slots, %d taken; want %d, %d", r.Slots, r.Acquired, cfg.Slots, cfg.Threads)
+	case r.Released != wantReleased:
+		return fmt.Errorf("%d releases accepted; want %d", r.Released, wantReleased)
+	case r.FinalValue != wantValue:
+		return fmt.Errorf("final value %d; want %d", r.FinalValue, wantValue)
+	case refused != errors.Is(r.OverRelease, primitives.ErrOverRelease) || (!refused && r.OverRelease != nil):
+		return fmt.Errorf("over-release %v; want ErrOverRelease exactly for a bounded probe (bounded %v, probe %v)",
+			r.OverRelease, cfg.Bounded, cfg.ProbeOverRelease)
+	}
+	if len(r.Timers) != len(cfg.Timers) {
+		return fmt.Errorf("%d timers; want %d", len(r.Timers), len(cfg.Timers))
+	}
+	for i, o := range r.Timers {
+		due := o.StartedAt + cfg.Timers[i].Interval
+		switch {
+		case o.Fired > 1:
+			return fmt.Errorf("timer %d fired %d times; want at most once", i, o.Fired)
+		case o.Fired == 1 && o.FiredAt < due:
+			return fmt.Errorf("timer %d fired at %v; want no earlier than %v", i, o.FiredAt, due)
+		case !o.Cancelled && o.Fired != 1:
+			return fmt.Errorf("timer %d (not cancelled) fired %d times; want once", i, o.Fired)
+		case o.Cancelled != (cfg.Timers[i].CancelAfter >= 0):
+			return fmt.Errorf("timer %d cancelled = %v; want %v", i, o.Cancelled, cfg.Timers[i].CancelAfter >= 0)
+		}
+	}
+	return nil
+}
+
+// CheckHolders reports whether r keeps S12's pool invariant for cfg, the
+// part that OverReleasedSemaphore breaks (its demo's check): never more
+// holders at once than slots (nor than workers), and at least one if there
+// are workers. Its error says "max holders = N".
+func (r SemaphoreResult) CheckHolders(cfg SemaphoreConfig) error {
+	if hi := min(cfg.Slots, cfg.Threads); r.MaxHolders > hi || (cfg.Threads > 0 && r.MaxHolders < 1) {
+		return fmt.Errorf("max holders = %d; want 1..%d (%d slots, %d workers)", r.MaxHolders, hi, cfg.Slots, cfg.Threads)
+	}
+	return nil
+}
+
+// CheckAllZero reports whether r's timers have S12's exact times under the
+// all-zero schedule: a timer that fired did so exactly at its interval, and
+// one cancelled before its interval ran out never fired. (On an explored
+// schedule main may be delayed inside Cancel past the interval, after it
+// noted the time of the cancel: the timer then fires first, legitimately.)
+// It assumes Check's shape (one outcome per timer) and checks it too.
+func (r SemaphoreResult) CheckAllZero(cfg SemaphoreConfig) error {
+	if len(r.Timers) != len(cfg.Timers) {
+		return fmt.Errorf("%d timers; want %d", len(r.Timers), len(cfg.Timers))
+	}
+	for i, o := range r.Timers {
+		due := o.StartedAt + cfg.Timers[i].Interval
+		switch {
+		case o.Fired == 1 && o.FiredAt != due:
+			return fmt.Errorf("timer %d fired at %v (all-zero schedule); want exactly %v", i, o.FiredAt, due)
+		case o.Cancelled && o.CancelledAt < due && o.Fired != 0:
+			return fmt.Errorf("timer %d cancelled at %v, before it was due at %v, fired (all-zero schedule); want never", i, o.CancelledAt, due)
+		}
+	}
+	return nil
+}
+
 // slotPool is what S12 needs of Semaphore and BoundedSemaphore.
 type slotPool interface {
 	Acquire()

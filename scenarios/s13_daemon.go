@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,6 +134,93 @@ func (r DaemonResult) Unwound() []string {
 		}
 	}
 	return out
+}
+
+// Check reports whether r keeps S13's invariant for cfg on any schedule,
+// the one check the scenario's tests and property share. Call it once the
+// process exited (interleave.Run returned, or Daemon in real mode), when
+// Ends lists every thread. Exit waited for every non-daemon thread (each
+// worker-i and the worker-i-helper it started, which inherits its flag),
+// no earlier than the last helper's work, and for no daemon (only daemons
+// are alive at exit); the servers are daemons and nothing else is; the
+// helpers and heartbeats inherited the flag of the worker or server that
+// created them, and main created the others and gave them theirs; main created the workers, helpers and servers, and the servers
+// up to one heartbeat each; setting worker-0's flag after its start was
+// refused with primitives.ErrThreadState (exactly if there is a worker); at
+// most Requests requests were served; and every thread ended at most once,
+// unwound exactly if it is a daemon alive at exit, no earlier than exit.
+func (r DaemonResult) Check(cfg DaemonConfig) error {
+	daemon := map[string]bool{}
+	for _, th := range r.Threads {
+		daemon[th.Name] = th.Daemon
+	}
+	for _, th := range r.Threads {
+		if want := strings.HasPrefix(th.Name, "server"); th.Daemon != want {
+			return fmt.Errorf("thread %s: daemon %v; want %v", th.Name, th.Daemon, want)
+		}
+		// Main (MainThread in a model run, a Dummy-N in real mode) created
+		// Threads[0] and every thread whose flag was given.
+		// worker-i-helper and server-i-heartbeat are created by worker-i
+		// and server-i.
+		creator, helper := strings.CutSuffix(th.Name, "-helper")
+		if !helper {
+			creator, helper = strings.CutSuffix(th.Name, "-heartbeat")
+		}
+		if !helper {
+			creator = r.Threads[0].Parent
+		}
+		if th.Inherit != helper || th.Parent != creator {
+			return fmt.Errorf("thread %s (created by %s): inherited %v; want %v, created by %s",
+				th.Name, th.Parent, th.Inherit, helper, creator)
+		}
+		if parent, ok := daemon[th.Parent]; th.Inherit && (!ok || parent != th.Daemon) {
+			return fmt.Errorf("%s inherited daemon %v from %s; want its parent's flag", th.Name, th.Daemon, th.Parent)
+		}
+	}
+	if n := len(r.Threads); n > 2*(cfg.Workers+cfg.Daemons) || n < 2*cfg.Workers+cfg.Daemons {
+		return fmt.Errorf("%d threads; want %d workers and helpers, %d servers and up to as many heartbeats",
+			n, 2*cfg.Workers, cfg.Daemons)
+	}
+	for name, d := range daemon {
+		if !d && !slices.Contains(r.FinishedBeforeExit, name) {
+			return fmt.Errorf("exit did not wait for non-daemon %s: finished before exit %v", name, r.FinishedBeforeExit)
+		}
+	}
+	for i := range cfg.Workers {
+		for _, name := range []string{fmt.Sprintf("worker-%d", i), fmt.Sprintf("worker-%d-helper", i)} {
+			if !slices.Contains(r.FinishedBeforeExit, name) {
+				return fmt.Errorf("exit did not wait for non-daemon %s: finished before exit %v", name, r.FinishedBeforeExit)
+			}
+		}
+	}
+	for _, name := range r.AliveAtExit {
+		if !daemon[name] {
+			return fmt.Errorf("%s alive at exit; want only daemons (alive %v)", name, r.AliveAtExit)
+		}
+	}
+	if longest := time.Duration(cfg.Workers)*cfg.Work + cfg.Work/2; cfg.Workers > 0 && r.ExitAt < longest {
+		return fmt.Errorf("exit at %v; want no earlier than the last helper's end, %v", r.ExitAt, longest)
+	}
+	if (cfg.Workers > 0) != errors.Is(r.SetDaemonErr, primitives.ErrThreadState) {
+		return fmt.Errorf("SetDaemon after start = %v; want ErrThreadState iff there is a worker (%d)", r.SetDaemonErr, cfg.Workers)
+	}
+	if r.Served > cfg.Requests {
+		return fmt.Errorf("served %d requests; want at most %d", r.Served, cfg.Requests)
+	}
+	ended := map[string]bool{}
+	for _, e := range r.Ends() {
+		if ended[e.Name] {
+			return fmt.Errorf("%s ended twice", e.Name)
+		}
+		ended[e.Name] = true
+		d, known := daemon[e.Name]
+		alive := slices.Contains(r.AliveAtExit, e.Name)
+		if !known || e.Daemon != d || e.Unwound != (e.Daemon && alive) || (e.Unwound && e.At < r.ExitAt) {
+			return fmt.Errorf("end %+v: want a thread of the run, unwound exactly if a daemon alive at exit (%v), at or after exit (%v)",
+				e, r.AliveAtExit, r.ExitAt)
+		}
+	}
+	return nil
 }
 
 type daemonLog struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -114,7 +115,7 @@ func TestCheckThenActFound(t *testing.T) {
 // Real mode, no sleeps: three readers, a queue of 2.
 func TestProducerConsumerRealMode(t *testing.T) {
 	cfg := scenarios.ProducerConsumerConfig{Seed: 3, MinItems: 50, MaxItems: 60, QueueSize: 2, Readers: 3}
-	res, err := scenarios.ProducerConsumer(io.Discard, cfg)
+	res, err := bounded.Call(t, "scenarios.ProducerConsumer in real mode", func() (scenarios.ProducerConsumerResult, error) { return scenarios.ProducerConsumer(io.Discard, cfg) })
 	if err == nil {
 		err = res.Check(cfg)
 	}

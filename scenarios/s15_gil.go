@@ -136,6 +136,55 @@ type GILResult struct {
 	MaxRunning int
 }
 
+// Check reports whether r keeps S15's invariant for cfg on any schedule,
+// the one check the scenario's tests and property share: the bytecodes and
+// switch-interval releases are exactly what the tasks make (a CPU-bound
+// thread's ticks run on across its tasks; an I/O wait releases the GIL and
+// resets them); under the GIL exactly one thread ran bytecodes at a time
+// (none without bytecodes), free-threaded at most min(Threads, Tasks); and
+// the makespan is no less than the busiest thread's own work, nor, under
+// the GIL, than the total CPU time. The all-zero schedule's exact
+// makespans are the callers' to check.
+func (r GILResult) Check(cfg GILConfig) error {
+	bt := cfg.BytecodeTime
+	per, perTask := cfg.CPUBytecodes, time.Duration(cfg.CPUBytecodes)*bt
+	if cfg.Workload == IOBound {
+		per, perTask = cfg.IOBytecodes, time.Duration(cfg.IOBytecodes)*bt+cfg.IOTime
+	}
+	switches := 0
+	k := 0 // the busiest thread's tasks
+	for i := range cfg.Threads {
+		tasks := cfg.Tasks / cfg.Threads
+		if i < cfg.Tasks%cfg.Threads {
+			tasks++
+		}
+		k = max(k, tasks)
+		if cfg.Workload == CPUBound {
+			switches += tasks * per / cfg.SwitchInterval
+		} else {
+			switches += tasks * (per / cfg.SwitchInterval)
+		}
+	}
+	if r.Bytecodes != cfg.Tasks*per || r.Switches != switches {
+		return fmt.Errorf("%d bytecodes, %d switches; want %d, %d", r.Bytecodes, r.Switches, cfg.Tasks*per, switches)
+	}
+	maxRunning := min(1, r.Bytecodes)
+	if cfg.FreeThreaded {
+		maxRunning = min(cfg.Threads, cfg.Tasks)
+	}
+	if (!cfg.FreeThreaded && r.MaxRunning != maxRunning) || r.MaxRunning > maxRunning {
+		return fmt.Errorf("%d threads ran bytecodes at once; want %d at most (exactly under the GIL)", r.MaxRunning, maxRunning)
+	}
+	lower := time.Duration(k) * perTask
+	if !cfg.FreeThreaded {
+		lower = max(lower, time.Duration(r.Bytecodes)*bt)
+	}
+	if r.Makespan < lower {
+		return fmt.Errorf("makespan %v; want >= %v", r.Makespan, lower)
+	}
+	return nil
+}
+
 // gilRun is one run of S15.
 type gilRun struct {
 	p   *tprinter

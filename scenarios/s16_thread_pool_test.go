@@ -10,6 +10,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -99,7 +100,7 @@ func TestTooFewSentinelsDeadlock(t *testing.T) {
 		}
 		stuck := slices.DeleteFunc(slices.Clone(res.Workers), func(w string) bool { return slices.Contains(res.Exited, w) })
 		report := errors.Unwrap(runErr).Error() // the failure, without the trace
-		if want := stuck[0] + " waits on Queue.Get"; !strings.Contains(report, want) {
+		if want := stuck[0] + " waits on Queue#1 (Queue.Get) at scenarios/s16_thread_pool.go:"; !strings.Contains(report, want) {
 			t.Errorf("schedule %q: deadlock report:\n%s\nwant it to say %q", sched, report, want)
 		}
 		t.Logf("schedule %q: %s", sched, report)
@@ -114,7 +115,7 @@ func TestTooFewSentinelsDeadlock(t *testing.T) {
 func TestThreadPoolRealMode(t *testing.T) {
 	for _, mode := range []scenarios.ShutdownMode{scenarios.ShutdownSentinel} {
 		cfg := scenarios.ThreadPoolConfig{Workers: 4, Items: 40, QueueSize: 3, Mode: mode}
-		res, err := scenarios.ThreadPool(io.Discard, cfg)
+		res, err := bounded.Call(t, "scenarios.ThreadPool in real mode", func() (scenarios.ThreadPoolResult, error) { return scenarios.ThreadPool(io.Discard, cfg) })
 		if err == nil {
 			err = res.Check(cfg)
 		}

@@ -27,6 +27,7 @@ package scenarios
 // wrong count.
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,34 @@ type RaceResult struct {
 	Counter int // the counter's final value
 	Want    int // N*k, what a correct counter ends at
 	Lost    int // Want - Counter: the increments that were overwritten
+}
+
+// Check reports whether r keeps S17's invariant for cfg, the one check the
+// scenario's tests, property and demo share: CheckConsistent, and no
+// update was lost (Counter == Want == N*k, Lost 0). Race keeps it on every
+// schedule; ReadThenWriteCounter breaks it when a thread is preempted
+// between its read and its write. Its error says "counter = N".
+func (r RaceResult) Check(cfg RaceConfig) error {
+	if err := r.CheckConsistent(cfg); err != nil {
+		return err
+	}
+	if r.Lost != 0 {
+		return fmt.Errorf("counter = %d (lost %d); want %d", r.Counter, r.Lost, r.Want)
+	}
+	return nil
+}
+
+// CheckConsistent reports whether r is a consistent count for cfg on any
+// schedule, what even ReadThenWriteCounter keeps: Want is N*k, the counter
+// never counts more than that and, with increments to make, at least one
+// (the last write stands), and Lost is exactly what it counted less.
+func (r RaceResult) CheckConsistent(cfg RaceConfig) error {
+	want := cfg.Threads * cfg.Increments
+	if r.Want != want || r.Counter > want || r.Lost != want-r.Counter || (want > 0 && r.Counter < 1) {
+		return fmt.Errorf("counter = %d (want %d, lost %d); want counter in %d..%d, Want %d, Lost = %d - counter",
+			r.Counter, r.Want, r.Lost, min(1, want), want, want, want)
+	}
+	return nil
 }
 
 func newRaceResult(counter int, cfg RaceConfig) RaceResult {

@@ -2,13 +2,13 @@ package scenarios_test
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -52,12 +52,16 @@ func TestRaceDefault(t *testing.T) {
 	}
 }
 
-// lostUpdate panics (failing the model run) when a counter lost an update.
+// lostUpdate panics (failing the model run) when a counter breaks S17's
+// invariant (RaceResult.Check): it lost an update.
 func lostUpdate(f func(io.Writer, scenarios.RaceConfig) (scenarios.RaceResult, error), cfg scenarios.RaceConfig) func() {
 	return func() {
 		res, err := f(nil, cfg)
-		if err != nil || res.Lost != 0 || res.Counter != res.Want {
-			panic(fmt.Sprintf("counter = %d, %v; want %d", res.Counter, err, res.Want))
+		if err == nil {
+			err = res.Check(cfg)
+		}
+		if err != nil {
+			panic(err)
 		}
 	}
 }
@@ -84,7 +88,44 @@ func TestRaceExhaustive(t *testing.T) {
 // Real mode: the locked counter is exact with real goroutines too.
 func TestRaceRealMode(t *testing.T) {
 	cfg := scenarios.RaceConfig{Threads: 4, Increments: 500}
-	if res, err := scenarios.Race(io.Discard, cfg); err != nil || res.Counter != 2000 || res.Lost != 0 {
-		t.Errorf("Race(%+v) = %+v, %v; want counter 2000", cfg, res, err)
+	res, err := bounded.Call(t, "scenarios.Race in real mode", func() (scenarios.RaceResult, error) { return scenarios.Race(io.Discard, cfg) })
+	if err == nil {
+		err = res.Check(cfg) // counter 2000
+	}
+	if err != nil {
+		t.Errorf("Race(%+v): %v", cfg, err)
+	}
+}
+
+// TestRaceCheckCatchesEachBreak: Check and CheckConsistent fail on each
+// part of S17's invariant, one broken at a time from a good result.
+func TestRaceCheckCatchesEachBreak(t *testing.T) {
+	cfg := scenarios.RaceConfig{Threads: 2, Increments: 2}
+	good := scenarios.RaceResult{Counter: 4, Want: 4}
+	lossy := scenarios.RaceResult{Counter: 2, Want: 4, Lost: 2}
+	if err := good.Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	if err := lossy.CheckConsistent(cfg); err != nil {
+		t.Fatalf("CheckConsistent(lost 2) = %v; want nil", err)
+	}
+	if err := lossy.Check(cfg); err == nil || !strings.Contains(err.Error(), "counter = 2") {
+		t.Errorf("Check(lost 2) = %v; want counter = 2", err)
+	}
+	for name, r := range map[string]scenarios.RaceResult{
+		"wrong want":       {Counter: 4, Want: 3, Lost: -1},
+		"counted too many": {Counter: 5, Want: 4, Lost: -1},
+		"lost miscounted":  {Counter: 2, Want: 4, Lost: 1},
+		"nothing counted":  {Counter: 0, Want: 4, Lost: 4},
+	} {
+		if err := r.CheckConsistent(cfg); err == nil {
+			t.Errorf("%s: CheckConsistent = nil; want an error", name)
+		}
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+	if err := (scenarios.RaceResult{}).Check(scenarios.RaceConfig{Threads: 3}); err != nil {
+		t.Errorf("Check(no increments) = %v; want nil", err)
 	}
 }

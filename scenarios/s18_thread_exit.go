@@ -27,9 +27,11 @@ package scenarios
 // target would stop it).
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,6 +93,79 @@ type ThreadExitResult struct {
 	RegistryBefore, RegistryAfter []string
 	StopSetAt                     time.Duration // when main set the stop event
 	JoinedAt                      time.Duration // when the last Join returned
+}
+
+// Check reports whether r keeps S18's invariant for cfg on any schedule of
+// a model run, the one check the scenario's tests and property share:
+// CheckEnds, and MainThread is listed before and alone after the joins.
+func (r ThreadExitResult) Check(cfg ThreadExitConfig) error {
+	if err := r.CheckEnds(cfg); err != nil {
+		return err
+	}
+	if !slices.Equal(r.RegistryAfter, []string{"MainThread"}) || !slices.Contains(r.RegistryBefore, "MainThread") {
+		return fmt.Errorf("registry before %v, after %v; want MainThread in both, alone after", r.RegistryBefore, r.RegistryAfter)
+	}
+	return nil
+}
+
+// CheckEnds reports whether r's three threads ended as S18 says, on any
+// schedule and in real mode too (where the registry holds the process's
+// other threads, which Check does not allow): each runs its deferred
+// clean-up exactly once, as its last event, ends without an error, is
+// listed by Enumerate while it runs and is neither alive nor listed once
+// joined; the returner takes every step and returns; the exiter takes
+// exactly ExitAfter steps and nothing after ExitThread runs; the stoppable
+// thread stops only once the stop was set (no earlier than StopAfter), and
+// the joins return after it.
+func (r ThreadExitResult) CheckEnds(cfg ThreadExitConfig) error {
+	for _, e := range []ThreadEnd{r.Returner, r.Exiter, r.Stoppable} {
+		if !e.CleanedUp || e.Err != nil || !e.ListedWhileLive || e.AliveAfterJoin || e.ListedAfterJoin {
+			return fmt.Errorf("%s ended as %+v; want cleaned up, no error, listed while live, neither alive nor listed after Join", e.Name, e)
+		}
+		var mine []string
+		for _, ev := range r.Events {
+			if name, what, _ := strings.Cut(ev, ": "); name == e.Name {
+				mine = append(mine, what)
+			}
+		}
+		var want []string
+		switch e.Name {
+		case "returner":
+			want = append(stepEvents(cfg.Steps), "return", "cleanup")
+		case "exiter":
+			want = append(stepEvents(cfg.ExitAfter), "ExitThread", "cleanup")
+		case "stoppable":
+			want = append(stepEvents(e.Steps), "stop seen", "cleanup")
+		default:
+			return fmt.Errorf("a thread named %q; want returner, exiter and stoppable", e.Name)
+		}
+		if !slices.Equal(mine, want) {
+			return fmt.Errorf("%s's events = %q; want %q (its clean-up once, last)", e.Name, mine, want)
+		}
+	}
+	switch {
+	case r.Returner.Name != "returner" || r.Exiter.Name != "exiter" || r.Stoppable.Name != "stoppable":
+		return fmt.Errorf("threads %q, %q, %q; want returner, exiter, stoppable", r.Returner.Name, r.Exiter.Name, r.Stoppable.Name)
+	case r.Returner.Steps != cfg.Steps || r.Returner.ExitThread:
+		return fmt.Errorf("returner: %d steps, ExitThread %v; want %d, false", r.Returner.Steps, r.Returner.ExitThread, cfg.Steps)
+	case r.Exiter.Steps != cfg.ExitAfter || !r.Exiter.ExitThread:
+		return fmt.Errorf("exiter: %d steps, ExitThread %v; want %d, true", r.Exiter.Steps, r.Exiter.ExitThread, cfg.ExitAfter)
+	case r.Stoppable.ExitThread:
+		return fmt.Errorf("stoppable called ExitThread; want a return")
+	case r.Stoppable.CleanedUpAt < r.StopSetAt || r.StopSetAt < cfg.StopAfter || r.JoinedAt < r.StopSetAt:
+		return fmt.Errorf("stop set at %v, stoppable cleaned up at %v, joined at %v; want stop >= %v, clean-up and join after the stop",
+			r.StopSetAt, r.Stoppable.CleanedUpAt, r.JoinedAt, cfg.StopAfter)
+	}
+	return nil
+}
+
+// stepEvents returns the events of n steps: "step 0" .. "step n-1".
+func stepEvents(n int) []string {
+	steps := []string{}
+	for i := range n {
+		steps = append(steps, "step "+strconv.Itoa(i))
+	}
+	return steps
 }
 
 // threadExitRun is one run of S18: its printout and the record the threads

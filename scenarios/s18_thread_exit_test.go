@@ -9,6 +9,7 @@ import (
 
 	"github.com/interleave-lab/interleave"
 
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/scenarios"
 )
 
@@ -34,6 +35,8 @@ func TestThreadExitBadParams(t *testing.T) {
 	}
 }
 
+// runThreadExit runs ThreadExit under the all-zero schedule and checks
+// S18's invariant (ThreadExitResult.Check).
 func runThreadExit(t *testing.T, cfg scenarios.ThreadExitConfig) scenarios.ThreadExitResult {
 	t.Helper()
 	var res scenarios.ThreadExitResult
@@ -44,33 +47,21 @@ func runThreadExit(t *testing.T, cfg scenarios.ThreadExitConfig) scenarios.Threa
 	if err != nil {
 		t.Fatalf("ThreadExit(%+v) error = %v", cfg, err)
 	}
+	if err := res.Check(cfg); err != nil {
+		t.Errorf("ThreadExit(%+v): %v", cfg, err)
+	}
 	return res
-}
-
-// checkEnds checks what holds for every S18 thread on every schedule.
-func checkEnds(t *testing.T, res scenarios.ThreadExitResult) {
-	t.Helper()
-	for _, e := range []scenarios.ThreadEnd{res.Returner, res.Exiter, res.Stoppable} {
-		if !e.CleanedUp || !e.ListedWhileLive || e.Err != nil || e.AliveAfterJoin || e.ListedAfterJoin {
-			t.Errorf("%s ended as %+v; want cleaned up, listed while live, Err nil, gone after Join", e.Name, e)
-		}
-	}
-	if want := []string{"MainThread"}; !slices.Equal(res.RegistryAfter, want) {
-		t.Errorf("RegistryAfter = %v; want %v", res.RegistryAfter, want)
-	}
 }
 
 func TestThreadExitDefault(t *testing.T) {
 	res := runThreadExit(t, scenarios.DefaultThreadExitConfig())
-	checkEnds(t, res)
 	if want := []string{"MainThread", "returner", "exiter", "stoppable"}; !slices.Equal(res.RegistryBefore, want) {
 		t.Errorf("RegistryBefore = %v; want %v", res.RegistryBefore, want)
 	}
-	if res.Returner.Steps != 3 || res.Returner.ExitThread || res.Returner.CleanedUpAt != 3*time.Second {
-		t.Errorf("returner = %+v; want 3 steps, no ExitThread, cleanup at 3s", res.Returner)
-	}
-	if res.Exiter.Steps != 1 || !res.Exiter.ExitThread || res.Exiter.CleanedUpAt != time.Second {
-		t.Errorf("exiter = %+v; want 1 step, ExitThread, cleanup at 1s", res.Exiter)
+	// Check: the returner's 3 steps and the exiter's 1, ExitThread followed
+	// by its clean-up and no later step.
+	if res.Returner.CleanedUpAt != 3*time.Second || res.Exiter.CleanedUpAt != time.Second {
+		t.Errorf("returner = %+v, exiter = %+v; want cleanups at 3s, 1s", res.Returner, res.Exiter)
 	}
 	if res.Stoppable.Steps != 3 || res.Stoppable.CleanedUpAt != res.StopSetAt || res.StopSetAt != 2500*time.Millisecond {
 		t.Errorf("stoppable = %+v, stop set at %v; want 3 steps, cleanup at the stop, 2.5s", res.Stoppable, res.StopSetAt)
@@ -78,44 +69,104 @@ func TestThreadExitDefault(t *testing.T) {
 	if res.JoinedAt != 3*time.Second {
 		t.Errorf("JoinedAt = %v; want 3s", res.JoinedAt)
 	}
-	// ExitThread stops the thread where it is called: no step after it.
-	i := slices.Index(res.Events, "exiter: ExitThread")
-	if i < 0 || res.Events[i+1] != "exiter: cleanup" || slices.Contains(res.Events, "exiter: step 1") {
-		t.Errorf("events = %v; want exiter's ExitThread followed by its cleanup and no later step", res.Events)
-	}
 }
 
 func TestThreadExitEdges(t *testing.T) {
 	// ExitThread before any step; the stop before the stoppable thread ran.
+	// Check: the exiter takes no step.
 	res := runThreadExit(t, scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 0, StepTime: time.Second})
-	checkEnds(t, res)
-	if res.Exiter.Steps != 0 || res.Stoppable.Steps != 0 {
-		t.Errorf("exiter %d steps, stoppable %d steps; want 0 and 0", res.Exiter.Steps, res.Stoppable.Steps)
+	if res.Stoppable.Steps != 0 {
+		t.Errorf("stoppable %d steps; want 0", res.Stoppable.Steps)
 	}
-	// ExitThread after the last step instead of returning.
+	// ExitThread after the last step instead of returning (Check: 2 steps
+	// then ExitThread, no return).
 	res = runThreadExit(t, scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 2, StepTime: time.Second, StopAfter: 5 * time.Second})
-	checkEnds(t, res)
-	if res.Exiter.Steps != 2 || !res.Exiter.ExitThread || slices.Contains(res.Events, "exiter: return") {
-		t.Errorf("exiter = %+v; want 2 steps then ExitThread, no return", res.Exiter)
-	}
 	if res.Stoppable.Steps != 5 {
 		t.Errorf("stoppable steps = %d; want 5 (0s..4s, stopped at 5s)", res.Stoppable.Steps)
 	}
 }
 
 // Real mode (plain goroutines, real time; every duration zero so no test
-// waits): ExitThread unwinds a real goroutine the same way.
+// waits): ExitThread unwinds a real goroutine the same way, and the threads
+// end as S18 says (ThreadExitResult.CheckEnds; the registry holds the
+// process's threads, not a model run's).
 func TestThreadExitRealMode(t *testing.T) {
-	res, err := scenarios.ThreadExit(nil, scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1})
+	cfg := scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1}
+	res, err := bounded.Call(t, "scenarios.ThreadExit in real mode", func() (scenarios.ThreadExitResult, error) { return scenarios.ThreadExit(nil, cfg) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []scenarios.ThreadEnd{res.Returner, res.Exiter, res.Stoppable} {
-		if !e.CleanedUp || !e.ListedWhileLive || e.Err != nil || e.AliveAfterJoin || e.ListedAfterJoin {
-			t.Errorf("%s ended as %+v; want cleaned up, listed while live, Err nil, gone after Join", e.Name, e)
+	if err := res.CheckEnds(cfg); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestThreadExitCheckCatchesEachBreak: Check and CheckEnds fail on each
+// part of S18's invariant, one broken at a time from a good result.
+func TestThreadExitCheckCatchesEachBreak(t *testing.T) {
+	s := time.Second
+	cfg := scenarios.ThreadExitConfig{Steps: 2, ExitAfter: 1, StepTime: s, StopAfter: s / 2}
+	end := func(name string, steps int) scenarios.ThreadEnd {
+		return scenarios.ThreadEnd{Name: name, Steps: steps, CleanedUp: true, ListedWhileLive: true}
+	}
+	good := func() scenarios.ThreadExitResult {
+		r := scenarios.ThreadExitResult{
+			Returner: end("returner", 2), Exiter: end("exiter", 1), Stoppable: end("stoppable", 1),
+			Events: []string{
+				"returner: step 0", "exiter: step 0", "stoppable: step 0", "stoppable: stop seen", "stoppable: cleanup",
+				"exiter: ExitThread", "exiter: cleanup", "returner: step 1", "returner: return", "returner: cleanup",
+			},
+			RegistryBefore: []string{"MainThread", "returner", "exiter", "stoppable"},
+			RegistryAfter:  []string{"MainThread"},
+			StopSetAt:      s / 2, JoinedAt: 2 * s,
+		}
+		r.Exiter.ExitThread = true
+		r.Returner.CleanedUpAt, r.Exiter.CleanedUpAt, r.Stoppable.CleanedUpAt = 2*s, s, s/2
+		return r
+	}
+	if err := good().Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, breakIt := range map[string]func(*scenarios.ThreadExitResult){
+		"no clean-up":         func(r *scenarios.ThreadExitResult) { r.Exiter.CleanedUp = false },
+		"an error":            func(r *scenarios.ThreadExitResult) { r.Stoppable.Err = errors.New("boom") },
+		"not listed":          func(r *scenarios.ThreadExitResult) { r.Returner.ListedWhileLive = false },
+		"alive after join":    func(r *scenarios.ThreadExitResult) { r.Returner.AliveAfterJoin = true },
+		"listed after join":   func(r *scenarios.ThreadExitResult) { r.Exiter.ListedAfterJoin = true },
+		"clean-up twice":      func(r *scenarios.ThreadExitResult) { r.Events = append(r.Events, "exiter: cleanup") },
+		"step after exit":     func(r *scenarios.ThreadExitResult) { r.Events = append(r.Events, "exiter: step 1") },
+		"clean-up not last":   func(r *scenarios.ThreadExitResult) { r.Events[8], r.Events[9] = r.Events[9], r.Events[8] },
+		"returner short":      func(r *scenarios.ThreadExitResult) { r.Returner.Steps = 1 },
+		"returner exited":     func(r *scenarios.ThreadExitResult) { r.Returner.ExitThread = true },
+		"exiter's steps":      func(r *scenarios.ThreadExitResult) { r.Exiter.Steps = 2 },
+		"exiter returned":     func(r *scenarios.ThreadExitResult) { r.Exiter.ExitThread = false },
+		"stoppable exited":    func(r *scenarios.ThreadExitResult) { r.Stoppable.ExitThread = true },
+		"stopped before stop": func(r *scenarios.ThreadExitResult) { r.Stoppable.CleanedUpAt = s / 4 },
+		"stop too soon":       func(r *scenarios.ThreadExitResult) { r.StopSetAt, r.Stoppable.CleanedUpAt = s/4, s/4 },
+		"joined before stop":  func(r *scenarios.ThreadExitResult) { r.JoinedAt = s / 4 },
+		"renamed":             func(r *scenarios.ThreadExitResult) { r.Returner.Name = "other" },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.CheckEnds(cfg); err == nil {
+			t.Errorf("%s: CheckEnds = nil; want an error", name)
+		}
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
 		}
 	}
-	if res.Exiter.Steps != 1 {
-		t.Errorf("exiter steps = %d; want 1", res.Exiter.Steps)
+	for name, breakIt := range map[string]func(*scenarios.ThreadExitResult){
+		"thread left":    func(r *scenarios.ThreadExitResult) { r.RegistryAfter = append(r.RegistryAfter, "exiter") },
+		"no main before": func(r *scenarios.ThreadExitResult) { r.RegistryBefore = r.RegistryBefore[1:] },
+		"no main after":  func(r *scenarios.ThreadExitResult) { r.RegistryAfter = nil },
+	} {
+		r := good()
+		breakIt(&r)
+		if err := r.CheckEnds(cfg); err != nil {
+			t.Errorf("%s: CheckEnds = %v; want nil (the registry is Check's)", name, err)
+		}
+		if err := r.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
 	}
 }

@@ -92,5 +92,5 @@ func TestCondLostSignalFound(t *testing.T) {
 		m.Lock()
 		c.Wait() // no predicate: waits forever if the signal came first
 		m.Unlock()
-	}, interleave.ErrDeadlock, "MainThread waits on Cond.Wait")
+	}, interleave.ErrDeadlock, "\n  MainThread blocks on Cond#1 (Cond.Wait) at sync/cond_test.go:")
 }

@@ -12,7 +12,8 @@
 // interleave.Explore, Run or Exhaustive (model mode) every operation is a
 // scheduling point, a blocked Lock, RLock, Wait or Cond.Wait parks on the
 // explorer's wait queues, and a deadlock report names the primitive and the
-// operation each goroutine waits on.
+// operation each goroutine blocks on, the mutexes it holds and who holds
+// the one it waits for.
 //
 // # Fatal errors
 //

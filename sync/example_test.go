@@ -24,8 +24,8 @@ func ExampleMutex() {
 		fmt.Println(line[:strings.Index(line, " at ")])
 	}
 	// Output:
-	//   transfer-1 waits on Mutex.Lock
-	//   transfer-2 waits on Mutex.Lock
+	//   transfer-1 holds Mutex#1 and blocks on Mutex#2 (Mutex.Lock)
+	//   transfer-2 holds Mutex#2 and blocks on Mutex#1 (Mutex.Lock)
 }
 
 func ExampleWaitGroup() {

@@ -31,6 +31,12 @@ type Mutex struct {
 	state atomic.Int32
 	mu    gosync.Mutex    // protects q and the waiter count's changes
 	q     sched.WaitQueue // goroutines blocked in Lock, oldest first
+
+	// holder is the goroutine id of the model thread that locked m, 0 once
+	// unlocked: what a trace and a deadlock report show as its owner. It
+	// is written only while a model run is active (sched.Active), so real
+	// mode pays one load in Unlock.
+	holder atomic.Int64
 }
 
 const (
@@ -53,6 +59,15 @@ func (m *Mutex) lock(op string) {
 	if !m.state.CompareAndSwap(0, mutexLocked) {
 		m.lockSlow(op)
 	}
+	m.noteHolder()
+}
+
+// noteHolder records the calling model thread as the holder of m, which it
+// has just locked.
+func (m *Mutex) noteHolder() {
+	if sched.Active() {
+		m.holder.Store(sched.GoID())
+	}
 }
 
 // TryLock tries to lock m and reports whether it succeeded.
@@ -74,6 +89,7 @@ func (m *Mutex) tryLock() bool {
 			return false
 		}
 		if m.state.CompareAndSwap(s, s|mutexLocked) {
+			m.noteHolder()
 			return true
 		}
 	}
@@ -96,21 +112,25 @@ func (m *Mutex) Unlock() {
 
 // unlock is Unlock without the scheduling point.
 func (m *Mutex) unlock() {
+	if m.holder.Load() != 0 {
+		m.holder.Store(0) // before the mutex is free: a new holder's id must not be cleared
+	}
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
 	}
 	m.unlockSlow()
 }
 
-// Observe reports the state a trace shows: locked or not, and waiters.
+// Observe reports the state a trace shows: locked or not (and by which
+// goroutine of a model run), and waiters.
 func (m *Mutex) Observe() sched.Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	st := "unlocked"
+	s := sched.Snapshot{Kind: "Mutex", State: "unlocked", Waiters: m.q.Len()}
 	if m.state.Load()&mutexLocked != 0 {
-		st = "locked"
+		s.State, s.Owner = "locked", m.holder.Load()
 	}
-	return sched.Snapshot{Kind: "Mutex", State: st, Waiters: m.q.Len()}
+	return s
 }
 
 func (m *Mutex) lockSlow(op string) {

@@ -121,7 +121,7 @@ func TestMutexDoubleLockDeadlock(t *testing.T) {
 			m.Lock()
 			m.Lock()
 		})
-	}, interleave.ErrDeadlock, "worker-1 waits on Mutex.Lock at sync/mutex_test.go:")
+	}, interleave.ErrDeadlock, "\n  worker-1 holds Mutex#1 and blocks on Mutex#1 (Mutex.Lock) at sync/mutex_test.go:", ", held by worker-1\n  cycle: worker-1 → Mutex#1 → worker-1")
 }
 
 func TestMutexLockOrderInversion(t *testing.T) {
@@ -129,5 +129,7 @@ func TestMutexLockOrderInversion(t *testing.T) {
 		var a, b sync.Mutex
 		goroutine.GoNamed("ab", func() { a.Lock(); b.Lock(); b.Unlock(); a.Unlock() })
 		goroutine.GoNamed("ba", func() { b.Lock(); a.Lock(); a.Unlock(); b.Unlock() })
-	}, interleave.ErrDeadlock, "ab waits on Mutex.Lock", "ba waits on Mutex.Lock")
+	}, interleave.ErrDeadlock, "\n  ab holds Mutex#1 and blocks on Mutex#2 (Mutex.Lock) at sync/mutex_test.go:", ", held by ba\n",
+		"\n  ba holds Mutex#2 and blocks on Mutex#1 (Mutex.Lock) at sync/mutex_test.go:", ", held by ab\n",
+		"\n  cycle: ab → Mutex#2 → ba → Mutex#1 → ab")
 }

@@ -169,20 +169,21 @@ type rlocker RWMutex
 func (r *rlocker) Lock()   { (*RWMutex)(r).RLock() }
 func (r *rlocker) Unlock() { (*RWMutex)(r).RUnlock() }
 
-// Observe reports the state a trace shows: "writer" (held or pending, with
-// the readers it waits for), "readers=N" or "unlocked", and the blocked
-// goroutines.
+// Observe reports the state a trace shows: "writer" (held, with its
+// goroutine as Owner, or pending, with the readers it waits for),
+// "readers=N" or "unlocked", and the blocked goroutines.
 func (rw *RWMutex) Observe() sched.Snapshot {
 	c := rw.readerCount.Load()
 	st := "unlocked"
+	var owner int64
 	switch {
 	case c < 0:
-		st = "writer"
+		st, owner = "writer", rw.w.holder.Load()
 		if w := rw.readerWait.Load(); w > 0 {
-			st = fmt.Sprintf("writer pending, readers=%d", w)
+			st, owner = fmt.Sprintf("writer pending, readers=%d", w), 0
 		}
 	case c > 0:
 		st = fmt.Sprintf("readers=%d", c)
 	}
-	return sched.Snapshot{Kind: "RWMutex", State: st, Waiters: rw.writerSem.waiters() + rw.readerSem.waiters() + rw.w.waiters()}
+	return sched.Snapshot{Kind: "RWMutex", State: st, Owner: owner, Waiters: rw.writerSem.waiters() + rw.readerSem.waiters() + rw.w.waiters()}
 }

@@ -119,7 +119,8 @@ func TestRWMutexWriterExcludesNewReaders(t *testing.T) {
 			rw.RUnlock()
 		})
 		goroutine.GoNamed("writer", func() { rw.Lock(); rw.Unlock() })
-	}, interleave.ErrDeadlock, "reader waits on RWMutex.RLock", "writer waits on RWMutex.Lock")
+	}, interleave.ErrDeadlock, "\n  reader blocks on RWMutex#1 (RWMutex.RLock) at sync/rwmutex_test.go:",
+		"\n  writer blocks on RWMutex#1 (RWMutex.Lock) at sync/rwmutex_test.go:")
 }
 
 func TestRWMutexMisuse(t *testing.T) {

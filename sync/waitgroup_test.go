@@ -109,5 +109,5 @@ func TestWaitGroupWaitDeadlock(t *testing.T) {
 		wg.Add(2)
 		goroutine.GoNamed("only-one", wg.Done)
 		wg.Wait()
-	}, interleave.ErrDeadlock, "MainThread waits on WaitGroup.Wait")
+	}, interleave.ErrDeadlock, "\n  MainThread blocks on WaitGroup#1 (WaitGroup.Wait) at sync/waitgroup_test.go:", ": counter=1")
 }

@@ -4,7 +4,9 @@ package sched
 // the primitive and shows the state that matters at that step.
 type Observable interface {
 	// Observe returns the primitive's state. The explorer calls it only
-	// from the thread holding the baton.
+	// from the thread holding the baton, at the primitive's scheduling
+	// points and, for every object of the run, when the run deadlocks
+	// (every thread parked): it must not block.
 	Observe() Snapshot
 }
 
@@ -13,7 +15,7 @@ type Observable interface {
 type Snapshot struct {
 	Kind    string // "Lock", "RLock", "Queue", ...: with a per-run ordinal it names the primitive ("Lock#2")
 	State   string // the kind's own words: "locked", "set", "value=2", "size=3/5", "" for nothing to say
-	Owner   int64  // goroutine id of the thread that holds it, 0 for none or unknown; printed as its thread's name
+	Owner   int64  // goroutine id of the thread that holds it, 0 for none or unknown; printed as its thread's name, and how a deadlock report finds who holds what
 	Waiters int    // threads parked on it
 }
 

@@ -1,7 +1,6 @@
 package sched
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"runtime"
@@ -49,9 +48,10 @@ type thread struct {
 	state    threadState
 	readyAt  time.Duration
 	wakeAt   time.Duration
-	timedOut bool   // set when its wakeAt passed before a wake
-	waitOp   string // what a blocked thread waits on ("Lock.Acquire")
-	depth    int    // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
+	waitOp   string     // what a blocked thread waits on ("Lock.Acquire")
+	lastObj  Observable // the object of its last named scheduling point (nil: none)
+	waitObj  Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
+	depth    int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
 
 func (th *thread) name() string {
@@ -216,6 +216,7 @@ func (r *run) point(th *thread, name string, obj Observable) {
 	}
 	if name != "" {
 		r.record(th, StepPoint, name, obj)
+		th.lastObj = obj
 	}
 	r.countStep(th)
 	if !r.hasChoice(th) {
@@ -285,13 +286,28 @@ func (r *run) nextTimer() time.Duration {
 	return at
 }
 
+// countStep counts one scheduling step of th and unwinds it past the
+// budget.
 func (r *run) countStep(th *thread) {
-	r.steps++
-	if r.steps > r.cfg.MaxSteps {
-		r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
-			"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	if r.overBudget(th) {
 		panic(unwinding{})
 	}
+}
+
+// overBudget counts one scheduling step of th; past the budget it fails the
+// run and reports true. Every way a thread can give up the baton (point,
+// sleep, park) counts, so no loop of the explorer's own (a timed wait that
+// times out again and again, a broken wake-up) outlives the budget, and the
+// trace, which grows by a bounded number of steps per counted one, stays
+// bounded too.
+func (r *run) overBudget(th *thread) bool {
+	r.steps++
+	if r.steps <= r.cfg.MaxSteps {
+		return false
+	}
+	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
+		"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	return true
 }
 
 // sleep parks th on the virtual clock for d.
@@ -317,15 +333,21 @@ func (r *run) sleep(th *thread, d time.Duration) {
 	th.waitOp = ""
 }
 
-// park blocks th until wake or its deadline. It reports whether it was
-// woken, and whether the thread must unwind instead of returning.
-func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind bool) {
+// park blocks th until wake or its deadline, and reports whether the
+// thread must unwind instead of returning. Whether it was woken is the
+// caller's Waiter's to say (WaitQueue.Wait reads Waiter.woken), not the
+// thread's: a wake chooses a waiter, and a thread keeps no timed-out state
+// of its own that could outlive its park.
+func (r *run) park(th *thread, op string, deadline time.Time) (unwind bool) {
 	if !th.enter() {
-		return false, true
+		return true
 	}
 	defer th.leave()
 	if r.aborting {
-		return false, true
+		return true
+	}
+	if r.overBudget(th) {
+		return true
 	}
 	r.record(th, StepBlock, op, nil)
 	th.state = blocked
@@ -333,13 +355,13 @@ func (r *run) park(th *thread, op string, deadline time.Time) (woken, unwind boo
 	if !deadline.IsZero() {
 		th.wakeAt = deadline.Sub(Epoch)
 	}
-	th.timedOut = false
 	th.waitOp = op
 	if !r.switchFromSafe(th) {
-		return false, true
+		r.captureDeadlock(th)
+		return true
 	}
 	th.waitOp = ""
-	return !th.timedOut, false
+	return false
 }
 
 // wake makes a parked thread ready; it runs when the scheduler picks it.
@@ -403,8 +425,8 @@ func (r *run) switchFromSafe(th *thread) bool {
 // threads (from their readyAt) and blocked threads with a pending wake-up
 // (from their wakeAt), the earliest; ties go to from if it is still ready
 // (it was delayed, not blocked), then to the strategy (thread order by
-// default). It advances the clock and marks a timed-out
-// thread. It returns nil when nothing can ever run again.
+// default). It advances the clock and records the timeout of a thread whose
+// deadline it reached. It returns nil when nothing can ever run again.
 func (r *run) pick(from *thread) *thread {
 	best := noWake
 	var tied []*thread
@@ -464,7 +486,6 @@ func (r *run) pick(from *thread) *thread {
 		r.now = best
 	}
 	if next.state == blocked {
-		next.timedOut = true
 		next.wakeAt = noWake
 		if next.waitOp != "Sleep" {
 			r.record(next, StepTimeout, next.waitOp, nil)
@@ -590,8 +611,6 @@ func (r *run) fail(err error, panicVal any) {
 	r.aborting = true
 }
 
-// deadlock describes every thread that is still alive, what it waits on
-// and where (read from a goroutine dump: the rare path pays, not every park).
 // A foreignWake is a wake of a model thread by a goroutine that does not
 // hold the run's baton, recorded for the run's failure report.
 type foreignWake struct {
@@ -600,60 +619,16 @@ type foreignWake struct {
 	gid   int64
 }
 
+// deadlock is the failure of a run that can go no further: a wake from
+// outside the run (misuse) if one was seen, else a deadlockError naming
+// every live thread, what it holds and waits on, and the cycles.
 func (r *run) deadlock() error {
 	if fw := r.misuse.Load(); fw != nil {
 		return fmt.Errorf("%w: %s, parked on %s, was woken by %s (goroutine %d): "+
 			"a primitive a model thread waits on must be used only by threads of the same run",
 			ErrMisuse, fw.th.name(), fw.th.waitOp, fw.waker, fw.gid)
 	}
-	gids := make(map[int64]bool, len(r.threads))
-	for _, o := range r.threads {
-		if o.state != done {
-			gids[o.gid] = true
-		}
-	}
-	locs := parkLocations(gids)
-	var b strings.Builder
-	fmt.Fprintf(&b, " at %v: no thread can run and no timer is pending", r.now)
-	for _, o := range r.threads {
-		if o.state == done {
-			continue
-		}
-		fmt.Fprintf(&b, "\n  %s waits on %s", o.name(), o.waitOp)
-		if loc := locs[o.gid]; loc != "" && o.waitOp != opExit {
-			fmt.Fprintf(&b, " at %s", loc)
-		}
-	}
-	return fmt.Errorf("%w%s", ErrDeadlock, b.String())
-}
-
-// parkLocations maps each goroutine id in gids to file:line of its
-// innermost frame outside this module's failpoints and primitives packages
-// and the runtime: where a parked thread called the blocking operation.
-// The dump goes into a reused buffer sized to need (allStacks), and only the
-// run's goroutines are parsed, so a deadlocking schedule costs about as
-// much as a passing one.
-func parkLocations(gids map[int64]bool) map[int64]string {
-	locs := make(map[int64]string, len(gids))
-	allStacks(func(dump []byte) {
-		for len(dump) > 0 {
-			g := dump
-			if j := bytes.Index(dump, []byte("\n\n")); j >= 0 {
-				g, dump = dump[:j], dump[j+2:]
-			} else {
-				dump = nil
-			}
-			var id int64
-			if _, err := fmt.Sscanf(string(g[:min(len(g), 32)]), "goroutine %d ", &id); err != nil || !gids[id] {
-				continue
-			}
-			lines := strings.Split(string(g), "\n")
-			if _, file, ok := userFrame(lines[1:]); ok {
-				locs[id] = file
-			}
-		}
-	})
-	return locs
+	return r.newDeadlock()
 }
 
 func shortFile(path string) string {

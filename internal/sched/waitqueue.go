@@ -62,6 +62,7 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 			panic(unwinding{})
 		}
 		w.th = th
+		th.waitObj = th.lastObj // before mu.Unlock, which may reach a scheduling point of its own
 	} else {
 		w.ch = make(chan struct{}, 1)
 	}
@@ -74,9 +75,12 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		// and another thread woke w meanwhile: do not park.
 		woken = true
 	case th != nil:
-		woken, unwind = th.run.park(th, op, deadline)
+		unwind = th.run.park(th, op, deadline)
 	default:
 		woken, unwind = parkReal(w, deadline)
+		if h := testHookAfterRealPark.Load(); h != nil {
+			(*h)(woken)
+		}
 	}
 	mu.Lock()
 	if w.woken.Load() {
@@ -163,18 +167,35 @@ func (q *WaitQueue) remove(w *Waiter) {
 // parkReal blocks a real-mode goroutine until w is woken, the deadline
 // passes, or (for a daemon thread) a Shutdown unwinds it.
 func parkReal(w *Waiter, deadline time.Time) (woken, unwind bool) {
-	var timeout <-chan time.Time
-	if !deadline.IsZero() {
-		t := time.NewTimer(time.Until(deadline))
-		defer t.Stop()
-		timeout = t.C
+	if deadline.IsZero() {
+		return parkForever(w)
 	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
 	select {
 	case <-w.ch:
 		return true, false
-	case <-timeout:
+	case <-t.C:
 		return false, false
 	case <-daemonUnwind():
 		return false, true
 	}
 }
+
+// parkForever is parkReal without a deadline. It is a function of its own
+// so that a goroutine dump names a wait that only a wake-up can end
+// (interleavetest's park watch looks for this frame).
+func parkForever(w *Waiter) (woken, unwind bool) {
+	select {
+	case <-w.ch:
+		return true, false
+	case <-daemonUnwind():
+		return false, true
+	}
+}
+
+// testHookAfterRealPark, when set (by tests only), runs after a real-mode
+// park returned (woken or timed out) and before Wait takes the owner's
+// mutex back: the window in which a timed-out waiter may still be chosen
+// by a wake, which no failpoint splits.
+var testHookAfterRealPark atomic.Pointer[func(woken bool)]

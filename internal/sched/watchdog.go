@@ -232,9 +232,8 @@ func blockingState(state string) bool {
 	return false
 }
 
-// stackBuf is reused by goroutineState and parkLocations: a dump of every
-// goroutine, grown to need and kept (only the watchdog and a deadlock
-// report read it, rarely).
+// stackBuf is reused by goroutineState: a dump of every goroutine, grown
+// to need and kept (only the watchdog reads it, rarely).
 var stackBuf struct {
 	mu  sync.Mutex
 	buf []byte
@@ -296,9 +295,7 @@ func userFrame(lines []string) (fn, file string, ok bool) {
 		if strings.HasPrefix(fn, "created by ") {
 			return "", "", false
 		}
-		if strings.Contains(fn, "interleave/internal/sched.") || isSwapIn(fn) || strings.Contains(fn, "interleave/failpoints.") ||
-			strings.Contains(fn, "interleave/primitives.") || strings.HasPrefix(fn, "runtime.") ||
-			strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "sync/atomic.") || strings.HasPrefix(fn, "internal/sync.") {
+		if inMachinery(fn) {
 			continue
 		}
 		if k := strings.LastIndex(file, " +0x"); k >= 0 {

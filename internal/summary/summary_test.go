@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/interleave-lab/interleave/interleavetest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { interleavetest.Main(m) }
 
 // passing is go test -v output of two packages: a property with subtests
 // that log summaries, a demo that finds failures and passes, and a test
