@@ -344,16 +344,16 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 	r := d.r
 	steps := r.trace.Steps[d.seen:]
 	d.seen = len(r.trace.Steps)
-	// Every point (named or not) and every sleep counts a step; named
-	// points, sleeps and spawns (whose point is anonymous) are recorded.
-	// More counted than recorded means an anonymous point ran: its
-	// surroundings may touch anything.
+	// Every point (named or not), sleep and park counts a step (countStep,
+	// overBudget); named points, sleeps, parks and spawns (whose point is
+	// anonymous) are recorded. More counted than recorded means an
+	// anonymous point ran: its surroundings may touch anything.
 	counted := r.steps - d.lastSteps
 	d.lastSteps = r.steps
 	recorded := 0
 	for _, s := range steps {
 		switch s.Kind {
-		case StepPoint, StepSleep, StepStart:
+		case StepPoint, StepSleep, StepStart, StepBlock:
 			recorded++
 		}
 	}
