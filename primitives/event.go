@@ -94,6 +94,9 @@ func (e *Event) wait(op string, deadline time.Time) bool {
 	if e.flag.Load() {
 		return true
 	}
+	if h := testHookEventSlowPath.Load(); h != nil {
+		(*h)()
+	}
 	e.mu.Lock()
 	if e.flag.Load() {
 		e.mu.Unlock()
@@ -104,3 +107,8 @@ func (e *Event) wait(op string, deadline time.Time) bool {
 	failpoints.Hit(failpoints.EventWoken, e)
 	return woken
 }
+
+// testHookEventSlowPath, when set (by tests only), runs in wait between
+// the unlocked read that saw the flag clear and taking mu: the window a
+// Set can fall into, which no failpoint splits.
+var testHookEventSlowPath atomic.Pointer[func()]

@@ -291,3 +291,15 @@ func TestDaemonUnwoundFromLockIsUncounted(t *testing.T) {
 	}
 	l.Release()
 }
+
+// TestSetInTheEventSlowPathWindowIsSeen puts a Set exactly between Wait's
+// unlocked read of the flag (clear) and its taking the mutex: Wait must
+// see the flag under the mutex and return, never park after a Set that
+// woke nobody.
+func TestSetInTheEventSlowPathWindowIsSeen(t *testing.T) {
+	var ev primitives.Event
+	var once sync.Once
+	primitives.SetHookEventSlowPath(func() { once.Do(ev.Set) })
+	defer primitives.SetHookEventSlowPath(nil)
+	bounded.Do(t, "Event.Wait with a Set between its read and its lock", ev.Wait)
+}

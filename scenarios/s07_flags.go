@@ -433,3 +433,61 @@ func (d *flagDownloader) downloadManyPool(ccList []string, workers int) []error 
 	}
 	return errs
 }
+
+// Check checks S07's invariants on a result of Flags(cfg) for a server
+// that failed exactly the codes in failed (any order): every code is
+// accounted for once, as saved (sorted in Saved, counted in Count, shown
+// once, in sorted order for FlagsSequential) or failed (one error, by
+// code, in Failed, never shown); and cfg.Dir holds exactly the saved
+// flags, each with FlagGIF's bytes.
+func (r FlagsResult) Check(cfg FlagsConfig, failed []string) error {
+	codes := cfg.Codes
+	if codes == nil {
+		codes = POP20CC()
+	}
+	var wantSaved, wantFailed []string
+	for _, cc := range codes {
+		if slices.Contains(failed, cc) {
+			wantFailed = append(wantFailed, cc)
+		} else {
+			wantSaved = append(wantSaved, cc)
+		}
+	}
+	slices.Sort(wantSaved)
+	slices.Sort(wantFailed)
+	var gotFailed []string
+	for _, e := range r.Failed {
+		gotFailed = append(gotFailed, e.Code)
+	}
+	switch {
+	case r.Count != len(wantSaved) || !slices.Equal(r.Saved, wantSaved):
+		return fmt.Errorf("%v: got %d saved %q; want %d %q", cfg.Mode, r.Count, r.Saved, len(wantSaved), wantSaved)
+	case !slices.Equal(gotFailed, wantFailed):
+		return fmt.Errorf("%v: got failed %q; want %q", cfg.Mode, gotFailed, wantFailed)
+	case !slices.Equal(slices.Sorted(slices.Values(r.Shown)), wantSaved):
+		return fmt.Errorf("%v: got shown %q; want each saved code once, %q", cfg.Mode, r.Shown, wantSaved)
+	case cfg.Mode == FlagsSequential && !slices.Equal(r.Shown, wantSaved):
+		return fmt.Errorf("%v: got shown %q; want the sorted order", cfg.Mode, r.Shown)
+	}
+	entries, err := os.ReadDir(cfg.Dir)
+	if err != nil {
+		return err
+	}
+	var files, wantFiles []string
+	for _, e := range entries {
+		files = append(files, e.Name())
+	}
+	for _, cc := range wantSaved {
+		name := strings.ToLower(cc) + ".gif"
+		wantFiles = append(wantFiles, name)
+		b, err := os.ReadFile(filepath.Join(cfg.Dir, name))
+		if err != nil || !slices.Equal(b, FlagGIF(cc)) {
+			return fmt.Errorf("%v: got %s of %d bytes (%v); want FlagGIF(%s)", cfg.Mode, name, len(b), err, cc)
+		}
+	}
+	slices.Sort(wantFiles)
+	if !slices.Equal(files, wantFiles) {
+		return fmt.Errorf("%v: got files %q in %s; want exactly %q", cfg.Mode, files, cfg.Dir, wantFiles)
+	}
+	return nil
+}

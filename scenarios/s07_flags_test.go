@@ -57,35 +57,6 @@ func flagsConfig(t *testing.T, srv *scenarios.FlagServer, mode scenarios.FlagsMo
 	return cfg
 }
 
-// checkSaved checks that dir holds exactly the flags of codes, each with
-// FlagGIF's bytes.
-func checkSaved(t *testing.T, dir string, codes []string) {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files, want []string
-	for _, e := range entries {
-		files = append(files, e.Name())
-	}
-	for _, cc := range codes {
-		want = append(want, strings.ToLower(cc)+".gif")
-		got, err := os.ReadFile(filepath.Join(dir, strings.ToLower(cc)+".gif"))
-		if err != nil || !bytes.Equal(got, scenarios.FlagGIF(cc)) {
-			t.Errorf("%s: saved %d bytes (%v), want FlagGIF(%s)", cc, len(got), err, cc)
-		}
-	}
-	slices.Sort(want)
-	if !slices.Equal(files, want) {
-		t.Errorf("%s holds %q, want %q", dir, files, want)
-	}
-}
-
-func without(codes []string, drop ...string) []string {
-	return slices.DeleteFunc(slices.Clone(codes), func(cc string) bool { return slices.Contains(drop, cc) })
-}
-
 func TestFlagsBadParams(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -177,16 +148,9 @@ func TestFlagsAllModes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Count != 20 || !slices.Equal(res.Saved, sorted) || len(res.Failed) != 0 {
-				t.Errorf("count %d saved %q failed %v", res.Count, res.Saved, res.Failed)
+			if err := res.Check(cfg, nil); err != nil {
+				t.Error(err)
 			}
-			if got := slices.Sorted(slices.Values(res.Shown)); !slices.Equal(got, sorted) {
-				t.Errorf("Shown = %q, want each code once", res.Shown)
-			}
-			if mode == scenarios.FlagsSequential && !slices.Equal(res.Shown, sorted) {
-				t.Errorf("sequential Shown = %q, want sorted order", res.Shown)
-			}
-			checkSaved(t, cfg.Dir, sorted)
 			want := strings.Join(sorted, " ") + "\n20 flags downloaded.\n"
 			if out.String() != want {
 				t.Errorf("printout %q, want %q", out.String(), want)
@@ -269,16 +233,12 @@ func TestFlagsOneFails(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res.Count != 19 || len(res.Saved) != 19 || len(res.Failed) != 1 || res.Failed[0].Code != tc.code {
-					t.Fatalf("%v: count %d failed %v, want only %s failed", mode, res.Count, res.Failed, tc.code)
+				if err := res.Check(cfg, []string{tc.code}); err != nil {
+					t.Fatal(err)
 				}
 				if !tc.check(res.Failed[0].Err) {
 					t.Errorf("%v: %s failed with %v (%T)", mode, tc.code, res.Failed[0].Err, res.Failed[0].Err)
 				}
-				if slices.Contains(res.Shown, tc.code) {
-					t.Errorf("%v: %s was shown", mode, tc.code)
-				}
-				checkSaved(t, cfg.Dir, without(scenarios.POP20CC(), tc.code))
 				if !strings.Contains(out.String(), "*** Error for "+tc.code+": ") || !strings.HasSuffix(out.String(), "19 flags downloaded.\n") {
 					t.Errorf("%v: printout %q", mode, out.String())
 				}
@@ -297,14 +257,9 @@ func TestFlagsSeveralFail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var failed []string
-		for _, e := range res.Failed {
-			failed = append(failed, e.Code)
+		if err := res.Check(cfg, []string{"BR", "PK", "NG"}); err != nil {
+			t.Error(err)
 		}
-		if res.Count != 17 || !slices.Equal(failed, []string{"BR", "NG", "PK"}) {
-			t.Errorf("%v: count %d failed %q", mode, res.Count, failed)
-		}
-		checkSaved(t, cfg.Dir, without(scenarios.POP20CC(), "BR", "PK", "NG"))
 	}
 }
 
@@ -345,5 +300,46 @@ func TestFlagFaultTerm(t *testing.T) {
 		if tc[0] != tc[1] {
 			t.Errorf("FlagFaultTerm = %s, want %s", tc[0], tc[1])
 		}
+	}
+}
+
+// TestFlagsCheckRejects feeds FlagsResult.Check a good result of the
+// sequential mode, then copies broken one way each, and a directory with
+// one flag missing.
+func TestFlagsCheckRejects(t *testing.T) {
+	t.Parallel()
+	srv := newFlagServer(t, 0)
+	cfg := flagsConfig(t, srv, scenarios.FlagsSequential)
+	good, err := scenarios.Flags(io.Discard, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Check(cfg, nil); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	for name, edit := range map[string]func(r *scenarios.FlagsResult){
+		"count off by one":   func(r *scenarios.FlagsResult) { r.Count-- },
+		"a code not saved":   func(r *scenarios.FlagsResult) { r.Saved = r.Saved[1:]; r.Count-- },
+		"a code shown twice": func(r *scenarios.FlagsResult) { r.Shown = append(slices.Clone(r.Shown[1:]), r.Shown[1]) },
+		"shown out of order": func(r *scenarios.FlagsResult) {
+			r.Shown = slices.Clone(r.Shown)
+			r.Shown[0], r.Shown[1] = r.Shown[1], r.Shown[0]
+		},
+		"a failure not named": func(r *scenarios.FlagsResult) { r.Failed = append(r.Failed, &scenarios.FlagError{Code: "BR"}) },
+	} {
+		bad := good
+		edit(&bad)
+		if err := bad.Check(cfg, nil); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
+	}
+	if err := good.Check(cfg, []string{"BR"}); err == nil {
+		t.Error("Check with BR failed on the server but saved: nil; want an error")
+	}
+	if err := os.Remove(filepath.Join(cfg.Dir, "br.gif")); err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Check(cfg, nil); err == nil {
+		t.Error("Check with br.gif missing = nil; want an error")
 	}
 }

@@ -45,6 +45,7 @@ package scenarios
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -229,4 +230,68 @@ func pyList(names []string) string {
 		quoted[i] = "'" + n + "'"
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// Check checks S08's invariants on a model run's result for cfg: the
+// result has cfg.Threads threads and 2·Threads+2 snapshots; in every
+// snapshot current_thread() is MainThread, enumerate() lists MainThread
+// and then exactly the threads alive, in start order, and active_count()
+// is its length; the threads alive are none, then the 1..n started, then
+// all n (every one waits for the release), and after joining thread j
+// only threads after j (never j); each thread saw itself as
+// current_thread(); and the trace and profile hooks each saw exactly one
+// "call" then one "return" of every thread, 2·n events in all.
+func (r IntrospectionResult) Check(cfg IntrospectionConfig) error {
+	n := cfg.Threads
+	if len(r.Threads) != n || len(r.Snapshots) != 2*n+2 {
+		return fmt.Errorf("got %d threads, %d snapshots; want %d, %d", len(r.Threads), len(r.Snapshots), n, 2*n+2)
+	}
+	for k, s := range r.Snapshots {
+		want := append([]string{"MainThread"}, s.Alive...)
+		if s.Current != "MainThread" || s.ActiveCount != len(want) || !slices.Equal(s.Names, want) {
+			return fmt.Errorf("snapshot %d (%s): got current %q, active_count %d, enumerate %q with alive %q; want MainThread, %d, %q",
+				k, s.Step, s.Current, s.ActiveCount, s.Names, s.Alive, len(want), want)
+		}
+		switch {
+		case k <= n:
+			if !slices.Equal(s.Alive, r.Threads[:k]) {
+				return fmt.Errorf("snapshot %q: got alive %q; want %q", s.Step, s.Alive, r.Threads[:k])
+			}
+		case k == n+1:
+			if !slices.Equal(s.Alive, r.Threads) {
+				return fmt.Errorf("snapshot %q (all waiting): got alive %q; want every thread %q", s.Step, s.Alive, r.Threads)
+			}
+		default:
+			j := k - n - 2
+			if s.Step != "joined "+r.Threads[j] {
+				return fmt.Errorf("snapshot %d: got step %q; want %q", k, s.Step, "joined "+r.Threads[j])
+			}
+			for _, a := range s.Alive {
+				if !slices.Contains(r.Threads[j+1:], a) {
+					return fmt.Errorf("snapshot %q: got %s alive; want only threads not joined yet", s.Step, a)
+				}
+			}
+		}
+	}
+	if !slices.Equal(r.Current, r.Threads) {
+		return fmt.Errorf("got current_thread() in the threads %q; want %q", r.Current, r.Threads)
+	}
+	for _, h := range []struct {
+		name   string
+		events []HookEvent
+	}{{"trace", r.Trace}, {"profile", r.Profile}} {
+		seen := map[string][]string{}
+		for _, e := range h.events {
+			seen[e.Thread] = append(seen[e.Thread], e.Event)
+		}
+		if len(h.events) != 2*n {
+			return fmt.Errorf("%s hook: got %d events %v; want %d", h.name, len(h.events), h.events, 2*n)
+		}
+		for _, name := range r.Threads {
+			if got := seen[name]; !slices.Equal(got, []string{"call", "return"}) {
+				return fmt.Errorf("%s hook: got events %v of %s; want [call return]", h.name, got, name)
+			}
+		}
+	}
+	return nil
 }

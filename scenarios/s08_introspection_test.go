@@ -25,57 +25,6 @@ func TestIntrospectionBadParams(t *testing.T) {
 	}
 }
 
-// checkIntrospection checks S08's invariants on a model run's result:
-// enumerate() lists exactly the main thread and the scenario's live threads,
-// active_count() is its length, and each hook saw every thread's call and
-// return, in that order.
-func checkIntrospection(res scenarios.IntrospectionResult, n int) error {
-	if len(res.Threads) != n || len(res.Snapshots) != 2*n+2 {
-		return fmt.Errorf("%d threads, %d snapshots, want %d and %d", len(res.Threads), len(res.Snapshots), n, 2*n+2)
-	}
-	for i, s := range res.Snapshots {
-		want := append([]string{"MainThread"}, s.Alive...)
-		if !slices.Equal(s.Names, want) || s.ActiveCount != len(s.Names) || s.Current != "MainThread" {
-			return fmt.Errorf("snapshot %d (%s): active_count %d enumerate %q current %q, alive %q",
-				i, s.Step, s.ActiveCount, s.Names, s.Current, s.Alive)
-		}
-	}
-	// Alive after each step: none, 1..n started, all n waiting, then the
-	// joined one is gone (others may have ended already).
-	for k := 0; k <= n; k++ {
-		if got := res.Snapshots[k].Alive; !slices.Equal(got, res.Threads[:k]) {
-			return fmt.Errorf("snapshot %q: alive %q, want %q", res.Snapshots[k].Step, got, res.Threads[:k])
-		}
-	}
-	if got := res.Snapshots[n+1].Alive; !slices.Equal(got, res.Threads) {
-		return fmt.Errorf("all waiting: alive %q, want every thread", got)
-	}
-	for k, name := range res.Threads {
-		s := res.Snapshots[n+2+k]
-		if s.Step != "joined "+name || slices.Contains(s.Alive, name) {
-			return fmt.Errorf("snapshot %q: alive %q after joining %s", s.Step, s.Alive, name)
-		}
-	}
-	if !slices.Equal(res.Current, res.Threads) {
-		return fmt.Errorf("threads saw current_thread %q, want %q", res.Current, res.Threads)
-	}
-	for hook, events := range map[string][]scenarios.HookEvent{"trace": res.Trace, "profile": res.Profile} {
-		seen := map[string]string{}
-		for _, e := range events {
-			seen[e.Thread] += e.Event + " "
-		}
-		if len(events) != 2*n || len(seen) != n {
-			return fmt.Errorf("%s hook saw %v, want call and return of each thread", hook, events)
-		}
-		for _, name := range res.Threads {
-			if seen[name] != "call return " {
-				return fmt.Errorf("%s hook saw %q of %s, want call then return", hook, seen[name], name)
-			}
-		}
-	}
-	return nil
-}
-
 func TestIntrospectionDefault(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{1, 3, 8} {
@@ -93,7 +42,7 @@ func TestIntrospectionDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkIntrospection(res, n); err != nil {
+			if err := res.Check(scenarios.IntrospectionConfig{Threads: n}); err != nil {
 				t.Error(err)
 			}
 			if hooksAfter {
@@ -111,7 +60,7 @@ func TestIntrospectionEverySchedule(t *testing.T) {
 	cov, err := interleave.Exhaustive(func() {
 		res, err := scenarios.Introspection(io.Discard, scenarios.IntrospectionConfig{Threads: 2})
 		if err == nil {
-			err = checkIntrospection(res, 2)
+			err = res.Check(scenarios.IntrospectionConfig{Threads: 2})
 		}
 		if err != nil && bad == "" {
 			bad = err.Error()
@@ -175,5 +124,55 @@ func TestIntrospectionRealMode(t *testing.T) {
 	}
 	if last := res.Snapshots[len(res.Snapshots)-1]; len(last.Alive) != 0 || !slices.Contains(last.Names, "MainThread") {
 		t.Errorf("after the joins: %+v", last)
+	}
+}
+
+// TestIntrospectionCheckRejects feeds IntrospectionResult.Check a good
+// result of a model run, then copies of it broken one way each.
+func TestIntrospectionCheckRejects(t *testing.T) {
+	t.Parallel()
+	cfg := scenarios.IntrospectionConfig{Threads: 2}
+	var good scenarios.IntrospectionResult
+	if _, err := interleave.Run(func() { good, _ = scenarios.Introspection(io.Discard, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Check(cfg); err != nil {
+		t.Fatalf("Check(good) = %v; want nil", err)
+	}
+	// clone copies r deeply enough for each edit below.
+	clone := func(r scenarios.IntrospectionResult) scenarios.IntrospectionResult {
+		c := r
+		c.Snapshots = slices.Clone(r.Snapshots)
+		for i := range c.Snapshots {
+			c.Snapshots[i].Alive = slices.Clone(r.Snapshots[i].Alive)
+			c.Snapshots[i].Names = slices.Clone(r.Snapshots[i].Names)
+		}
+		c.Current = slices.Clone(r.Current)
+		c.Trace = slices.Clone(r.Trace)
+		return c
+	}
+	for name, edit := range map[string]func(r *scenarios.IntrospectionResult){
+		"a snapshot missing":        func(r *scenarios.IntrospectionResult) { r.Snapshots = r.Snapshots[:len(r.Snapshots)-1] },
+		"current is not MainThread": func(r *scenarios.IntrospectionResult) { r.Snapshots[1].Current = r.Threads[0] },
+		"active_count off by one":   func(r *scenarios.IntrospectionResult) { r.Snapshots[2].ActiveCount++ },
+		"a started thread not alive": func(r *scenarios.IntrospectionResult) {
+			r.Snapshots[2].Alive = r.Snapshots[2].Alive[:1]
+			r.Snapshots[2].Names = r.Snapshots[2].Names[:2]
+			r.Snapshots[2].ActiveCount = 2
+		},
+		"the joined thread still alive": func(r *scenarios.IntrospectionResult) {
+			s := &r.Snapshots[len(r.Snapshots)-2] // joined the first thread
+			s.Alive = []string{r.Threads[0]}
+			s.Names = []string{"MainThread", r.Threads[0]}
+			s.ActiveCount = 2
+		},
+		"a thread saw another as current": func(r *scenarios.IntrospectionResult) { r.Current[0] = r.Threads[1] },
+		"a trace event lost":              func(r *scenarios.IntrospectionResult) { r.Trace = r.Trace[1:] },
+	} {
+		bad := clone(good)
+		edit(&bad)
+		if err := bad.Check(cfg); err == nil {
+			t.Errorf("%s: Check = nil; want an error", name)
+		}
 	}
 }

@@ -380,7 +380,11 @@ func (r *run) wake(th *thread) {
 		return
 	}
 	if !cur.enter() {
-		panic(unwinding{})
+		// The watchdog abandoned the waker: the run is no longer its to
+		// touch. It holds the primitive's mutex, so it must not panic here
+		// either; it unwinds at its next scheduling point, after the
+		// primitive released the mutex.
+		return
 	}
 	defer cur.leave()
 	if th.state != blocked {

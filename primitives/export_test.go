@@ -18,3 +18,13 @@ func SetHookBeforeRegister(h func()) {
 // LockWaiters returns the number of threads registered as waiters in l's
 // lock word.
 func LockWaiters(l *Lock) int { return int(l.state.Load() >> waiterShift) }
+
+// SetHookEventSlowPath sets (nil: clears) the hook that runs in an Event's
+// wait between its unlocked read of the flag and taking its mutex.
+func SetHookEventSlowPath(h func()) {
+	if h == nil {
+		testHookEventSlowPath.Store(nil)
+		return
+	}
+	testHookEventSlowPath.Store(&h)
+}
