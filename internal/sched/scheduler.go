@@ -45,13 +45,13 @@ type thread struct {
 
 	baton chan struct{} // receives one token each time the thread may run
 
-	state    threadState
-	readyAt  time.Duration
-	wakeAt   time.Duration
-	waitOp   string     // what a blocked thread waits on ("Lock.Acquire")
-	lastObj  Observable // the object of its last named scheduling point (nil: none)
-	waitObj  Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
-	depth    int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
+	state   threadState
+	readyAt time.Duration
+	wakeAt  time.Duration
+	waitOp  string     // what a blocked thread waits on ("Lock.Acquire")
+	lastObj Observable // the object of its last named scheduling point (nil: none)
+	waitObj Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
+	depth   int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
 
 func (th *thread) name() string {
