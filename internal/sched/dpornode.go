@@ -28,8 +28,12 @@ const (
 // bound (cost 1 for a delay node option other than cur, else 0); explored
 // holds, for each thread option in done other than a data node's, the label
 // of the first event that option ran from this state (filled once that
-// event is seen); every sleeper's thread is in enabled, and its label was
-// recorded from this node's state or an ancestor's along the current path.
+// event is seen); at a delay node with timer set, optTimer is in backtrack
+// (delays past timers are never reduced); every sleeper's thread is in
+// enabled and not chosen, its label was recorded from an ancestor's state
+// along the current path, where it passed sleepSafe, and no event since
+// then is dependent with it; sleep is empty when virtual time differs
+// from the previous thread decision's.
 type dporNode struct {
 	kind     nodeKind
 	cur      int           // delay: the thread at the point
@@ -54,6 +58,9 @@ type dporNode struct {
 // from that state or an ancestor, and which stays asleep while the events
 // run since are independent of it: running it now would only repeat
 // interleavings already covered.
+//
+// Invariant: l is the label of th's first event from the ancestor state
+// the sleeper was recorded at, and objs, thrs that state's counts.
 type sleeper struct {
 	th         int
 	l          depLabel
