@@ -126,7 +126,21 @@ func TestDeadlockReportNamesHoldersAndCycles(t *testing.T) {
 			c.Wait() // at:cond
 		},
 		want: func(t *testing.T) string {
-			return head + "  MainThread waits on Condition#1 (Condition.Wait) at " + at(t, "cond") + ": unlocked"
+			return head + "  MainThread waits on Condition#1 (Condition.Wait) for a Notify at " + at(t, "cond") + ": unlocked"
+		},
+	}, {
+		name: "semaphore and event with nobody to release or set",
+		body: func() {
+			s := primitives.NewSemaphore(0)
+			var ev primitives.Event
+			th := primitives.NewThread(func() { ev.Wait() /* at:event */ }, primitives.WithName("T1"))
+			th.Start()
+			primitives.Sleep(time.Second)
+			s.Acquire() // at:sem
+		},
+		want: func(t *testing.T) string {
+			return head + "  MainThread waits on Semaphore#1 (Semaphore.Acquire) for a Release at " + at(t, "sem") + ": value=0\n" +
+				"  T1 waits on Event#1 (Event.Wait) for a Set at " + at(t, "event") + ": clear"
 		},
 	}, {
 		name: "unbuffered send with no receiver",

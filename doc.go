@@ -48,6 +48,36 @@
 // the thread and where it is blocked, within milliseconds for a channel
 // operation or a sync lock, and after the bound for a busy loop.
 //
+// A goroutine started with a plain go statement inside a run (by a thread,
+// directly or deep in code it calls) is not one of the run's threads: it
+// runs in parallel with them, on real time, and nothing it does is
+// explored. Such a goroutine fails the run with ErrUnmanaged, naming the
+// function it runs and where it was started ("started by file.go:42 (in
+// pkg.f), not managed by the explorer"), unless the run is given
+// AllowUnmanaged; goroutine.Go and primitives.Thread start managed ones.
+// Every thread of a run carries a profiler label that the runtime copies
+// to the goroutines it starts, so a labelled goroutine that is not a thread
+// is uncontrolled. It is seen:
+//
+//   - at once, when it calls into the explorer (a primitive, a swap-in, a
+//     failpoints.Hit);
+//   - when it is alive at a hand-off of the baton at which the number of
+//     live goroutines rose since the previous hand-off, at the run's end,
+//     at a deadlock and when the watchdog fails the run (whose report then
+//     names it too). A goroutine profile is taken only when the count of
+//     goroutines created moved since the last check (the number of live
+//     goroutines before Go 1.26), so a passing run pays nanoseconds.
+//
+// It cannot see: a goroutine that starts and ends between two checks
+// without calling into the explorer (two go statements and a
+// sync.WaitGroup around plain memory work were caught in 0 of 200 runs);
+// at a hand-off, one that starts while another goroutine ends, if it is
+// gone by the run's end; the function of a time.AfterFunc (the runtime
+// starts its goroutine, without the label); code that replaces the labels
+// it inherited (pprof.SetGoroutineLabels, or pprof.Do with a context that
+// does not carry them). A rapid t.Fatalf in an uncontrolled goroutine is a
+// panic outside any thread and ends the test binary, as in any Go program.
+//
 // Data races between threads of one model run are invisible to the race
 // detector: the baton orders every step, so -race sees a happens-before
 // edge between any two of them. Race demos therefore run in real mode.

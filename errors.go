@@ -24,6 +24,11 @@ var (
 	// Go channel, a sync.Mutex, a busy loop with no scheduling point) for
 	// longer than the Watchdog allows.
 	ErrBlockedOutside = sched.ErrBlockedOutside
+	// ErrUnmanaged: a goroutine started inside a model run with a plain go
+	// statement (directly or deep in called code) is not one of the run's
+	// threads, so the explorer neither schedules nor sees it; the report
+	// names where it was started. AllowUnmanaged accepts such goroutines.
+	ErrUnmanaged = sched.ErrUnmanaged
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = sched.ErrThreadPanic
 )

@@ -223,3 +223,21 @@ func ExampleNoReduction() {
 	fmt.Println("unreduced:", all.Runs(), "reduced:", reduced.Runs())
 	// Output: unreduced: 452 reduced: 24
 }
+
+// A goroutine started with a plain go statement inside a run is not one of
+// its threads: the run fails with ErrUnmanaged naming where it was started,
+// unless AllowUnmanaged accepts it (it then runs unexplored).
+func ExampleAllowUnmanaged() {
+	release := make(chan struct{})
+	body := func() {
+		go func() { <-release }() // still running when the run ends
+	}
+	_, err := interleave.Run(body)
+	fmt.Println(errors.Is(err, interleave.ErrUnmanaged))
+	_, err = interleave.Run(body, interleave.AllowUnmanaged())
+	fmt.Println(err)
+	close(release)
+	// Output:
+	// true
+	// <nil>
+}

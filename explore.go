@@ -24,6 +24,13 @@ func (e *RunError) Unwrap() error { return e.Trace.Failure }
 // step budget exceeded, or a panic in any thread fails t with the trace
 // (ExpectPanics lets a property read a thread's panic from Thread.Err
 // instead). The same t replays the same trace, byte for byte.
+//
+// A thread must fail the property through t (t.Fatalf, t.Errorf), not
+// through the test's *testing.T: its Fatalf would end only that thread and
+// its Errorf goes unseen by rapid. Explore turns either into a failure of
+// the run (an error wrapping ErrMisuse, with the trace), and later runs of
+// the same test fail the same way without running body again, so the
+// test's message is logged once.
 func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if t == nil {
 		panic(fmt.Errorf("%w: Explore with a nil *rapid.T", ErrMisuse))
@@ -31,33 +38,16 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	t.Helper()
 	checkBody(body)
 	s := newSettings(opts)
-	var tr *Trace
-	switch {
-	case s.replay:
-		tr = sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))
-	case s.pctDepth > 0:
-		tr = exploreRapid(t, body, &s.Config, func(ct *rapid.T) *rapidStrategy { return newRapidPCT(ct, s.pctDepth, s.pctSteps) })
-	default:
-		tr = exploreRapid(t, body, &s.Config, newRapidStrategy)
-	}
-	if !noteHuntTrace(t, tr) {
-		// A property may fail after Explore returns (a broken invariant
-		// checked on the result): decide at cleanup, when rapid knows.
-		save := s.saveTrace || os.Getenv(TraceDirEnv) != ""
-		t.Cleanup(func() {
-			if tr.Failure == nil && !t.Failed() && !save {
-				return
-			}
-			failure := ""
-			if tr.Failure == nil && t.Failed() {
-				failure = "the property failed after this run (see the test log)"
-			}
-			if path, err := saveTraceFile(tr, t.Name(), failure, ""); err != nil {
-				t.Logf("interleave: trace file not written: %v", err)
-			} else if failure != "" || tr.Failure != nil {
-				t.Logf("interleave: trace file %s", path)
-			}
-		})
+	g := guardTB(t)
+	// A test whose *testing.T a run failed fails again at once, with that
+	// run's trace, from the one failRapid call below (rapid tells failures
+	// apart by their traceback).
+	tr := g.poison()
+	if tr == nil {
+		s.ThreadGoexit = g.goexit
+		tr = explore(t, body, s)
+		g.after(tr)
+		noteTrace(t, tr, s)
 	}
 	if tr.Failure != nil {
 		failRapid(t, tr)
@@ -67,6 +57,44 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	// Explore returns still shows the interleaving that broke it.
 	t.Logf("the interleaving of this test case:\n%v", tr)
 	return tr
+}
+
+// explore runs body once under the strategy the settings ask for.
+func explore(t *rapid.T, body func(), s *settings) *Trace {
+	t.Helper()
+	switch {
+	case s.replay:
+		return sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))
+	case s.pctDepth > 0:
+		return exploreRapid(t, body, &s.Config, func(ct *rapid.T) *rapidStrategy { return newRapidPCT(ct, s.pctDepth, s.pctSteps) })
+	default:
+		return exploreRapid(t, body, &s.Config, newRapidStrategy)
+	}
+}
+
+// noteTrace hands tr to a Hunt in progress, or writes its trace file when
+// the property fails (or when asked to).
+func noteTrace(t *rapid.T, tr *Trace, s *settings) {
+	if noteHuntTrace(t, tr) {
+		return
+	}
+	// A property may fail after Explore returns (a broken invariant
+	// checked on the result): decide at cleanup, when rapid knows.
+	save := s.saveTrace || os.Getenv(TraceDirEnv) != ""
+	t.Cleanup(func() {
+		if tr.Failure == nil && !t.Failed() && !save {
+			return
+		}
+		failure := ""
+		if tr.Failure == nil && t.Failed() {
+			failure = "the property failed after this run (see the test log)"
+		}
+		if path, err := saveTraceFile(tr, t.Name(), failure, ""); err != nil {
+			t.Logf("interleave: trace file not written: %v", err)
+		} else if failure != "" || tr.Failure != nil {
+			t.Logf("interleave: trace file %s", path)
+		}
+	})
 }
 
 // Run runs body as the main thread of one model run under a fixed schedule

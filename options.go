@@ -163,3 +163,14 @@ func Watchdog(d time.Duration) Option {
 	}
 	return func(s *settings) { s.Watchdog = d }
 }
+
+// AllowUnmanaged accepts goroutines that a run starts with a plain go
+// statement (directly or deep in called code) instead of goroutine.Go or a
+// primitives.Thread: those goroutines run unexplored. They run in parallel
+// with the baton holder on real time; the explorer neither schedules them
+// nor sees what they do, and the primitives they use run in real mode (a
+// wake of a model thread from one of them is still misuse). Without this
+// option such a goroutine fails the run with an error wrapping ErrUnmanaged
+// that names where it was started (see the package doc, "What the explorer
+// sees").
+func AllowUnmanaged() Option { return func(s *settings) { s.AllowUnmanaged = true } }

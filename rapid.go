@@ -4,6 +4,8 @@ package interleave
 // beyond its documented API: the draws of the rapid strategy, the panic
 // values rapid uses as signals, the way its shrinker tells failures apart,
 // the failure line Hunt parses and the fail files Hunt removes.
+// It also reaches the test's own rapid.TB behind a *rapid.T (testingTB), to
+// turn a failure of that TB from inside a run into a failure of the run.
 // rapid_test.go pins each of these behaviours, so that a rapid upgrade that
 // changes one fails that test, by name, instead of breaking users.
 
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode"
+	"unsafe"
 
 	"github.com/interleave-lab/interleave/internal/sched"
 	"pgregory.net/rapid"
@@ -382,3 +385,90 @@ func (r *recordingTB) Fatal(args ...any)                 { r.Error(args...) }
 func (r *recordingTB) FailNow()                          { r.Fail() }
 func (r *recordingTB) Fail()                             { r.mu.Lock(); r.failed = true; r.mu.Unlock() }
 func (r *recordingTB) Failed() bool                      { r.mu.Lock(); defer r.mu.Unlock(); return r.failed }
+
+// testingTB returns the rapid.TB a *rapid.T reports to (the *testing.T
+// given to rapid.Check), or nil if t has none. rapid keeps it in an
+// unexported embedded field, tb; its Failed and FailNow are rapid's own.
+func testingTB(t *rapid.T) rapid.TB {
+	f := reflect.ValueOf(t).Elem().FieldByName("tb")
+	if !f.IsValid() || f.Kind() != reflect.Interface || !f.CanAddr() {
+		return nil
+	}
+	v := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	if v.IsNil() {
+		return nil
+	}
+	tb, ok := v.Interface().(rapid.TB)
+	if !ok || reflect.TypeOf(tb).PkgPath() == "pgregory.net/rapid" { // rapid's nilTB panics in Failed
+		return nil
+	}
+	return tb
+}
+
+// A tbGuard watches the test's own TB (a *testing.T) over one Explore run.
+// A thread that calls its Fatalf ends with runtime.Goexit, which ends only
+// that thread, and its Errorf marks the test failed: rapid sees neither, so
+// it would report "OK, passed" and repeat the message in every test case,
+// with no trace. The guard makes either a failure of the run, and
+// remembers it (poisoned): a later run of the same test (rapid shrinking
+// or replaying the case) fails the same way at once, without running the
+// body again, so the test's log has the message once, then rapid's report
+// with the trace and the replay command.
+type tbGuard struct {
+	tb     rapid.TB // nil: no TB to watch
+	before bool     // tb had failed before the run
+}
+
+// poisoned maps a TB that a run failed to that run's trace.
+var poisoned sync.Map // rapid.TB -> *Trace
+
+func guardTB(t *rapid.T) *tbGuard {
+	g := &tbGuard{tb: testingTB(t)}
+	if g.tb != nil {
+		g.before = g.tb.Failed()
+	}
+	return g
+}
+
+// poison returns the trace of the run that failed the guard's TB, nil if
+// none did.
+func (g *tbGuard) poison() *Trace {
+	if g.tb == nil {
+		return nil
+	}
+	if v, ok := poisoned.Load(g.tb); ok {
+		return v.(*Trace)
+	}
+	return nil
+}
+
+// failedNow reports whether the TB failed during the run.
+func (g *tbGuard) failedNow() bool { return g.tb != nil && !g.before && g.tb.Failed() }
+
+// goexit is the run's ThreadGoexit hook: a thread that ended with
+// runtime.Goexit while the TB failed called its FailNow.
+func (g *tbGuard) goexit(thread string) error {
+	if !g.failedNow() {
+		return nil // a plain runtime.Goexit (or SkipNow): the thread just ends
+	}
+	return fmt.Errorf("%w: %s called t.FailNow (t.Fatal, t.Fatalf) of the test's *testing.T, "+
+		"which ends only the calling goroutine; fail a property with the *rapid.T it is given", ErrMisuse, thread)
+}
+
+// after fails tr if the TB failed during its run (a t.Errorf), and
+// poisons the TB when so.
+func (g *tbGuard) after(tr *Trace) {
+	if !g.failedNow() {
+		return
+	}
+	if tr.Failure == nil {
+		tr.Failure = fmt.Errorf("%w: the test's *testing.T failed during the run (t.Error or t.Errorf "+
+			"called inside it), which rapid does not see; fail a property with the *rapid.T it is given", ErrMisuse)
+	}
+	if _, loaded := poisoned.LoadOrStore(g.tb, tr); !loaded {
+		if c, ok := g.tb.(interface{ Cleanup(func()) }); ok { // a *testing.T: forget it with its test
+			tb := g.tb
+			c.Cleanup(func() { poisoned.Delete(tb) })
+		}
+	}
+}

@@ -210,3 +210,16 @@ func TestExploreLogsOneScheduleDraw(t *testing.T) {
 		t.Fatalf("a failing Explore property's log wants exactly one \"draw schedule\" line and no unlabelled draws:\n%s", log)
 	}
 }
+
+// TestRapidTBBehindT pins testingTB: a *rapid.T keeps the TB given to
+// rapid.Check in its unexported embedded field tb, where Explore's guard
+// reads whether a thread failed the test through it.
+func TestRapidTBBehindT(t *testing.T) {
+	t.Chdir(t.TempDir())
+	rec := &recordingTB{name: "tb"}
+	var got rapid.TB
+	rapid.Check(rec, func(rt *rapid.T) { got = testingTB(rt) })
+	if got != rec {
+		t.Fatalf("testingTB(rapid.T) = %v; want the TB given to rapid.Check: rapid.T no longer keeps it in its field tb, and tbGuard must learn where it went", got)
+	}
+}

@@ -175,7 +175,7 @@ func (b *Barrier) Observe() failpoints.Snapshot {
 	if b.state == barrierBroken {
 		state += " broken"
 	}
-	return failpoints.Snapshot{Kind: "Barrier", State: state, Waiters: b.q.Len()}
+	return failpoints.Snapshot{Kind: "Barrier", State: state, Waiters: b.q.Len(), WaitsFor: "the other parties"}
 }
 
 // wait is CPython's Barrier.wait. held tracks whether mu is held, for the

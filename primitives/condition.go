@@ -193,6 +193,8 @@ func (c *Condition) Observe() failpoints.Snapshot {
 	}
 	s.Kind = "Condition"
 	s.Waiters = c.Waiters()
+	s.Owner = 0 // its lock's holder holds the lock, not the condition
+	s.WaitsFor = "a Notify"
 	return s
 }
 

@@ -84,7 +84,7 @@ func (e *Event) Observe() failpoints.Snapshot {
 	if e.flag.Load() {
 		state = "set"
 	}
-	return failpoints.Snapshot{Kind: "Event", State: state, Waiters: e.q.Len()}
+	return failpoints.Snapshot{Kind: "Event", State: state, Waiters: e.q.Len(), WaitsFor: "a Set"}
 }
 
 // wait is CPython's Event.wait: the flag if set, else the outcome of one

@@ -102,7 +102,7 @@ func (s *Semaphore) Observe() failpoints.Snapshot {
 		kind = "BoundedSemaphore"
 		state += "/" + strconv.Itoa(s.initial)
 	}
-	return failpoints.Snapshot{Kind: kind, State: state, Waiters: s.q.Len()}
+	return failpoints.Snapshot{Kind: kind, State: state, Waiters: s.q.Len(), WaitsFor: "a Release"}
 }
 
 // acquire is CPython's Semaphore.acquire: wait while the value is zero

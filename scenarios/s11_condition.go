@@ -254,7 +254,7 @@ func Condition(w io.Writer, cfg ConditionConfig) (ConditionResult, error) {
 // tc1 takes the lock first and the tutorial's output is printed; if tc2
 // takes it first, its notifies find no waiter, and tc1 then waits forever
 // (a lost wake-up). In a model run the explorer reports that deadlock
-// ("Thread-1 waits on Condition#1 (Condition.Wait)") and UnguardedWait never returns; in
+// ("Thread-1 waits on Condition#1 (Condition.Wait) for a Notify") and UnguardedWait never returns; in
 // real mode tc1 gives up after cfg.GiveUp, stops printing, and
 // UnguardedWait returns Woke false and an error wrapping
 // interleave.ErrDeadlock. Python would hang.

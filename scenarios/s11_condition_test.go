@@ -142,7 +142,7 @@ func TestUnguardedWaitLostWakeup(t *testing.T) {
 		t.Fatalf("Exhaustive = %v (%v), want a deadlock", err, cov)
 	}
 	msg := err.Error()
-	for _, want := range []string{"\n  Thread-1 waits on Condition#1 (Condition.Wait) at scenarios/s11_condition.go:", "\n  MainThread waits on Thread-1 (Thread.Join) at scenarios/s11_condition.go:"} {
+	for _, want := range []string{"\n  Thread-1 waits on Condition#1 (Condition.Wait) for a Notify at scenarios/s11_condition.go:", "\n  MainThread waits on Thread-1 (Thread.Join) at scenarios/s11_condition.go:"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, msg)
 		}

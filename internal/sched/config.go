@@ -14,6 +14,15 @@ type Config struct {
 	// scheduling points (0: DefaultWatchdog); see watchdog.go.
 	Watchdog time.Duration
 
+	// AllowUnmanaged accepts goroutines started inside the run that the
+	// run does not manage (unmanaged.go): they run unexplored.
+	AllowUnmanaged bool
+
+	// ThreadGoexit, if set, is called in a thread other than the main one
+	// that ended with runtime.Goexit (t.FailNow of a *testing.T ends the
+	// calling goroutine so); a non-nil error fails the run.
+	ThreadGoexit func(thread string) error
+
 	// PassThrough reports the panic values that must reach the caller of
 	// the run unchanged, even under ExpectPanics (rapid's signals).
 	PassThrough func(v any) bool

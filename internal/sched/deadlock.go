@@ -148,6 +148,9 @@ func (r *run) describeWait(bt *blockedThread, obj Observable, snap Snapshot, nam
 		}
 	}
 	bt.target = name + " (" + op + ")"
+	if snap.WaitsFor != "" {
+		bt.target += " for " + snap.WaitsFor
+	}
 	if snap.Owner == 0 {
 		if snap.State != "" {
 			bt.suffix = ": " + snap.State

@@ -19,6 +19,11 @@
 //     pending wake-up when no thread is ready.
 //   - A run's first failure (deadlock, step budget, a thread's panic) is
 //     kept and no later event replaces it.
+//   - A goroutine carries a run's profiler label exactly while it runs a
+//     thread of that run (threadMain sets it, the pool worker drops it when
+//     the thread ended), and the goroutines it starts inherit it: a
+//     labelled goroutine that is not one of this package's own was started
+//     inside the run and is not managed by it (unmanaged.go).
 //
 // # Unwinding: how a dying daemon or an aborted run ends
 //

@@ -22,6 +22,11 @@ var (
 	// outside the explorer (a Go channel, a sync.Mutex, a busy loop) for
 	// longer than the run's watchdog allows.
 	ErrBlockedOutside = errors.New("interleave: blocked outside the explorer")
+	// ErrUnmanaged: a goroutine started inside a model run (a plain go
+	// statement, directly or deep in called code) is not one of the run's
+	// threads: the explorer neither schedules nor sees it (see
+	// unmanaged.go).
+	ErrUnmanaged = errors.New("interleave: goroutine not managed by the explorer")
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = errors.New("interleave: thread panicked")
 )

@@ -29,10 +29,13 @@ func self() *thread {
 	if hooks.Load() == 0 {
 		return nil
 	}
-	if v, ok := managed.Load(goid.Get()); ok {
-		if th := v.(*thread); !th.abandoned() {
-			return th
-		}
+	v, ok := managed.Load(goid.Get())
+	if !ok {
+		noteForeign() // a goroutine started inside a run but not managed by it? (unmanaged.go)
+		return nil
+	}
+	if th := v.(*thread); !th.abandoned() {
+		return th
 	}
 	return nil
 }

@@ -17,6 +17,9 @@ type Snapshot struct {
 	State   string // the kind's own words: "locked", "set", "value=2", "size=3/5", "" for nothing to say
 	Owner   int64  // goroutine id of the thread that holds it, 0 for none or unknown; printed as its thread's name, and how a deadlock report finds who holds what
 	Waiters int    // threads parked on it
+	// WaitsFor says what a thread parked on it waits for ("a Notify", "a
+	// Set"), for deadlock reports; "" when Owner or State says it all.
+	WaitsFor string
 }
 
 // An Object is one primitive a run's trace mentions.

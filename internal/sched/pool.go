@@ -44,12 +44,13 @@ func goPooled(fn func()) {
 	pool.mu.Unlock()
 	w := &worker{work: make(chan func(), 1)}
 	w.work <- fn
-	go w.loop()
+	goOwn(w.loop)
 }
 
 func (w *worker) loop() {
 	for fn := range w.work {
 		fn()
+		unlabel() // no run's label while idle, in the next run, or on the janitor it starts
 		pool.mu.Lock()
 		if len(pool.idle) >= maxIdle {
 			pool.mu.Unlock()
@@ -58,7 +59,7 @@ func (w *worker) loop() {
 		pool.idle = append(pool.idle, w)
 		if !pool.janitor {
 			pool.janitor = true
-			go janitor()
+			goOwn(janitor)
 		}
 		pool.mu.Unlock()
 	}

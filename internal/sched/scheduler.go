@@ -106,6 +106,8 @@ type run struct {
 	gate   atomic.Uint64
 	holder atomic.Int64
 	victim atomic.Pointer[thread]
+
+	um unmanagedState // goroutines started in the run that it does not manage (unmanaged.go)
 }
 
 func (r *run) finishedRun() bool {
@@ -167,6 +169,8 @@ func (r *run) threadMain(th *thread, fn func()) {
 	<-th.baton
 	th.gid = goid.Get()
 	managed.Store(th.gid, th)
+	r.label()
+	returned := false
 	defer func() {
 		v := recover()
 		if !th.enter() {
@@ -175,6 +179,9 @@ func (r *run) threadMain(th *thread, fn func()) {
 		}
 		if v != nil && !IsUnwinding(v) {
 			r.threadPanicked(th, v, stack())
+		}
+		if v == nil && !returned {
+			r.threadGoexit(th)
 		}
 		managed.Delete(th.gid)
 		r.exit(th)
@@ -187,6 +194,7 @@ func (r *run) threadMain(th *thread, fn func()) {
 	}
 	th.leave()
 	fn()
+	returned = true
 }
 
 // spawn is Spawn in model mode: the new thread is ready at once, and the
@@ -412,7 +420,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 	next := r.pick(th)
 	if next == nil {
 		if !r.aborting {
-			r.fail(r.deadlock(), nil)
+			r.fail(r.stuck(), nil)
 		}
 		return false
 	}
@@ -505,6 +513,7 @@ func (r *run) resume(th *thread) {
 }
 
 func (r *run) handoff(next *thread) {
+	r.checkHandoff()
 	r.cur = next
 	next.baton <- struct{}{}
 }
@@ -536,7 +545,7 @@ func (r *run) exit(th *thread) {
 	next := r.pick(th)
 	if next == nil {
 		if !r.aborting {
-			r.fail(r.deadlock(), nil)
+			r.fail(r.stuck(), nil)
 		}
 		r.unwindNext()
 		return
@@ -667,6 +676,18 @@ func ThreadPanicked(v any, stack []byte) {
 	}
 }
 
+// threadGoexit is called for a thread whose goroutine ended with
+// runtime.Goexit; the run's ThreadGoexit hook decides whether that fails
+// the run.
+func (r *run) threadGoexit(th *thread) {
+	if r.cfg.ThreadGoexit == nil {
+		return
+	}
+	if err := r.cfg.ThreadGoexit(th.name()); err != nil {
+		r.fail(err, nil)
+	}
+}
+
 func (r *run) threadPanicked(th *thread, v any, stack string) {
 	passThrough := r.cfg.PassThrough != nil && r.cfg.PassThrough(v)
 	if !r.aborting {
@@ -697,9 +718,12 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
 		finished: make(chan struct{}),
 	}
+	r.unmanagedStart()
 	r.watchStart()
 	r.start(body)
 	r.watchStop()
+	r.checkEnd()
+	r.unmanagedStop()
 	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
 		stepsHint.Store(n) // the next run of the same property will need about as many
 	}

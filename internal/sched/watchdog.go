@@ -109,7 +109,7 @@ func (r *run) watchStart() {
 	watched.runs[r] = &watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
 	if !watched.running {
 		watched.running = true
-		go watchdog()
+		goOwn(watchdog) // unmanaged.go's gates discount it
 	}
 	watched.mu.Unlock()
 }
@@ -203,10 +203,14 @@ func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
 	if blockingState(state) {
 		what = "blocked in " + state
 	}
-	r.fail(fmt.Errorf("%w: %s is %s at %s; only interleave's primitives and failpoints.Hit are "+
+	err := fmt.Errorf("%w: %s is %s at %s; only interleave's primitives and failpoints.Hit are "+
 		"scheduling points: a Go channel, sync.Mutex, sync.WaitGroup or a busy loop between two of "+
 		"them hangs the run (the goroutine is abandoned, still blocked)",
-		ErrBlockedOutside, th.name(), what, where), nil)
+		ErrBlockedOutside, th.name(), what, where)
+	if um := r.unmanagedErr(); um != nil {
+		err = fmt.Errorf("%w; %w", err, um) // what it waits for may be up to that goroutine
+	}
+	r.fail(err, nil)
 	r.record(th, StepBlock, "outside the explorer: "+state, nil)
 	if th.state != done {
 		th.state = done
