@@ -51,3 +51,37 @@ func ExampleCover() {
 	fmt.Println(met, err)
 	// Output: true <nil>
 }
+
+// TestCoverageStringNamesTheMostPreempted: after an exhaustive search of
+// the lost-update kernel at bound 1, String ends with the failpoints that
+// were preemption points, the most preempted first, as make explore's
+// table shows them.
+func TestCoverageStringNamesTheMostPreempted(t *testing.T) {
+	body, _ := kernelLostUpdate()
+	cov, err := interleave.Exhaustive(body, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := cov.PreemptedAt()
+	s := cov.String()
+	_, list, ok := strings.Cut(s, " preempted-at=")
+	if !ok || len(at) == 0 {
+		t.Fatalf("String() = %q, PreemptedAt() = %v; want a preempted-at field", s, at)
+	}
+	top := strings.Split(list, ",")
+	if len(top) != min(3, len(at)) {
+		t.Fatalf("preempted-at=%s lists %d failpoints; want %d", list, len(top), min(3, len(at)))
+	}
+	prev := -1
+	for _, f := range top {
+		name, n, _ := strings.Cut(f, ":")
+		if name == "(unnamed-point)" {
+			name = "(unnamed point)" // the one name with a space, which String writes with a dash
+		}
+		if fmt.Sprint(at[name]) != n || (prev >= 0 && at[name] > prev) {
+			t.Fatalf("preempted-at=%s: %s; want counts from PreemptedAt %v, most first", list, f, at)
+		}
+		prev = at[name]
+	}
+	t.Log(s)
+}

@@ -238,41 +238,56 @@ func TestRunInsideRunIsMisuse(t *testing.T) {
 }
 
 func TestExhaustiveTwoThreadsTwoSteps(t *testing.T) {
-	orders := map[string]bool{}
-	var order []byte
-	cov, err := interleave.Exhaustive(func() {
-		order = order[:0]
-		var g toyGroup
-		for _, n := range []byte{'A', 'B'} {
-			g.Go(string(n), func() {
-				failpoints.Hit(fpStep, nil)
-				order = append(order, n)
-				failpoints.Hit(fpStep, nil)
-				order = append(order, n)
-			})
+	for _, tc := range []struct {
+		name string
+		opts []interleave.Option
+		want int
+	}{
+		{"unreduced", []interleave.Option{interleave.NoReduction()}, exhaustive2x2Schedules},
+		{"reduced", nil, exhaustive2x2Reduced},
+	} {
+		orders := map[string]bool{}
+		var order []byte
+		cov, err := interleave.Exhaustive(func() {
+			order = order[:0]
+			var g toyGroup
+			for _, n := range []byte{'A', 'B'} {
+				g.Go(string(n), func() {
+					failpoints.Hit(fpStep, nil)
+					order = append(order, n)
+					failpoints.Hit(fpStep, nil)
+					order = append(order, n)
+				})
+			}
+			g.Wait()
+			orders[string(order)] = true
+		}, 2, tc.opts...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		g.Wait()
-		orders[string(order)] = true
-	}, 2)
-	if err != nil {
-		t.Fatal(err)
+		// Two threads of two steps interleave in C(4,2) = 6 ways; with two
+		// preemptions every one of them is reachable, and the steps
+		// conflict (failpoints without an object), so the reduced search
+		// must reach every one too.
+		if len(orders) != 6 {
+			t.Fatalf("%s: step orders seen = %v; want all 6 of AABB ABAB ABBA BAAB BABA BBAA", tc.name, orders)
+		}
+		// The schedule count is exact: DFS over every choice point (a
+		// running thread may keep running or yield to each other ready
+		// thread) with at most two preemptions. It changes only if the
+		// scheduling points of Spawn, Hit or exit change (or, reduced, the
+		// reduction).
+		if cov.Runs() != tc.want {
+			t.Fatalf("%s: Exhaustive ran %d schedules; want %d", tc.name, cov.Runs(), tc.want)
+		}
+		t.Logf("%s: %v, %d step orders", tc.name, cov, len(orders))
 	}
-	// Two threads of two steps interleave in C(4,2) = 6 ways; with two
-	// preemptions every one of them is reachable.
-	if len(orders) != 6 {
-		t.Fatalf("step orders seen = %v; want all 6 of AABB ABAB ABBA BAAB BABA BBAA", orders)
-	}
-	// The schedule count is exact: DFS over every choice point (a running
-	// thread may keep running or yield to each other ready thread) with at
-	// most two preemptions. It changes only if the scheduling points of
-	// Spawn, Hit or exit change.
-	if cov.Runs() != exhaustive2x2Schedules {
-		t.Fatalf("Exhaustive ran %d schedules; want %d", cov.Runs(), exhaustive2x2Schedules)
-	}
-	t.Logf("%v, %d step orders", cov, len(orders))
 }
 
 const exhaustive2x2Schedules = 44
+
+// exhaustive2x2Reduced is the same search with partial-order reduction.
+const exhaustive2x2Reduced = 14
 
 func TestMainGoexitStillExitsCleanly(t *testing.T) {
 	_, err := interleave.Run(func() {

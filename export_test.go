@@ -10,3 +10,24 @@ import (
 func ExecuteRapid(t *rapid.T, body func()) *Trace {
 	return sched.Execute(body, &newSettings(nil).Config, newRapidStrategy(t))
 }
+
+// ExhaustiveNoTimers is the unreduced search as it was before delays past
+// a pending timer were choices: the baseline the timer-race tests show
+// missing what Exhaustive now finds.
+func ExhaustiveNoTimers(body func(), bound int) (*Coverage, error) {
+	s := newSettings(nil)
+	cov := &Coverage{}
+	var prefix []int
+	for {
+		e := sched.NewExhaustive(prefix, bound)
+		tr := sched.Execute(body, &s.Config, e)
+		cov.Add(tr)
+		if tr.Failure != nil {
+			return cov, &RunError{Trace: tr}
+		}
+		var more bool
+		if prefix, more = e.NextPrefix(); !more {
+			return cov, nil
+		}
+	}
+}

@@ -32,13 +32,25 @@ import (
 
 // exhaustive runs body under every schedule with at most bound preemptions
 // and returns how many it ran, failing t on any failing schedule.
+//
+// The counts it returns are the unreduced search's (NoReduction): every
+// schedule, the numbers the tests below derive from the step counts. It
+// also runs the reduced search (the default) over the same body, which
+// must pass too, and logs how many schedules that one needed.
 func exhaustive(t *testing.T, name string, body func(), bound int) int {
 	t.Helper()
-	cov, err := interleave.Exhaustive(body, bound)
+	cov, err := interleave.Exhaustive(body, bound, interleave.NoReduction())
 	if err != nil {
-		t.Fatalf("%s: Exhaustive(bound %d) after %v: %v", name, bound, cov, err)
+		t.Fatalf("%s: Exhaustive(bound %d, NoReduction) after %v: %v", name, bound, cov, err)
 	}
-	t.Logf("%s: bound %d: %v", name, bound, cov)
+	red, err := interleave.Exhaustive(body, bound)
+	if err != nil {
+		t.Fatalf("%s: Exhaustive(bound %d) after %v: %v", name, bound, red, err)
+	}
+	if red.Runs() > cov.Runs() {
+		t.Errorf("%s: bound %d: the reduced search ran %d schedules, more than the unreduced %d", name, bound, red.Runs(), cov.Runs())
+	}
+	t.Logf("%s: bound %d: %v; reduced: %v", name, bound, cov, red)
 	return cov.Runs()
 }
 
@@ -80,7 +92,10 @@ func TestExhaustiveS17ReadThenWrite(t *testing.T) {
 	if got := exhaustive(t, "ReadThenWriteCounter", body, 0); got != 3 {
 		t.Errorf("ReadThenWriteCounter: schedules without preemption = %d; want 3", got)
 	}
-	cov, err := interleave.Exhaustive(body, 1)
+	if _, err := interleave.Exhaustive(body, 1); err == nil || !strings.Contains(err.Error(), "counter = 1") {
+		t.Fatalf("ReadThenWriteCounter: reduced Exhaustive(bound 1) = %v; want the lost update (counter = 1)", err)
+	}
+	cov, err := interleave.Exhaustive(body, 1, interleave.NoReduction())
 	var re *interleave.RunError
 	if !errors.As(err, &re) || !strings.Contains(err.Error(), "counter = 1") {
 		t.Fatalf("ReadThenWriteCounter: Exhaustive(bound 1) = %v; want the lost update (counter = 1)", err)
@@ -93,7 +108,8 @@ func TestExhaustiveS17ReadThenWrite(t *testing.T) {
 }
 
 // readThenWriteFoundAt is the depth-first index (1-based) of the first
-// schedule with one preemption that loses an update.
+// schedule with one preemption that loses an update, in the unreduced
+// search.
 const readThenWriteFoundAt = 5
 
 // TestExhaustiveS11Handshake: the guarded Condition handshake (two lines

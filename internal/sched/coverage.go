@@ -3,6 +3,7 @@ package sched
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -94,13 +95,32 @@ func (c *Coverage) Distinct() int { c.mu.Lock(); defer c.mu.Unlock(); return len
 // Failures returns how many counted runs failed.
 func (c *Coverage) Failures() int { c.mu.Lock(); defer c.mu.Unlock(); return c.failures }
 
-// String returns "schedules=N distinct=M failures=F pairs=P preempted=Q",
-// the line make explore collects into its summary table (it parses the
-// first three fields): P is Pairs, Q the number of failpoints that were a
-// preemption point at least once.
+// String returns "schedules=N distinct=M failures=F pairs=P preempted=Q
+// preempted-at=a:3,b:2,c:1", the line make explore collects into its
+// summary table: P is Pairs, Q the number of failpoints that were a
+// preemption point at least once, and preempted-at (left out when Q is 0)
+// the three most preempted of them with their counts (PreemptedAt), most
+// first.
 func (c *Coverage) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return fmt.Sprintf("schedules=%d distinct=%d failures=%d pairs=%d preempted=%d",
+	s := fmt.Sprintf("schedules=%d distinct=%d failures=%d pairs=%d preempted=%d",
 		c.runs, len(c.seen), c.failures, len(c.pairs), len(c.preempted))
+	if len(c.preempted) == 0 {
+		return s
+	}
+	ops := slices.Collect(maps.Keys(c.preempted))
+	slices.SortFunc(ops, func(a, b string) int {
+		if d := c.preempted[b] - c.preempted[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	var top []string
+	for _, op := range ops[:min(3, len(ops))] {
+		// One field of a space-separated line: "(unnamed point)" is the
+		// one name with a space.
+		top = append(top, strings.ReplaceAll(op, " ", "-")+":"+itoa(c.preempted[op]))
+	}
+	return s + " preempted-at=" + strings.Join(top, ",")
 }

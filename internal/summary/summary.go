@@ -8,7 +8,12 @@
 //
 // A property reports its coverage by logging one line of the form
 //
-//	interleave-summary: name=<Name> seed=S schedules=N distinct=M failures=F
+//	interleave-summary: name=<Name> seed=S schedules=N distinct=M failures=F pairs=P preempted=Q preempted-at=a:3,b:2
+//
+// The table's pairs column is P, how many ordered pairs of failpoints of
+// two threads ran back to back (Coverage.Pairs); its last column, preempted
+// at, is Q, how many failpoints were a preemption point, then the most
+// preempted of them with their counts (Coverage.PreemptedAt).
 //
 // The table starts with the rapid seed of the run: the -seed flag's
 // value, or else every distinct seed= the properties logged, so that two
@@ -117,6 +122,8 @@ type row struct {
 	distinct  string
 	failures  string
 	seed      string // seed= field, "" if none
+	pairs     string // pairs= field: interleaved failpoint pairs, "-" if none logged
+	preempted string // preempted= and preempted-at= fields: "N: name:count ...", "-" if none logged
 }
 
 // A testResult is what go test -v said about one test or subtest.
@@ -318,7 +325,18 @@ func jsonEvent(line string) (event, bool) {
 // parseSummary reads the key=value fields after the marker. Unknown keys
 // are ignored, so properties may log more than the table shows.
 func parseSummary(s string) *row {
-	rw := &row{schedules: "-", distinct: "-", failures: "-"}
+	rw := &row{schedules: "-", distinct: "-", failures: "-", pairs: "-", preempted: "-"}
+	var preempted, at string
+	defer func() {
+		// "3: lock-acquire:120 queue-get:80 kernel:5": how many failpoints
+		// were a preemption point, and the most preempted of them.
+		switch {
+		case preempted != "" && at != "":
+			rw.preempted = preempted + ": " + strings.ReplaceAll(at, ",", " ")
+		case preempted != "":
+			rw.preempted = preempted
+		}
+	}()
 	for _, f := range strings.Fields(s) {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok {
@@ -335,6 +353,12 @@ func parseSummary(s string) *row {
 			rw.failures = v
 		case "seed":
 			rw.seed = v
+		case "pairs":
+			rw.pairs = v
+		case "preempted":
+			preempted = v
+		case "preempted-at":
+			at = v
 		}
 	}
 	return rw
@@ -396,7 +420,7 @@ func (rep *report) table() []*row {
 	for _, tr := range rep.tests {
 		if !tr.logged {
 			rows = append(rows, &row{pkg: tr.pkg, test: tr.name, property: tr.name,
-				schedules: "-", distinct: "-", failures: "-"})
+				schedules: "-", distinct: "-", failures: "-", pairs: "-", preempted: "-"})
 		}
 	}
 	return rows
@@ -412,16 +436,16 @@ func (rep *report) write(w io.Writer, logPath string) {
 	if len(rep.tests) == 0 {
 		fmt.Fprintln(w, "summary: no test ran (no package matched, or the -run pattern matched no test)")
 	} else {
-		cells := [][]string{{"package", "property", "schedules", "distinct interleavings", "failures", "result"}}
+		cells := [][]string{{"package", "property", "schedules", "distinct interleavings", "failures", "pairs", "result", "preempted at"}}
 		var sched, dist, fail int
 		for _, rw := range rows {
-			cells = append(cells, []string{rw.pkg, rw.property, rw.schedules, rw.distinct, rw.failures, rep.result(rw)})
+			cells = append(cells, []string{rw.pkg, rw.property, rw.schedules, rw.distinct, rw.failures, rw.pairs, rep.result(rw), rw.preempted})
 			sched += atoi(rw.schedules)
 			dist += atoi(rw.distinct)
 			fail += atoi(rw.failures)
 		}
-		cells = append(cells, []string{"", "total", strconv.Itoa(sched), strconv.Itoa(dist), strconv.Itoa(fail), ""})
-		writeTable(w, cells, []bool{false, false, true, true, true, false})
+		cells = append(cells, []string{"", "total", strconv.Itoa(sched), strconv.Itoa(dist), strconv.Itoa(fail), "", "", ""})
+		writeTable(w, cells, []bool{false, false, true, true, true, true, false, false})
 	}
 
 	failed := rep.failed()

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { interleavetest.Main(m) }
 // that log summaries, a demo that finds failures and passes, and a test
 // that logs nothing.
 const passing = `=== RUN   TestPropLockMutualExclusion
-    lock_test.go:40: interleave-summary: name=LockMutualExclusion schedules=2000 distinct=731 failures=0
+    lock_test.go:40: interleave-summary: name=LockMutualExclusion schedules=2000 distinct=731 failures=0 pairs=12 preempted=2 preempted-at=lock-acquire:40,lock-release:3
 --- PASS: TestPropLockMutualExclusion (1.20s)
 === RUN   TestPropQueue
 === RUN   TestPropQueue/FIFO
@@ -48,11 +48,11 @@ func TestParsePassing(t *testing.T) {
 		t.Errorf("ok() = false; want true")
 	}
 	want := []row{
-		{"properties", "TestPropLockMutualExclusion", "LockMutualExclusion", "2000", "731", "0", ""},
-		{"properties", "TestPropQueue/FIFO", "QueueFIFO", "2000", "1500", "0", ""},
-		{"properties", "TestPropQueue/LIFO", "TestPropQueue/LIFO", "2000", "1499", "0", ""},
-		{"properties", "TestDemoLostUpdate", "DemoLostUpdate", "57", "40", "1", ""},
-		{"failpoints", "TestPropNothingLogged", "TestPropNothingLogged", "-", "-", "-", ""},
+		{"properties", "TestPropLockMutualExclusion", "LockMutualExclusion", "2000", "731", "0", "", "12", "2: lock-acquire:40 lock-release:3"},
+		{"properties", "TestPropQueue/FIFO", "QueueFIFO", "2000", "1500", "0", "", "-", "-"},
+		{"properties", "TestPropQueue/LIFO", "TestPropQueue/LIFO", "2000", "1499", "0", "", "-", "-"},
+		{"properties", "TestDemoLostUpdate", "DemoLostUpdate", "57", "40", "1", "", "-", "-"},
+		{"failpoints", "TestPropNothingLogged", "TestPropNothingLogged", "-", "-", "-", "", "-", "-"},
 	}
 	got := rep.table()
 	if len(got) != len(want) {
@@ -77,12 +77,12 @@ func TestWriteAlignsTableAndTotals(t *testing.T) {
 	rep.write(&b, "")
 	out := b.String()
 	want := `
-package     property               schedules  distinct interleavings  failures  result
-properties  LockMutualExclusion         2000                     731         0  PASS
-properties  QueueFIFO                   2000                    1500         0  PASS
-properties  TestPropQueue/LIFO          2000                    1499         0  PASS
-properties  DemoLostUpdate                57                      40         1  PASS
-failpoints  TestPropNothingLogged          -                       -         -  PASS
+package     property               schedules  distinct interleavings  failures  pairs  result  preempted at
+properties  LockMutualExclusion         2000                     731         0     12  PASS    2: lock-acquire:40 lock-release:3
+properties  QueueFIFO                   2000                    1500         0      -  PASS    -
+properties  TestPropQueue/LIFO          2000                    1499         0      -  PASS    -
+properties  DemoLostUpdate                57                      40         1      -  PASS    -
+failpoints  TestPropNothingLogged          -                       -         -      -  PASS    -
             total                       6057                    3770         1
 
 summary: PASS: 6 test(s)
@@ -203,9 +203,11 @@ func TestParseSummaryFields(t *testing.T) {
 		in   string
 		want row
 	}{
-		{" name=A schedules=1 distinct=2 failures=3", row{property: "A", schedules: "1", distinct: "2", failures: "3"}},
-		{" failures=3 name=B extra=x schedules=5 junk", row{property: "B", schedules: "5", distinct: "-", failures: "3"}},
-		{"", row{schedules: "-", distinct: "-", failures: "-"}},
+		{" name=A schedules=1 distinct=2 failures=3", row{property: "A", schedules: "1", distinct: "2", failures: "3", pairs: "-", preempted: "-"}},
+		{" failures=3 name=B extra=x schedules=5 junk", row{property: "B", schedules: "5", distinct: "-", failures: "3", pairs: "-", preempted: "-"}},
+		{"", row{schedules: "-", distinct: "-", failures: "-", pairs: "-", preempted: "-"}},
+		{" name=C schedules=9 distinct=8 failures=0 pairs=4 preempted=1 preempted-at=kernel:7", row{property: "C", schedules: "9", distinct: "8", failures: "0", pairs: "4", preempted: "1: kernel:7"}},
+		{" name=D schedules=9 distinct=8 failures=0 pairs=0 preempted=0", row{property: "D", schedules: "9", distinct: "8", failures: "0", pairs: "0", preempted: "0"}},
 	}
 	for _, tt := range tests {
 		if got := parseSummary(tt.in); *got != tt.want {
