@@ -176,7 +176,7 @@ func (c *Chan[T]) Close() {
 	recvq, sendq := c.recvq, c.sendq
 	c.recvq, c.sendq = nil, nil
 	for _, e := range recvq {
-		if e.w.fired < 0 {
+		if e.w.live() {
 			var zero T
 			e.val = zero
 			e.w.ok = false
@@ -184,7 +184,7 @@ func (c *Chan[T]) Close() {
 		}
 	}
 	for _, e := range sendq {
-		if e.w.fired < 0 {
+		if e.w.live() {
 			e.w.closed = true
 			e.w.fire(e.idx)
 		}
@@ -241,12 +241,12 @@ func (c *Chan[T]) stateLocked() string {
 func (c *Chan[T]) waitersLocked() int {
 	n := 0
 	for _, e := range c.recvq {
-		if e.w.fired < 0 {
+		if e.w.live() {
 			n++
 		}
 	}
 	for _, e := range c.sendq {
-		if e.w.fired < 0 {
+		if e.w.live() {
 			n++
 		}
 	}
@@ -344,7 +344,7 @@ func popLive[T any](q *[]*entry[T]) *entry[T] {
 		n := copy(*q, (*q)[1:])
 		(*q)[n] = nil
 		*q = (*q)[:n]
-		if e.w.fired < 0 {
+		if e.w.live() {
 			return e
 		}
 	}

@@ -216,7 +216,7 @@ func (c *Chan[T]) describe(send bool) string {
 // hasLive reports whether q holds an entry whose waiter has not fired.
 func hasLive[T any](q []*entry[T]) bool {
 	for _, e := range q {
-		if e.w.fired < 0 {
+		if e.w.live() {
 			return true
 		}
 	}

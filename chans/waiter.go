@@ -17,7 +17,8 @@ var mu gosync.Mutex
 // is queued on every channel it waits on (one entry per case), and the
 // first operation that completes one of its cases fires it.
 //
-// Invariant (under mu): fired < 0 while it waits; once fired, fired is the
+// Invariant (under mu): fired < 0 while it waits (and, unless a Shutdown
+// unwound its goroutine, that goroutine is parked on q: see live); once fired, fired is the
 // index of the completed case, the case's value has been transferred, and
 // the goroutine has been woken; its entries on other channels are removed
 // by the goroutine itself when it resumes. A firer touches neither the
@@ -115,6 +116,14 @@ func wakeAll(ts []*sched.Waiter) {
 		panic(first)
 	}
 }
+
+// live reports whether w still waits: it has not fired and its goroutine
+// is parked on w.q. Under mu a waiting goroutine is always on w.q (it
+// queues its entries and parks in one hold of mu); one that a Shutdown
+// unwound out of park has left w.q with w unfired, and its entries stay
+// queued until a match drops them: a match must skip them, or a Send would
+// hand its value to a receiver that is gone.
+func (w *waiter) live() bool { return w.fired < 0 && w.q.Len() > 0 }
 
 // park blocks the goroutine until w fires. mu must be held; park returns
 // with it released. Only fire wakes w's queue, and the wait has no
