@@ -313,8 +313,8 @@ func (r *run) overBudget(th *thread) bool {
 	if r.steps <= r.cfg.MaxSteps {
 		return false
 	}
-	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
-		"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin? "+
+		"a body that is only long needs a larger MaxSteps); %s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
 	return true
 }
 
