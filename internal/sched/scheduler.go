@@ -587,6 +587,9 @@ func (r *run) mainExit(main *thread) {
 				ErrDeadlock, strings.Join(r.aliveNames(), ", ")), nil)
 			panic(unwinding{})
 		}
+		if r.overBudget(main) { // a wait like any park: the budget bounds a broken wake-up here too
+			panic(unwinding{})
+		}
 		main.state = blocked
 		main.wakeAt = noWake
 		main.waitOp = opExit
