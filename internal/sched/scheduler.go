@@ -715,7 +715,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
+		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load()), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()
