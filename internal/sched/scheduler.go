@@ -168,13 +168,13 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 func (r *run) threadMain(th *thread, fn func()) {
 	<-th.baton
 	th.gid = goid.Get()
-	managed.Store(th.gid, th)
+	manage(th)
 	r.label()
 	returned := false
 	defer func() {
 		v := recover()
 		if !th.enter() {
-			managed.Delete(th.gid) // abandoned by the watchdog: the run is not ours any more
+			unmanage(th) // abandoned by the watchdog: the run is not ours any more
 			return
 		}
 		if v != nil && !IsUnwinding(v) {
@@ -183,7 +183,7 @@ func (r *run) threadMain(th *thread, fn func()) {
 		if v == nil && !returned {
 			r.threadGoexit(th)
 		}
-		managed.Delete(th.gid)
+		unmanage(th)
 		r.exit(th)
 	}()
 	if r.aborting {
@@ -266,6 +266,9 @@ func (r *run) choose(tied []int) (c int, ok bool) {
 		c = r.strategy.Delay(&r.view)
 	} else {
 		c = r.strategy.Tie(&r.view)
+	}
+	if r.trace.Schedule == nil {
+		r.trace.Schedule = make(Schedule, 0, max(16, scheduleHint.Load()))
 	}
 	r.trace.Schedule = append(r.trace.Schedule, c)
 	return c, true
@@ -705,6 +708,9 @@ var stepsHint atomic.Int64
 
 const maxStepsHint = 4096
 
+// scheduleHint is stepsHint for the schedule (the choices of a recent run).
+var scheduleHint atomic.Int64
+
 // Execute runs body as the main thread of one model run under st and
 // returns its trace. It panics with an error wrapping ErrMisuse when called
 // from a thread of a model run.
@@ -726,6 +732,9 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.unmanagedStop()
 	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
 		stepsHint.Store(n) // the next run of the same property will need about as many
+	}
+	if n := int64(len(r.trace.Schedule)); n > scheduleHint.Load() && n <= maxStepsHint {
+		scheduleHint.Store(n)
 	}
 	r.finishTrace()
 	r.trace.PanicValue = r.panicVal
