@@ -217,18 +217,23 @@ func BenchmarkScheduleCost(b *testing.B) {
 			body := threadsSteps(c.threads, c.steps)
 			setFlag(b, "rapid.checks", strconv.Itoa(b.N))
 			b.ResetTimer()
-			start := time.Now()
+			start, cpu := time.Now(), processCPU()
 			rapid.Check(b, func(t *rapid.T) { interleave.Explore(t, body) })
-			explored := time.Since(start)
-			start = time.Now()
+			explored, exploredCPU := time.Since(start), processCPU()-cpu
+			start, cpu = time.Now(), processCPU()
 			for range b.N {
 				plainThreadsSteps(c.threads, c.steps)
 			}
-			plain := time.Since(start)
+			plain, plainCPU := time.Since(start), processCPU()-cpu
 			b.ReportMetric(float64(b.N)/explored.Seconds(), "schedules/s")
 			b.ReportMetric(float64(explored.Nanoseconds())/float64(b.N), "ns/schedule")
 			b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "ns/plain-run")
 			b.ReportMetric(explored.Seconds()/plain.Seconds(), "ratio")
+			if plainCPU > 0 {
+				b.ReportMetric(float64(exploredCPU.Nanoseconds())/float64(b.N), "cpu-ns/schedule")
+				b.ReportMetric(float64(plainCPU.Nanoseconds())/float64(b.N), "cpu-ns/plain-run")
+				b.ReportMetric(exploredCPU.Seconds()/plainCPU.Seconds(), "cpu-ratio")
+			}
 		})
 	}
 }

@@ -155,7 +155,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		order:  len(r.threads),
 		info:   info,
 		daemon: daemon,
-		baton:  make(chan struct{}, 1),
+		baton:  newBaton(),
 		wakeAt: noWake,
 		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
@@ -737,6 +737,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 		scheduleHint.Store(n)
 	}
 	r.finishTrace()
+	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
 	return r.trace
 }
