@@ -705,14 +705,31 @@ func (r *run) threadPanicked(th *thread, v any, stack string) {
 	r.fail(panicError(th, v, stack), v)
 }
 
-// stepsHint sizes a new trace's step slice: the most steps a recent run
-// took, up to maxStepsHint, so that appending rarely copies.
+// stepsHint sizes a new trace's step slice: about the most steps recent
+// runs took, up to maxStepsHint, so that appending rarely copies.
 var stepsHint atomic.Int64
 
 const maxStepsHint = 4096
 
-// scheduleHint is stepsHint for the schedule (the choices of a recent run).
+// scheduleHint is stepsHint for the schedule (the choices of recent runs).
 var scheduleHint atomic.Int64
+
+// noteHint updates a size hint with a run's size n: a longer run raises it
+// at once; a shorter one lowers it by a sixteenth of the gap, so the hint
+// follows the longest of recent runs, and the runs of a small property
+// that follows a large one (in the same test binary) stop allocating for
+// the large one's steps after a few dozen runs. Parallel runs may lose an
+// update: it is only a hint.
+func noteHint(h *atomic.Int64, n int) {
+	if n > maxStepsHint {
+		return
+	}
+	if cur := h.Load(); int64(n) >= cur {
+		h.Store(int64(n))
+	} else {
+		h.Store(cur - (cur-int64(n))/16)
+	}
+}
 
 // Execute runs body as the main thread of one model run under st and
 // returns its trace. It panics with an error wrapping ErrMisuse when called
@@ -733,12 +750,8 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.watchStop()
 	r.checkEnd()
 	r.unmanagedStop()
-	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
-		stepsHint.Store(n) // the next run of the same property will need about as many
-	}
-	if n := int64(len(r.trace.Schedule)); n > scheduleHint.Load() && n <= maxStepsHint {
-		scheduleHint.Store(n)
-	}
+	noteHint(&stepsHint, len(r.trace.Steps)) // the next run of the same property will need about as many
+	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
 	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
