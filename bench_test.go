@@ -215,10 +215,13 @@ func plainThreadsSteps(n, steps int) {
 //
 //	go test -run '^$' -bench ScheduleCost -benchtime 3000x -count 6 .
 //
-// Measured on 2 shared cores (load 4–8), benchstat over 6 alternating runs
-// of the old and new binaries, 3 threads × 20 steps: 64.6 → 46.8 µs a
-// schedule (-28%, p=0.026), CPU 63.8 → 45.1 µs (-29%, p=0.004), 15.5k →
-// 21.4k schedules/s; 2 × 1: 30 → 18 µs. A plain run costs 1.5–2 µs, so the
+// Measured on 2 shared cores (load 3–8), benchstat over 6 alternating runs
+// of the old and new binaries, 3 threads × 20 steps: before the incremental
+// fingerprint, the managed-thread cache, the reused batons and the
+// presized schedule, 64.6 → 46.8 µs a schedule (-28%, p=0.026), CPU 63.8 →
+// 45.1 µs (-29%, p=0.004), 15.5k → 21.4k schedules/s; a later A/B against
+// main under a heavier, changing load: CPU -13% and -19% (p=0.002), wall
+// time within the noise (±20–110%). A plain run costs 1.5–2.3 µs, so the
 // ratio is still 10–30, far from 2: what is left (CPU profile of
 // BenchmarkSchedules/3x20) is the baton hand-offs between goroutines
 // (channel send and receive, the Go scheduler: about a quarter), the
