@@ -390,8 +390,11 @@ func (r *recordingTB) Failed() bool                      { r.mu.Lock(); defer r.
 // given to rapid.Check), or nil if t has none. rapid keeps it in an
 // unexported embedded field, tb; its Failed and FailNow are rapid's own.
 func testingTB(t *rapid.T) rapid.TB {
-	f := reflect.ValueOf(t).Elem().FieldByName("tb")
-	if !f.IsValid() || f.Kind() != reflect.Interface || !f.CanAddr() {
+	if tbField == nil {
+		return nil
+	}
+	f := reflect.ValueOf(t).Elem().FieldByIndex(tbField)
+	if f.Kind() != reflect.Interface || !f.CanAddr() {
 		return nil
 	}
 	v := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
@@ -404,6 +407,17 @@ func testingTB(t *rapid.T) rapid.TB {
 	}
 	return tb
 }
+
+// tbField is the index of rapid.T's field tb, nil if it has none; looked
+// up once, as every Explore reads the field (by name it was 2% of a short
+// schedule).
+var tbField = func() []int {
+	f, ok := reflect.TypeFor[rapid.T]().FieldByName("tb")
+	if !ok {
+		return nil
+	}
+	return f.Index
+}()
 
 // A tbGuard watches the test's own TB (a *testing.T) over one Explore run.
 // A thread that calls its Fatalf ends with runtime.Goexit, which ends only

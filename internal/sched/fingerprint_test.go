@@ -5,11 +5,34 @@ import (
 	"time"
 )
 
-// fingerprintOf returns the fingerprint finishTrace gives steps.
+// fingerprintOf returns the fingerprint record gives a run that recorded
+// steps.
 func fingerprintOf(steps []Step) uint64 {
-	r := &run{trace: &Trace{Steps: steps}}
-	r.finishTrace()
-	return r.trace.Fingerprint()
+	h := fnvOffset
+	for _, s := range steps {
+		h = fingerprintStep(h, s.Thread, s.Kind, s.Op)
+	}
+	return h
+}
+
+// TestFingerprintIsOfTheRecordedSteps: the fingerprint record hashes step
+// by step is the hash of the trace's steps as they end up (no step is
+// recorded around record, or changed after it in a hashed field).
+func TestFingerprintIsOfTheRecordedSteps(t *testing.T) {
+	body := func() {
+		Spawn(nil, false, func() { Point("example.com/x/a", nil); Sleep(time.Second); Point("example.com/x/c", nil) })
+		Point("example.com/x/b", nil)
+		Sleep(2 * time.Second)
+	}
+	for _, sched := range []Schedule{nil, {PreemptFrom, 0, PreemptFrom + 1}, {YieldCode, YieldCode, YieldCode}} {
+		tr := Execute(body, NewConfig(), NewFixed(sched))
+		if tr.Failure != nil {
+			t.Fatalf("schedule %v: %v", sched, tr.Failure)
+		}
+		if got, want := tr.Fingerprint(), fingerprintOf(tr.Steps); got != want || len(tr.Steps) < 5 {
+			t.Errorf("schedule %v: fingerprint %016x, hash of the %d steps %016x", sched, got, len(tr.Steps), want)
+		}
+	}
 }
 
 // TestFingerprintSeesTheInterleavingOnly: the fingerprint names an

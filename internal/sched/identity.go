@@ -19,6 +19,41 @@ var hooks atomic.Int64
 // thread's body (from its first baton to its exit).
 var managed sync.Map // int64 -> *thread
 
+// managedCache holds most entries of managed instead of it: a thread whose
+// goroutine id maps to a free slot (gid mod len) is stored there, the
+// others in managed. It saves self(), called at every scheduling point,
+// a sync.Map lookup, and a run its stores (pool workers keep their ids, so
+// their threads find their slot free run after run). Invariant: a thread
+// is in at most one of managedCache and managed, in its own slot, exactly
+// while managed would hold it.
+var managedCache [256]atomic.Pointer[thread]
+
+// manage records th as the thread its goroutine (th.gid) runs.
+func manage(th *thread) {
+	if !managedCache[uint64(th.gid)%uint64(len(managedCache))].CompareAndSwap(nil, th) {
+		managed.Store(th.gid, th)
+	}
+}
+
+// unmanage ends what manage recorded.
+func unmanage(th *thread) {
+	if !managedCache[uint64(th.gid)%uint64(len(managedCache))].CompareAndSwap(th, nil) {
+		managed.Delete(th.gid)
+	}
+}
+
+// managedThread returns the thread goroutine gid runs, or nil.
+func managedThread(gid int64) *thread {
+	// th.gid is written before manage publishes th and never changes.
+	if th := managedCache[uint64(gid)%uint64(len(managedCache))].Load(); th != nil && th.gid == gid {
+		return th
+	}
+	if v, ok := managed.Load(gid); ok {
+		return v.(*thread)
+	}
+	return nil
+}
+
 // GoID returns the calling goroutine's id. It costs a few nanoseconds
 // (github.com/petermattis/goid reads it from the runtime's g struct).
 func GoID() int64 { return goid.Get() }
@@ -29,12 +64,12 @@ func self() *thread {
 	if hooks.Load() == 0 {
 		return nil
 	}
-	v, ok := managed.Load(goid.Get())
-	if !ok {
+	th := managedThread(goid.Get())
+	if th == nil {
 		noteForeign() // a goroutine started inside a run but not managed by it? (unmanaged.go)
 		return nil
 	}
-	if th := v.(*thread); !th.abandoned() {
+	if !th.abandoned() {
 		return th
 	}
 	return nil

@@ -155,7 +155,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		order:  len(r.threads),
 		info:   info,
 		daemon: daemon,
-		baton:  make(chan struct{}, 1),
+		baton:  newBaton(),
 		wakeAt: noWake,
 		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
@@ -168,13 +168,13 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 func (r *run) threadMain(th *thread, fn func()) {
 	<-th.baton
 	th.gid = goid.Get()
-	managed.Store(th.gid, th)
+	manage(th)
 	r.label()
 	returned := false
 	defer func() {
 		v := recover()
 		if !th.enter() {
-			managed.Delete(th.gid) // abandoned by the watchdog: the run is not ours any more
+			unmanage(th) // abandoned by the watchdog: the run is not ours any more
 			return
 		}
 		if v != nil && !IsUnwinding(v) {
@@ -183,7 +183,7 @@ func (r *run) threadMain(th *thread, fn func()) {
 		if v == nil && !returned {
 			r.threadGoexit(th)
 		}
-		managed.Delete(th.gid)
+		unmanage(th)
 		r.exit(th)
 	}()
 	if r.aborting {
@@ -266,6 +266,9 @@ func (r *run) choose(tied []int) (c int, ok bool) {
 		c = r.strategy.Delay(&r.view)
 	} else {
 		c = r.strategy.Tie(&r.view)
+	}
+	if r.trace.Schedule == nil {
+		r.trace.Schedule = make(Schedule, 0, max(16, scheduleHint.Load()))
 	}
 	r.trace.Schedule = append(r.trace.Schedule, c)
 	return c, true
@@ -702,11 +705,31 @@ func (r *run) threadPanicked(th *thread, v any, stack string) {
 	r.fail(panicError(th, v, stack), v)
 }
 
-// stepsHint sizes a new trace's step slice: the most steps a recent run
-// took, up to maxStepsHint, so that appending rarely copies.
+// stepsHint sizes a new trace's step slice: about the most steps recent
+// runs took, up to maxStepsHint, so that appending rarely copies.
 var stepsHint atomic.Int64
 
 const maxStepsHint = 4096
+
+// scheduleHint is stepsHint for the schedule (the choices of recent runs).
+var scheduleHint atomic.Int64
+
+// noteHint updates a size hint with a run's size n: a longer run raises it
+// at once; a shorter one lowers it by a sixteenth of the gap, so the hint
+// follows the longest of recent runs, and the runs of a small property
+// that follows a large one (in the same test binary) stop allocating for
+// the large one's steps after a few dozen runs. Parallel runs may lose an
+// update: it is only a hint.
+func noteHint(h *atomic.Int64, n int) {
+	if n > maxStepsHint {
+		return
+	}
+	if cur := h.Load(); int64(n) >= cur {
+		h.Store(int64(n))
+	} else {
+		h.Store(cur - (cur-int64(n))/16)
+	}
+}
 
 // Execute runs body as the main thread of one model run under st and
 // returns its trace. It panics with an error wrapping ErrMisuse when called
@@ -718,7 +741,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load())},
+		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load()), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()
@@ -727,10 +750,10 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.watchStop()
 	r.checkEnd()
 	r.unmanagedStop()
-	if n := int64(len(r.trace.Steps)); n > stepsHint.Load() && n <= maxStepsHint {
-		stepsHint.Store(n) // the next run of the same property will need about as many
-	}
+	noteHint(&stepsHint, len(r.trace.Steps)) // the next run of the same property will need about as many
+	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
+	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
 	return r.trace
 }

@@ -95,6 +95,26 @@ func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
 		s.Object = r.objectIndex(obj, snap.Kind)
 	}
 	r.trace.Steps = append(r.trace.Steps, s)
+	r.trace.fp = fingerprintStep(r.trace.fp, th.order, kind, op)
+}
+
+// The fingerprint is FNV-1a over (thread, kind, short op name) of every
+// step, hashed as record appends the step (no second pass, no
+// allocation): stable across processes, blind to virtual times and to a
+// step's Delay, which point sets after recording it.
+const (
+	fnvOffset = uint64(14695981039346656037)
+	fnvPrime  = 1099511628211
+)
+
+func fingerprintStep(h uint64, thread int, kind StepKind, op string) uint64 {
+	h = (h ^ uint64(thread)) * fnvPrime
+	h = (h ^ uint64(kind)) * fnvPrime
+	op = op[strings.LastIndexByte(op, '/')+1:]
+	for i := 0; i < len(op); i++ {
+		h = (h ^ uint64(op[i])) * fnvPrime
+	}
+	return h
 }
 
 func (r *run) finishTrace() {
@@ -102,19 +122,6 @@ func (r *run) finishTrace() {
 	tr.Failure = r.failure
 	tr.Duration = r.now
 	tr.threads = r.threads
-	// FNV-1a over (thread, kind, short op name) of every step: stable
-	// across processes, blind to virtual times.
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	for _, s := range tr.Steps {
-		h = (h ^ uint64(s.Thread)) * prime
-		h = (h ^ uint64(s.Kind)) * prime
-		op := s.Op[strings.LastIndexByte(s.Op, '/')+1:]
-		for i := 0; i < len(op); i++ {
-			h = (h ^ uint64(op[i])) * prime
-		}
-	}
-	tr.fp = h
 }
 
 // String returns the readable timeline, one step a line: virtual time,

@@ -179,12 +179,8 @@ func (r *run) look(w *watch, now time.Time) bool {
 			return false
 		}
 	}
-	v, ok := managed.Load(gid)
-	if !ok {
-		return false
-	}
-	th := v.(*thread)
-	if th.run != r {
+	th := managedThread(gid)
+	if th == nil || th.run != r {
 		return false
 	}
 	r.victim.Store(th)
