@@ -146,3 +146,25 @@ func TestPCTDepthIsPreemptionsPlusOne(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepProbe is temporary.
+func TestDeepProbe(t *testing.T) {
+	for _, k := range append(append([]kernel{}, kernels...), deepKernels...) {
+		for bound := 0; bound <= k.preemptions; bound++ {
+			body, check := k.make()
+			cov, err := interleave.Exhaustive(func() {
+				body()
+				if e := check(); e != nil {
+					panic(e)
+				}
+			}, bound)
+			t.Logf("%s bound %d: failed=%v cov=%v", k.name, bound, err != nil, cov)
+		}
+		found, counts := kernelStats(t, k, 100)
+		med, mx := -1, -1
+		if len(counts) > 0 {
+			med, mx = counts[len(counts)/2], counts[len(counts)-1]
+		}
+		t.Logf("TABLE %-15s median %d max %d misses %d/%d %v", k.name, med, mx, kernelSeeds-found, kernelSeeds, counts)
+	}
+}

@@ -134,36 +134,36 @@ const ttlTTL = 10 * time.Millisecond
 func kernelTTLCache() (func(), func() error) {
 	var useErr error
 	return func() {
-			useErr = nil
-			var mu primitives.Lock
-			entry := new(string)
-			*entry = "v1"
-			var expiry time.Time // set by the janitor from the virtual clock
-			runThreads(func() { // janitor
-				mu.Acquire()
-				expiry = sched.Now().Add(ttlTTL)
-				mu.Release()
-				primitives.Sleep(ttlTTL)
-				mu.Acquire()
-				if !sched.Now().Before(expiry) {
-					entry = nil
-				}
-				mu.Release()
-			}, func() { // reader
-				mu.Acquire()
-				fresh := entry != nil && sched.Now().Before(expiry)
-				mu.Release()
-				if !fresh {
-					return
-				}
-				failpoints.Hit(fpCache, nil)
-				mu.Acquire()
-				if entry == nil {
-					useErr = errors.New("the entry was checked fresh, then used after its eviction")
-				}
-				mu.Release()
-			})
-		}, func() error { return useErr }
+		useErr = nil
+		var mu primitives.Lock
+		entry := new(string)
+		*entry = "v1"
+		var expiry time.Time // set by the janitor from the virtual clock
+		runThreads(func() {  // janitor
+			mu.Acquire()
+			expiry = sched.Now().Add(ttlTTL)
+			mu.Release()
+			primitives.Sleep(ttlTTL)
+			mu.Acquire()
+			if !sched.Now().Before(expiry) {
+				entry = nil
+			}
+			mu.Release()
+		}, func() { // reader
+			mu.Acquire()
+			fresh := entry != nil && sched.Now().Before(expiry)
+			mu.Release()
+			if !fresh {
+				return
+			}
+			failpoints.Hit(fpCache, nil)
+			mu.Acquire()
+			if entry == nil {
+				useErr = errors.New("the entry was checked fresh, then used after its eviction")
+			}
+			mu.Release()
+		})
+	}, func() error { return useErr }
 }
 
 // leaseTerm and leaseWork are kernelLeaseRenew's lease and the holder's
