@@ -283,3 +283,24 @@ func TestReduceByFailpointName(t *testing.T) {
 	}
 	t.Logf("seqlock at bound 2: %d schedules unreduced, %d by failpoint name", all, red)
 }
+
+// TestLongRunFallsBackToTheUnreducedSearch: a run longer than the race
+// analysis follows (MaxDPOREvents, lowered here to 3 events, so that
+// nearly every run of the kernels overflows) is searched without reduction
+// for its decisions: the search still finds exactly the bugs the
+// unreduced one finds, in no more schedules. (The analysis of each event
+// reads every earlier one; before the bound, a broken clock that
+// livelocked one run to its step budget held an Exhaustive for minutes.)
+func TestLongRunFallsBackToTheUnreducedSearch(t *testing.T) {
+	defer interleave.SetMaxDPOREvents(3)()
+	for _, k := range kernels {
+		for bound := range 3 {
+			want, all := kernelFound(k.make, bound, interleave.NoReduction())
+			got, red := kernelFound(k.make, bound)
+			if got != want || red > all {
+				t.Errorf("%s at bound %d with overflowing runs: found=%v in %d schedules; unreduced found=%v in %d",
+					k.name, bound, got, red, want, all)
+			}
+		}
+	}
+}

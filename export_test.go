@@ -31,3 +31,11 @@ func ExhaustiveNoTimers(body func(), bound int) (*Coverage, error) {
 		}
 	}
 }
+
+// SetMaxDPOREvents sets the longest run the race analysis follows and
+// returns a func that restores it.
+func SetMaxDPOREvents(n int) (restore func()) {
+	old := sched.MaxDPOREvents
+	sched.MaxDPOREvents = n
+	return func() { sched.MaxDPOREvents = old }
+}

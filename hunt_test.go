@@ -54,9 +54,15 @@ func TestHuntSeedReplays(t *testing.T) {
 	}
 }
 
+// TestReplayCommandQuotesSubtests: the command quotes each level of the
+// test's name and keeps a -rapid.checks the binary was given (make explore
+// passes one), so the replay runs the same budget.
 func TestReplayCommandQuotesSubtests(t *testing.T) {
-	got := interleave.ReplayCommand("TestA/b.c", 7)
-	if got != `go test . -count=1 -run='^TestA$/^b\.c$' -rapid.seed=7` {
-		t.Fatalf("ReplayCommand = %q", got)
+	want := `go test . -count=1 -run='^TestA$/^b\.c$' -rapid.seed=7`
+	if f := flag.Lookup("rapid.checks"); f.Value.String() != f.DefValue {
+		want += " -rapid.checks=" + f.Value.String()
+	}
+	if got := interleave.ReplayCommand("TestA/b.c", 7); got != want {
+		t.Fatalf("ReplayCommand = %q; want %q", got, want)
 	}
 }

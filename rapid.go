@@ -309,7 +309,7 @@ type drawnRun struct{ tr *Trace }
 // GoString is what rapid logs for the draw: the compact schedule, which
 // Replay(ParseSchedule(...)) runs again.
 func (d drawnRun) GoString() string {
-	return fmt.Sprintf("%q, preemptions: %d", d.tr.Schedule.String(), d.tr.Preemptions())
+	return fmt.Sprintf("%q, preemptions: %d", d.tr.Schedule.Short(sched.ShortSchedule), d.tr.Preemptions())
 }
 
 // isRapidSignal reports whether a panic value is rapid's own (a failed or

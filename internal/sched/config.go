@@ -29,4 +29,4 @@ type Config struct {
 }
 
 // NewConfig returns the default settings.
-func NewConfig() *Config { return &Config{MaxSteps: 1_000_000, TraceLimit: 400} }
+func NewConfig() *Config { return &Config{MaxSteps: 200_000, TraceLimit: 400} }

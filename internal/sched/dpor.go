@@ -117,12 +117,18 @@ type DPOR struct {
 	// none; pre counts the run's preemptions; prefer is the thread a
 	// yielding delay chose, for the tie that follows, -1 for none; blocked
 	// says the run became redundant.
-	r         *run
-	pos       int
-	lastNode  int
-	pre       int
-	prefer    int
-	blocked   bool
+	r        *run
+	pos      int
+	lastNode int
+	pre      int
+	prefer   int
+	blocked  bool
+	// overflow is set when the run recorded more than MaxDPOREvents
+	// events: the race analysis, whose cost grows with the events before
+	// each one, stops, and at the end of the run every option of every
+	// decision on the stack is scheduled, as the unreduced search would
+	// (sleep sets, which need no race analysis, still prune).
+	overflow  bool
 	seen      int
 	lastSteps int
 	starts    int
@@ -163,10 +169,19 @@ func (d *DPOR) Runs() int { return d.runs }
 // asleep: they finished with default choices and added nothing.
 func (d *DPOR) Redundant() int { return d.dead }
 
+// MaxDPOREvents bounds the events of one run that the race analysis
+// looks at: each event's analysis reads every earlier event it depends on
+// (and a happens-before set as long as the run), so a run of n events
+// costs O(n²). A longer run (a livelock running to its step budget, a body
+// far larger than exhaustive search can cover anyway) falls back to the
+// unreduced search for its decisions. A variable so that tests can make
+// every run overflow.
+var MaxDPOREvents = 10_000
+
 func (d *DPOR) reset() {
 	d.r = nil
 	d.pos, d.lastNode, d.pre, d.prefer = 0, -1, 0, -1
-	d.blocked = false
+	d.blocked, d.overflow = false, false
 	d.seen, d.lastSteps, d.starts = 0, 0, 0
 	d.events = d.events[:0]
 	d.hb = d.hb[:0]
@@ -452,7 +467,11 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 			}
 		}
 	}
-	d.analyse(j)
+	if j >= MaxDPOREvents {
+		d.overflow = true
+	} else {
+		d.analyse(j)
+	}
 }
 
 // nameResource returns the resource of failpoint name (ByName).
@@ -690,6 +709,14 @@ func (d *DPOR) Next() bool {
 		}
 	}
 	d.stack = d.stack[:min(d.pos, len(d.stack))]
+	if d.overflow {
+		for _, n := range d.stack {
+			for _, o := range n.enabled {
+				n.addBacktrack(o)
+			}
+			n.addBacktrack(optTimer)
+		}
+	}
 	for len(d.stack) > 0 {
 		n := d.stack[len(d.stack)-1]
 		if o, ok := n.next(d.bound); ok {

@@ -37,6 +37,39 @@ func (s Schedule) String() string {
 	return strings.Join(parts, " ")
 }
 
+// Short is String cut after its first max non-zero choices, with how many
+// were left out: a livelocked run's schedule can hold hundreds of
+// thousands of choices, which a failure message must not repeat (a trace
+// file, or the rapid seed, replays them all).
+func (s Schedule) Short(max int) string {
+	var b strings.Builder
+	shown, left := 0, 0
+	for i, v := range s {
+		if v == 0 {
+			continue
+		}
+		if shown == max {
+			left++
+			continue
+		}
+		if shown > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Itoa(i))
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(v))
+		shown++
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, " ... and %d more choices", left)
+	}
+	return b.String()
+}
+
+// ShortSchedule is how many choices a trace's header and rapid's draw log
+// show (Schedule.Short).
+const ShortSchedule = 64
+
 // Check returns an error wrapping ErrBadOption if a choice of s is
 // negative or above MaxChoice.
 func (s Schedule) Check() error {

@@ -113,3 +113,20 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+func TestScheduleShortCutsLongSchedules(t *testing.T) {
+	s := sched.Schedule{0, 3, 0, 1, 2}
+	if got := s.Short(5); got != s.String() || got != "1:3 3:1 4:2" {
+		t.Errorf("Short(5) = %q; want the whole %q", got, s.String())
+	}
+	if got := s.Short(2); got != "1:3 3:1 ... and 1 more choices" {
+		t.Errorf("Short(2) = %q", got)
+	}
+	long := make(sched.Schedule, 100_000)
+	for i := range long {
+		long[i] = 1
+	}
+	if got := long.Short(sched.ShortSchedule); len(got) > 1000 {
+		t.Errorf("Short of 100,000 choices is %d bytes long", len(got))
+	}
+}

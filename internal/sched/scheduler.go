@@ -313,8 +313,8 @@ func (r *run) overBudget(th *thread) bool {
 	if r.steps <= r.cfg.MaxSteps {
 		return false
 	}
-	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin?); "+
-		"%s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
+	r.fail(fmt.Errorf("%w: %d steps without finishing (a livelock or a busy spin? "+
+		"a body that is only long needs a larger MaxSteps); %s was running", ErrStepBudget, r.cfg.MaxSteps, th.name()), nil)
 	return true
 }
 
@@ -585,6 +585,9 @@ func (r *run) mainExit(main *thread) {
 		if r.cfg.StrictExit {
 			r.fail(fmt.Errorf("%w: the main thread returned while non-daemon threads were alive: %s",
 				ErrDeadlock, strings.Join(r.aliveNames(), ", ")), nil)
+			panic(unwinding{})
+		}
+		if r.overBudget(main) { // a wait like any park: the budget bounds a broken wake-up here too
 			panic(unwinding{})
 		}
 		main.state = blocked

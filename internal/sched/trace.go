@@ -123,7 +123,7 @@ func (tr *Trace) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "interleaving %016x: %d steps, %d preemptions, %v virtual",
 		tr.fp, len(tr.Steps), tr.Preemptions(), tr.Duration)
-	if s := tr.Schedule.String(); s != "" {
+	if s := tr.Schedule.Short(ShortSchedule); s != "" {
 		fmt.Fprintf(&b, ", schedule %q", s)
 	}
 	b.WriteByte('\n')

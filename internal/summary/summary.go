@@ -269,29 +269,64 @@ func parseLog(r io.Reader, progress, logw io.Writer) (*report, error) {
 			pending = append(pending, rw)
 		}
 	}
-	var partial string // a -json output event's text not yet ended by a newline
+	// go test -json runs packages in parallel and interleaves their
+	// events, while the text parser above reads one package at a time (its
+	// ok/FAIL line ends it). So each package's output is kept until that
+	// package's own final event, then parsed as one block.
+	//
+	// Invariant: bufs holds, for each package with events but no final
+	// event yet, its complete output lines and the text after its last
+	// newline; order lists those packages in order of first event.
+	type pkgOutput struct {
+		lines   []string
+		partial string
+	}
+	bufs := map[string]*pkgOutput{}
+	var order []string
+	flush := func(pkg string) {
+		b := bufs[pkg]
+		if b == nil {
+			return
+		}
+		for _, l := range b.lines {
+			handle(l)
+		}
+		if b.partial != "" {
+			handle(b.partial)
+		}
+		delete(bufs, pkg)
+		order = slices.DeleteFunc(order, func(p string) bool { return p == pkg })
+	}
 	for sc.Scan() {
 		line := sc.Text()
 		if ev, ok := jsonEvent(line); ok {
-			if ev.Action != "output" {
-				continue
+			b := bufs[ev.Package]
+			if b == nil {
+				b = &pkgOutput{}
+				bufs[ev.Package] = b
+				order = append(order, ev.Package)
 			}
-			text := partial + ev.Output
-			for {
-				l, rest, found := strings.Cut(text, "\n")
-				if !found {
-					break
+			switch {
+			case ev.Action == "output":
+				text := b.partial + ev.Output
+				for {
+					l, rest, found := strings.Cut(text, "\n")
+					if !found {
+						break
+					}
+					b.lines = append(b.lines, l)
+					text = rest
 				}
-				handle(l)
-				text = rest
+				b.partial = text
+			case ev.Test == "" && (ev.Action == "pass" || ev.Action == "fail" || ev.Action == "skip"):
+				flush(ev.Package)
 			}
-			partial = text
 			continue
 		}
 		handle(line)
 	}
-	if partial != "" {
-		handle(partial)
+	for len(order) > 0 {
+		flush(order[0])
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -309,8 +344,10 @@ func parseLog(r io.Reader, progress, logw io.Writer) (*report, error) {
 
 // An event is one line of go test -json (see go doc test2json).
 type event struct {
-	Action string
-	Output string
+	Action  string
+	Package string
+	Test    string
+	Output  string
 }
 
 // jsonEvent decodes line if it is a go test -json event.

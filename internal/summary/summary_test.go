@@ -359,3 +359,43 @@ func TestSeedIsPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestParseJSONOfPackagesRunInParallel: go test -json interleaves the
+// events of packages that run at once; each property keeps its own
+// package and result, even when another package ends in the middle.
+func TestParseJSONOfPackagesRunInParallel(t *testing.T) {
+	ev := func(pkg, test, action, output string) string {
+		b, err := json.Marshal(map[string]string{"Action": action, "Package": pkg, "Test": test, "Output": output})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	const props, root = "example.com/m/properties", "example.com/m"
+	lines := []string{
+		ev(props, "TestPropA", "output", "=== RUN   TestPropA\n"),
+		ev(props, "TestPropA", "output", "    a_test.go:1: interleave-summary: name=A schedules=10 distinct=4 failures=0\n"),
+		ev(root, "TestPropB", "output", "=== RUN   TestPropB\n"),
+		ev(root, "TestPropB", "output", "    b_test.go:1: interleave-summary: name=B schedules=20 distinct=9 failures=0\n"),
+		ev(root, "TestPropB", "output", "--- PASS: TestPropB (0.00s)\n"),
+		ev(root, "", "output", "ok  \t"+root+"\t0.1s\n"),
+		ev(root, "", "pass", ""),
+		ev(props, "TestPropA", "output", "--- PASS: TestPropA (0.00s)\n"),
+		ev(props, "", "output", "ok  \t"+props+"\t0.2s\n"),
+		ev(props, "", "pass", ""),
+	}
+	rep, err := parse(strings.NewReader(strings.Join(lines, "\n")+"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, rw := range rep.table() {
+		got[rw.property] = rw.pkg + " " + rep.result(rw)
+	}
+	if got["A"] != "properties PASS" || got["B"] != "m PASS" || len(got) != 2 {
+		t.Fatalf("rows = %v; want A in properties and B in m, both PASS", got)
+	}
+	if !rep.ok() {
+		t.Error("ok() = false; want true")
+	}
+}
