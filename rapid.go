@@ -25,7 +25,8 @@ import (
 var (
 	coinGen   = rapid.Bool()
 	amountGen = rapid.IntRange(0, sched.DelayCodes-sched.PreemptFrom-1)
-	modeGen   = rapid.IntRange(0, 3) // 0: coin flips; 1..3: yielders (three runs in four)
+	modeGen   = rapid.IntRange(0, 3) // 0: coin flips; 1, 2: yielders; 3: suspensions
+	atGen     = rapid.IntRange(0, suspendPoints)
 	prioGen   = rapid.IntRange(0, pctPriorities-1)
 	levelGen  = rapid.IntRange(0, 2) // yielders: never, always, at a point in two
 )
@@ -45,7 +46,15 @@ const (
 	modeCoins    = iota // a coin-flip delay at every point
 	modeYielders        // some threads yield at every point, round robin
 	modePCT             // PCT with priorities and change points drawn from rapid (the PCT option)
+	modeSuspend         // PCT with one change point per thread, at a drawn point of its own
 )
+
+// suspendPoints is the last thread-local point at which the suspensions
+// mode can demote a thread (the draw is 0, never, .. suspendPoints): small,
+// because the probability of a given point is 1/(suspendPoints+1) per
+// thread; measured at 3, 4 and 6, 4 found the most on the kernels (3 cannot
+// reach a thread's fourth point).
+const suspendPoints = 4
 
 // rapidStrategy draws every choice from a rapid.T, so rapid's seed and
 // fail file replay the run and its shrinker simplifies the schedule: every
@@ -55,7 +64,7 @@ const (
 //   - coin flips (one run in four): at each point preemptCoins coins and,
 //     if all came up, a delay code; a tie draws one coin per candidate past
 //     the first. Reaches delays of any length, past timers too.
-//   - yielders (three runs in four): each thread draws, when first seen,
+//   - yielders (two runs in four): each thread draws, when first seen,
 //     whether it never yields, yields at every one of its scheduling
 //     points, or is delayed at a point in two (a coin each, then a delay
 //     code as the coin-flip mode draws it, so delays past a pending timer
@@ -63,17 +72,38 @@ const (
 //     round-robin order. A bug that needs k threads
 //     each preempted inside a critical section is hit when those k threads
 //     yield and the others do not: probability about 3^-n for n threads,
-//     whatever k is and however many points each thread has. Measured on
-//     the seqlock kernel (two preemptions, four threads, kernels_test.go):
-//     found within 100 schedules on 19/20 seeds, against 7/20 with coin
-//     flips alone.
+//     whatever k is and however many points each thread has.
+//   - suspensions (one run in four): PCT with one change point per thread,
+//     placed at a point of the thread's own: each thread draws, when first
+//     seen, a priority and the point (1..suspendPoints of its own, or
+//     never) at which it is suspended, that is demoted to a drawn priority
+//     below every initial one; the highest-priority ready thread runs, and
+//     every tie goes to it. A suspended thread stays off while any thread
+//     above it is ready, which holds a window open however long the others
+//     take (round robin would come back to it); with nobody to yield to and
+//     a timer pending, the suspension is a delay past that timer, so a
+//     thread can be late for a deadline. A bug that needs k threads each
+//     preempted at a given one of their first few points is hit with
+//     probability about (suspendPoints+1)^-k times the odds of the order
+//     the suspended threads resume in, whatever the other threads do.
+//
+// Measured over seeds 1..20 and 21..40 with the default 100 schedules
+// (BenchmarkKernelTable, kernel_measure_test.go), the suspensions mode in
+// place of a third of the yielders: the seqlock (two preemptions, four
+// threads) misses on 1/40 seeds (2/40 before; 9 of seeds 1..20 with
+// coin flips alone); a three-preemption over-admission among three threads of
+// different lengths is found on 10/40 (6/40 before); the one-preemption
+// kernels and the timer races are found within 44 schedules on every seed.
 //
 // Under the PCT option the mode is PCT (see PCT).
 //
 // Invariant: mode is fixed before the first choice; prio holds a drawn
 // priority (or the yield level 0..2) for every thread seen so far (unseen:
 // unseenPrio); in PCT mode changes holds the choice indexes of the change
-// points and demoted counts those passed.
+// points and demoted counts those passed; in suspensions mode at and local
+// have an entry for every thread that reached a Delay, at its drawn point
+// (0: never) and local its Delay calls so far, and a thread's priority is
+// negative exactly when local reached at.
 type rapidStrategy struct {
 	t       *rapid.T
 	mode    int
@@ -81,6 +111,8 @@ type rapidStrategy struct {
 	prio    []int // thread order -> priority (PCT) or yield level (yielders)
 	changes []int // PCT: choice indexes of change points
 	demoted int   // PCT: change points passed; demoted threads get -1, -2, ...
+	at      []int // suspensions: thread order -> its point of demotion (-1: not drawn, 0: never)
+	local   []int // suspensions: thread order -> its points so far
 	buf     []int
 	drew    bool // some choice was drawn from t (newRapidPCT may draw none)
 }
@@ -90,7 +122,10 @@ const unseenPrio = -1 << 30
 // newRapidStrategy draws the mode of one Explore run.
 func newRapidStrategy(t *rapid.T) *rapidStrategy {
 	s := &rapidStrategy{t: t, mode: modeCoins, drew: true}
-	if modeGen.Draw(t, "") > 0 {
+	switch m := modeGen.Draw(t, ""); {
+	case m == 3:
+		s.mode = modeSuspend
+	case m >= 1:
 		s.mode = modeYielders
 	}
 	return s
@@ -134,6 +169,8 @@ func (s *rapidStrategy) Delay(v *sched.View) int {
 	switch s.mode {
 	case modePCT:
 		return s.pctDelay(v)
+	case modeSuspend:
+		return s.suspendDelay(v)
 	case modeYielders:
 		switch s.priority(v.Current()) {
 		case 0: // never yields
@@ -177,11 +214,43 @@ func (s *rapidStrategy) pctDelay(v *sched.View) int {
 	return 0
 }
 
+// suspendDelay demotes the running thread at its drawn point and yields
+// when a ready thread has a higher priority.
+func (s *rapidStrategy) suspendDelay(v *sched.View) int {
+	cur := v.Current()
+	mine := s.priority(cur)
+	for len(s.at) <= cur {
+		s.at = append(s.at, -1)
+		s.local = append(s.local, 0)
+	}
+	if s.at[cur] < 0 {
+		s.at[cur] = atGen.Draw(s.t, "")
+	}
+	s.local[cur]++
+	demote := s.local[cur] == s.at[cur]
+	if demote {
+		mine = -1 - prioGen.Draw(s.t, "")
+		s.prio[cur] = mine
+	}
+	s.buf = v.ReadyOthers(s.buf[:0])
+	for _, o := range s.buf {
+		if s.priority(o) > mine {
+			return sched.YieldCode
+		}
+	}
+	if demote && v.TimerPending() {
+		// Nobody to yield to: the suspension is a delay past the
+		// pending timer, so a thread can be late for a deadline.
+		return sched.TimerFrom
+	}
+	return 0
+}
+
 // Tie chooses who runs next among threads ready at the same instant.
 func (s *rapidStrategy) Tie(v *sched.View) int {
 	tied := v.Tied()
 	switch s.mode {
-	case modePCT: // the highest priority, thread order among equals
+	case modePCT, modeSuspend: // the highest priority, thread order among equals
 		best := 0
 		for i, o := range tied {
 			if s.priority(o) > s.priority(tied[best]) {
