@@ -80,19 +80,23 @@ func TestKernelsFoundWithinDefaultBudget(t *testing.T) {
 // TestKernelsMinimalBound: each kernel's stated preemptions is the least
 // bound at which Exhaustive fails it.
 func TestKernelsMinimalBound(t *testing.T) {
+	t.Parallel()
 	for _, k := range allKernels() {
-		for bound := 0; bound <= k.preemptions; bound++ {
-			body, check := k.make()
-			_, err := interleave.Exhaustive(func() {
-				body()
-				if e := check(); e != nil {
-					panic(e)
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			for bound := 0; bound <= k.preemptions; bound++ {
+				body, check := k.make()
+				_, err := interleave.Exhaustive(func() {
+					body()
+					if e := check(); e != nil {
+						panic(e)
+					}
+				}, bound)
+				if failed := err != nil; failed != (bound == k.preemptions) {
+					t.Errorf("%s: Exhaustive at bound %d failed = %v; want %v", k.name, bound, failed, bound == k.preemptions)
 				}
-			}, bound)
-			if failed := err != nil; failed != (bound == k.preemptions) {
-				t.Errorf("%s: Exhaustive at bound %d failed = %v; want %v", k.name, bound, failed, bound == k.preemptions)
 			}
-		}
+		})
 	}
 }
 

@@ -79,23 +79,35 @@ func TestFixesPass(t *testing.T) {
 }
 
 // TestExhaustive: with at most two preemptions, Exhaustive finds every
-// buggy kernel's failure and the fixed twin passes every schedule.
+// buggy kernel's failure and the fixed twin passes every schedule. The
+// kernels run in parallel: an exhaustive search ends at its first failure,
+// so a broken explorer cannot make them slow, and they are the package's
+// longest test.
 func TestExhaustive(t *testing.T) {
-	eachKernel(t, func(t *testing.T, k kernels.Kernel) {
-		check := func(body func() error) (*interleave.Coverage, error) {
-			return interleave.Exhaustive(func() {
-				if err := body(); err != nil {
-					panic(err)
-				}
-			}, 2)
-		}
-		if _, err := check(k.Bug); err == nil {
-			t.Fatalf("Exhaustive(%s, 2) = nil; want the bug", k.Name)
-		}
-		cov, err := check(k.Fix)
-		if err != nil {
-			t.Fatalf("Exhaustive(%sFixed, 2) = %v; want nil", k.Name, err)
-		}
-		t.Logf("%s: fix passes %v", k.Name, cov)
-	})
+	t.Parallel()
+	for _, k := range kernels.All {
+		t.Run(k.Name, func(t *testing.T) {
+			t.Parallel()
+			exhaustiveKernel(t, k)
+		})
+	}
+}
+
+// exhaustiveKernel checks one kernel for TestExhaustive.
+func exhaustiveKernel(t *testing.T, k kernels.Kernel) {
+	check := func(body func() error) (*interleave.Coverage, error) {
+		return interleave.Exhaustive(func() {
+			if err := body(); err != nil {
+				panic(err)
+			}
+		}, 2)
+	}
+	if _, err := check(k.Bug); err == nil {
+		t.Fatalf("Exhaustive(%s, 2) = nil; want the bug", k.Name)
+	}
+	cov, err := check(k.Fix)
+	if err != nil {
+		t.Fatalf("Exhaustive(%sFixed, 2) = %v; want nil", k.Name, err)
+	}
+	t.Logf("%s: fix passes %v", k.Name, cov)
 }
