@@ -39,3 +39,6 @@ func SetMaxDPOREvents(n int) (restore func()) {
 	sched.MaxDPOREvents = n
 	return func() { sched.MaxDPOREvents = old }
 }
+
+// ResetHandoffBackoff ends the hand-off checks' process-wide back-off.
+func ResetHandoffBackoff() { sched.ResetHandoffBackoff() }

@@ -64,6 +64,14 @@ var backoff struct{ streak, rises atomic.Int64 }
 
 const maxBackoff = 10
 
+// ResetHandoffBackoff ends the hand-off checks' back-off streak, so that
+// the next rise is profiled: for a test that asserts what a hand-off check
+// finds, whatever the tests before it left in the process-wide streak.
+func ResetHandoffBackoff() {
+	backoff.streak.Store(0)
+	backoff.rises.Store(0)
+}
+
 // getProfLabel returns the calling goroutine's profiler label set, the
 // pointer the runtime copies to every goroutine it starts. The runtime
 // exports it to runtime/pprof under this name and keeps it for the packages
