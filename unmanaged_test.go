@@ -129,10 +129,18 @@ func handoffBody(ch, done chan struct{}, release func()) (body func(), where str
 // gate is the number of live goroutines rising, blind to a goroutine that
 // starts while another ends (package doc), so each run starts once the
 // last one's goroutine is gone, and after a quiet run (hand-off profiles
-// back off while a busy test elsewhere makes them find nothing).
+// back off while a busy test elsewhere makes them find nothing). Even so a
+// goroutine of the runtime or of another test may end at the very hand-off
+// and hide the rise: measured, 1 miss in about 750 runs under -race, so the
+// test wants at least 45 of its 50 runs caught at the hand-off, and every
+// run it catches caught there. (A goroutine still alive at the run's end
+// is found by the end check, which counts goroutines created and does not
+// back off.)
 func TestUnmanagedSeenAtAHandoff(t *testing.T) {
 	buf := make([]byte, 1<<20)
-	for range 50 {
+	const runs, wantCaught = 50, 45
+	caught := 0
+	for range runs {
 		waitFor(t, "the last run's goroutine ended", func() bool {
 			return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "handoffBody.func1.1(")
 		})
@@ -150,10 +158,17 @@ func TestUnmanagedSeenAtAHandoff(t *testing.T) {
 		tr, err := interleave.Run(body)
 		release()
 		<-done
+		if err == nil {
+			continue // the rise was hidden (see above)
+		}
+		caught++
 		unmanaged(t, err, where, "handoffBody.func1")
 		if s := tr.String(); strings.Contains(s, "closer  ") {
 			t.Fatalf("the closer ran: the run failed after the hand-off, not at it:\n%s", s)
 		}
+	}
+	if caught < wantCaught {
+		t.Fatalf("the hand-off check caught %d of %d runs; want at least %d", caught, runs, wantCaught)
 	}
 }
 
