@@ -1,5 +1,7 @@
 package primitives
 
+import "sync/atomic"
+
 // ReleaseSave calls l's releaseSave (CPython's _release_save), so that the
 // external tests can check its misuse case.
 func ReleaseSave(l Locker) { l.releaseSave() }
@@ -7,24 +9,20 @@ func ReleaseSave(l Locker) { l.releaseSave() }
 // SetHookBeforeRegister sets (nil: clears) the hook that runs in a Lock's
 // slow path between reading the held lock word and registering as a
 // waiter.
-func SetHookBeforeRegister(h func()) {
+func SetHookBeforeRegister(h func()) { setHook(&testHookBeforeRegister, h) }
+
+// SetHookEventSlowPath sets (nil: clears) the hook that runs in an Event's
+// wait between its unlocked read of the flag and taking its mutex.
+func SetHookEventSlowPath(h func()) { setHook(&testHookEventSlowPath, h) }
+
+func setHook(p *atomic.Pointer[func()], h func()) {
 	if h == nil {
-		testHookBeforeRegister.Store(nil)
+		p.Store(nil)
 		return
 	}
-	testHookBeforeRegister.Store(&h)
+	p.Store(&h)
 }
 
 // LockWaiters returns the number of threads registered as waiters in l's
 // lock word.
 func LockWaiters(l *Lock) int { return int(l.state.Load() >> waiterShift) }
-
-// SetHookEventSlowPath sets (nil: clears) the hook that runs in an Event's
-// wait between its unlocked read of the flag and taking its mutex.
-func SetHookEventSlowPath(h func()) {
-	if h == nil {
-		testHookEventSlowPath.Store(nil)
-		return
-	}
-	testHookEventSlowPath.Store(&h)
-}

@@ -49,14 +49,22 @@ func Overran() { overran.Store(true) }
 // names it too). A panic in fn is re-raised on the caller's goroutine.
 func Do(t testing.TB, what string, fn func()) {
 	t.Helper()
+	do(t, what, fn)
+}
+
+// do is Do that reports whether fn returned in time.
+func do(t testing.TB, what string, fn func()) bool {
+	t.Helper()
 	done := make(chan any, 1)
 	go func() {
 		defer func() { done <- recover() }()
 		fn()
 	}()
-	if v, ok := Wait(t, what, done); ok && v != nil {
+	v, ok := Wait(t, what, done)
+	if ok && v != nil {
 		panic(v)
 	}
+	return ok
 }
 
 // Wait receives from ch within Limit. Past it, it fails t as Do does and
@@ -101,23 +109,10 @@ func Stacks() string {
 // the test's goroutine.
 func Call[T any](t testing.TB, what string, fn func() (T, error)) (T, error) {
 	t.Helper()
-	type result struct {
-		v   T
-		err error
-		pv  any
+	var v T
+	var err error
+	if !do(t, what, func() { v, err = fn() }) {
+		t.FailNow() // fn may still be writing v and err
 	}
-	done := make(chan result, 1)
-	go func() {
-		var r result
-		defer func() { r.pv = recover(); done <- r }()
-		r.v, r.err = fn()
-	}()
-	r, ok := Wait(t, what, done)
-	if !ok {
-		t.FailNow()
-	}
-	if r.pv != nil {
-		panic(r.pv)
-	}
-	return r.v, r.err
+	return v, err
 }
