@@ -17,8 +17,12 @@ import (
 // bounded.Do turns into a failure naming the operation within seconds.
 // Each test repeats a handoff whose every round needs one wake-up to
 // arrive; the counts keep each test well under a second under -race.
+// Without -race the rounds are raceScale (50) times as many: measured on
+// 2 shared cores, a Condition that releases its lock before enqueueing
+// then failed 5 of 5 runs (1 of 3 at the base count), and a Lock whose
+// fast-path Release loads and stores the word instead of one CAS 7 of 8.
 
-const stressRounds = 5000
+var stressRounds = 5000 * raceScale
 
 // TestStressLockWaiterRegistration races Release's one-CAS fast path
 // against a waiter registering on the lock word: a Release that unlocks

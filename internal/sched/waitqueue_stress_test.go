@@ -26,7 +26,8 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 			name = "WaitUnlocked"
 		}
 		bounded.Do(t, name+" with 20µs deadlines against WakeOne", func() {
-			const waiters, per = 4, 1500
+			const waiters = 4
+			per := 1500 * raceScale
 			var (
 				mu      sync.Mutex
 				q       sched.WaitQueue
@@ -71,7 +72,7 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 			if got := woken.Load(); got != int64(wakes) || q.Len() != 0 {
 				t.Errorf("%s: %d waits report a wake, WakeOne woke %d, %d still queued; want equal counts and none queued", name, got, wakes, q.Len())
 			}
-			if wakes == 0 || woken.Load() == waiters*per {
+			if wakes == 0 || woken.Load() == int64(waiters*per) {
 				t.Logf("%s: %d of %d waits woken: the race between deadline and wake was not exercised on both sides", name, wakes, waiters*per)
 			}
 		})
@@ -83,7 +84,7 @@ func TestStressWaitDeadlineRacesWake(t *testing.T) {
 // by WakeOne one way and by WakeLater and Wake after unlocking the other.
 func TestStressWaitHandOff(t *testing.T) {
 	bounded.Do(t, "Wait hand-off ping-pong", func() {
-		const rounds = 10000
+		rounds := 10000 * raceScale
 		var (
 			mu         sync.Mutex
 			pingq      sched.WaitQueue
