@@ -30,7 +30,7 @@ func Cover(body func(), target func(*Coverage) bool, budget int, opts ...Option)
 	steps := 16
 	for i := range budget {
 		st := sched.NewPCT(1+i%3, steps, uint64(i+1))
-		tr := sched.Execute(body, &s.Config, st)
+		tr := s.execute(body, st)
 		cov.Add(tr)
 		steps = max(len(tr.Schedule), 1)
 		if tr.Failure != nil {

@@ -1,6 +1,10 @@
 package interleave
 
-import "github.com/interleave-lab/interleave/internal/sched"
+import (
+	"errors"
+
+	"github.com/interleave-lab/interleave/internal/sched"
+)
 
 // Sentinels for misuse of the explorer and for the failures a model run
 // reports. Misuse panics with an error wrapping ErrMisuse or ErrBadOption;
@@ -31,4 +35,7 @@ var (
 	ErrUnmanaged = sched.ErrUnmanaged
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = sched.ErrThreadPanic
+	// ErrInvariant: the Invariant given to the run returned an error for
+	// the state the run left.
+	ErrInvariant = errors.New("interleave: invariant broken")
 )

@@ -124,17 +124,38 @@ func ExampleExhaustive() {
 }
 
 // Explore draws the schedule from rapid: rapid's seed or fail file replays
-// the same interleaving, and its shrinker reduces a failure to the fewest
-// preemptions. (A property like this fails: it finds the lost update.)
+// the same interleaving, and its shrinker reduces a failure towards few
+// preemptions; Explore then searches every schedule with fewer and prints
+// the simplest failing one, or that none fails. The check is given as an
+// Invariant so that Explore can judge those schedules. (A property like
+// this fails: it finds the lost update, one preemption, proven fewest.)
 func ExampleExplore() {
 	property := func(t *rapid.T) {
 		counter := 0
-		interleave.Explore(t, counterBody(&counter))
-		if counter != 2 {
-			t.Fatalf("counter = %d; want 2", counter)
-		}
+		body := func() { counter = 0; counterBody(&counter)() } // the search reruns it
+		interleave.Explore(t, body, interleave.Invariant(func() error {
+			if counter != 2 {
+				return fmt.Errorf("counter = %d; want 2", counter)
+			}
+			return nil
+		}))
 	}
 	_ = func(t *testing.T) { rapid.Check(t, property) }
+}
+
+// Invariant checks the state a run leaves: here Exhaustive finds the lost
+// update of two unlocked increments.
+func ExampleInvariant() {
+	counter := 0
+	body := func() { counter = 0; counterBody(&counter)() } // each run starts afresh
+	_, err := interleave.Exhaustive(body, 1, interleave.Invariant(func() error {
+		if counter != 2 {
+			return fmt.Errorf("counter = %d; want 2", counter)
+		}
+		return nil
+	}))
+	fmt.Println(errors.Is(err, interleave.ErrInvariant))
+	// Output: true
 }
 
 // Hunt runs a property the way rapid.Check does but records the outcome

@@ -63,7 +63,7 @@ func Exhaustive(body func(), bound int, opts ...Option) (*Coverage, error) {
 	d := sched.NewDPOR(bound, true)
 	d.ByName = s.byName
 	for {
-		tr := sched.Execute(body, &s.Config, d)
+		tr := s.execute(body, d)
 		cov.Add(tr)
 		more := d.Next()
 		if tr.Failure != nil {
@@ -82,7 +82,7 @@ func exhaustiveAll(body func(), bound int, s *settings) (*Coverage, error) {
 	for {
 		e := sched.NewExhaustive(prefix, bound)
 		e.PastTimers = true
-		tr := sched.Execute(body, &s.Config, e)
+		tr := s.execute(body, e)
 		cov.Add(tr)
 		if tr.Failure != nil {
 			return cov, &RunError{Trace: tr}

@@ -25,6 +25,20 @@ func (e *RunError) Unwrap() error { return e.Trace.Failure }
 // (ExpectPanics lets a property read a thread's panic from Thread.Err
 // instead). The same t replays the same trace, byte for byte.
 //
+// rapid shrinks a failing schedule towards few preemptions but proves
+// nothing. So when rapid reports the failing case (its last run of the
+// shrunk case), Explore searches every schedule of body with fewer
+// preemptions than that case's (Minimize's enumeration, delays past timers
+// included, at most 20,000 schedules or MaxSchedules) and logs, after
+// rapid's report, either "fewest preemptions: k; no schedule with fewer
+// preemptions fails" or the simplest failing schedule it found, with its
+// trace, the statement that none with fewer fails, and the schedule to
+// replay it. A schedule fails the search when its run fails: a deadlock, a
+// panic, a thread's t.Fatalf or t.Errorf through t, the Invariant. A check
+// the property makes on body's state after Explore returns is out of
+// Explore's reach (it logs how to give it as an Invariant instead).
+// Hunt's runs skip the search.
+//
 // A thread must fail the property through t (t.Fatalf, t.Errorf), not
 // through the test's *testing.T: its Fatalf would end only that thread and
 // its Errorf goes unseen by rapid. Explore turns either into a failure of
@@ -47,7 +61,11 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 		s.ThreadGoexit = g.goexit
 		tr = explore(t, body, s)
 		g.after(tr)
+		s.checkInvariant(tr)
 		noteTrace(t, tr, s)
+		if reportedCase(t) && !huntInProgress(t) {
+			reportFewest(t, body, s, tr)
+		}
 	}
 	if tr.Failure != nil {
 		failRapid(t, tr)
@@ -103,7 +121,7 @@ func noteTrace(t *rapid.T, tr *Trace, s *settings) {
 func Run(body func(), opts ...Option) (*Trace, error) {
 	checkBody(body)
 	s := newSettings(opts)
-	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
+	tr := s.execute(body, s.fixedStrategy())
 	if s.saveTrace {
 		if _, err := saveTraceFile(tr, "", "", ""); err != nil {
 			return tr, err

@@ -39,7 +39,11 @@ func (c *Counterexample) String() string {
 	} else {
 		fmt.Fprintf(&b, "the search of fewer preemptions was cut by its budget after %d schedules", c.Schedules)
 	}
-	fmt.Fprintf(&b, "\n%v\n%s", c.Err, c.Trace)
+	err := any(c.Err)
+	if v := c.Trace.PanicValue; isRapidSignal(v) {
+		err = v // a thread's t.Fatalf: its message, without the stack of rapid's panic
+	}
+	fmt.Fprintf(&b, "\n%v\n%s", err, c.Trace)
 	return b.String()
 }
 
@@ -64,13 +68,21 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 		panic(fmt.Errorf("%w: Minimize: preemption bound %d < 0", ErrBadOption, maxPreemptions))
 	}
 	checkBody(body)
-	if check == nil {
-		check = func() error { return nil }
-	}
 	s := newSettings(opts)
 	budget := s.MaxSchedules
 	if budget == 0 {
 		budget = defaultMinimizeBudget
+	}
+	c, _ := minimize(body, check, maxPreemptions, s, budget)
+	return c
+}
+
+// minimize is Minimize on parsed settings with an explicit budget (the
+// search Explore runs by itself on the failure rapid reports, too); it
+// also returns how many schedules it ran.
+func minimize(body func(), check func() error, maxPreemptions int, s *settings, budget int) (*Counterexample, int) {
+	if check == nil {
+		check = func() error { return nil }
 	}
 	runs := 0
 	proven := true
@@ -83,14 +95,14 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 			}
 			e := sched.NewExhaustive(prefix, bound)
 			e.PastTimers = s.pastTimers
-			tr := sched.Execute(body, &s.Config, e)
+			tr := s.execute(body, e)
 			runs++
 			err := tr.Failure
 			if err == nil {
 				err = check()
 			}
 			if err != nil {
-				return &Counterexample{Trace: tr, Err: err, Preemptions: tr.Preemptions(), Proven: proven, Schedules: runs}
+				return &Counterexample{Trace: tr, Err: err, Preemptions: tr.Preemptions(), Proven: proven, Schedules: runs}, runs
 			}
 			var more bool
 			if prefix, more = e.NextPrefix(); !more {
@@ -99,7 +111,7 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 		}
 	}
 	if !proven {
-		return &Counterexample{Schedules: runs}
+		return &Counterexample{Schedules: runs}, runs
 	}
-	return nil
+	return nil, runs
 }

@@ -23,6 +23,7 @@ type settings struct {
 	noReduction        bool // Exhaustive enumerates every schedule (NoReduction)
 	byName             bool // Exhaustive's reduction treats failpoint names as resources (ReduceByFailpointName)
 	saveTrace          bool // write a trace file for every run (SaveTrace)
+	invariant          func() error
 }
 
 func newSettings(opts []Option) *settings {
@@ -48,6 +49,41 @@ func MaxSteps(n int) Option {
 		panic(fmt.Errorf("%w: MaxSteps(%d): the budget must be positive", ErrBadOption, n))
 	}
 	return func(s *settings) { s.MaxSteps = n }
+}
+
+// Invariant checks the state body leaves after every run: check is called
+// in the caller's goroutine once the run ended, if it did not fail
+// otherwise, and an error fails the run as a deadlock would (the error
+// wraps ErrInvariant and check's error, and the trace is reported). Run,
+// Explore, Exhaustive and Cover honour it. Under Explore it is also what
+// lets the search for fewer preemptions (see Explore) judge a schedule
+// whose run ends normally: a check the property makes after Explore
+// returns is out of Explore's reach. body must reset the state it leaves,
+// as it does for rapid's repeated cases. A nil check panics with
+// ErrBadOption.
+func Invariant(check func() error) Option {
+	if check == nil {
+		panic(fmt.Errorf("%w: Invariant(nil)", ErrBadOption))
+	}
+	return func(s *settings) { s.invariant = check }
+}
+
+// execute runs body once under st and applies the Invariant, if any.
+func (s *settings) execute(body func(), st sched.Strategy) *Trace {
+	tr := sched.Execute(body, &s.Config, st)
+	s.checkInvariant(tr)
+	return tr
+}
+
+// checkInvariant fails tr with the Invariant's error if its run ended
+// without failing otherwise.
+func (s *settings) checkInvariant(tr *Trace) {
+	if s.invariant == nil || tr.Failure != nil {
+		return
+	}
+	if err := s.invariant(); err != nil {
+		tr.Failure = fmt.Errorf("%w: %w", ErrInvariant, err)
+	}
 }
 
 // MaxSchedules stops Exhaustive after n schedules (default: no limit).

@@ -555,3 +555,63 @@ func (g *tbGuard) after(tr *Trace) {
 		}
 	}
 }
+
+// reportedCase reports whether t runs the test case rapid reports: the
+// failing case it replays once more, after shrinking, with its log going
+// to the test (rapid's field tbLog, set only for that run; rapid's own
+// -rapid.log logs every case through another field). Explore searches
+// that case's failure for fewer preemptions, once per failing test.
+func reportedCase(t *rapid.T) bool {
+	f, ok := rapidField(t, tbLogField)
+	return ok && f.Kind() == reflect.Bool && f.Bool()
+}
+
+// rapidFailure returns the failure message t holds ("" while it has not
+// failed; rapid's field failed, a string type), and setRapidFailure
+// writes it back: the search for fewer preemptions clears it before each
+// of its runs, to see whether a thread failed that run through t
+// (t.Errorf fails a case without ending it), and restores it at the end.
+// Neither is called while a thread of a run may use t.
+func rapidFailure(t *rapid.T) string {
+	f, ok := rapidField(t, failedField)
+	if !ok || f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
+}
+
+func setRapidFailure(t *rapid.T, msg string) {
+	if f, ok := rapidField(t, failedField); ok && f.Kind() == reflect.String {
+		f.SetString(msg)
+	}
+}
+
+// rapidField returns a settable view of one of rapid.T's unexported
+// fields, by its index (nil: rapid has no such field).
+func rapidField(t *rapid.T, index []int) (reflect.Value, bool) {
+	if index == nil {
+		return reflect.Value{}, false
+	}
+	f := reflect.ValueOf(t).Elem().FieldByIndex(index)
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), true
+}
+
+// tbLogField and failedField are the indexes of rapid.T's fields tbLog
+// and failed, nil if it has none.
+var tbLogField, failedField = rapidFieldIndex("tbLog"), rapidFieldIndex("failed")
+
+func rapidFieldIndex(name string) []int {
+	f, ok := reflect.TypeFor[rapid.T]().FieldByName(name)
+	if !ok {
+		return nil
+	}
+	return f.Index
+}
+
+// huntInProgress reports whether t is a case of a Hunt, which reports
+// the failure it finds in its own way and skips the search for fewer
+// preemptions.
+func huntInProgress(t *rapid.T) bool {
+	_, ok := testingTB(t).(*recordingTB)
+	return ok
+}
