@@ -51,7 +51,7 @@ func (l *logTB) text() string {
 // t if the property passed.
 func checkFailing(t *testing.T, name string, prop func(*rapid.T)) string {
 	t.Helper()
-	t.Chdir(t.TempDir()) // rapid and Explore write fail and trace files here
+	t.Chdir(t.TempDir())                  // rapid and Explore write fail and trace files here
 	setFlag(t, "rapid.shrinktime", "1ms") // little shrinking: the search does the rest
 	// rapid's default 100 cases miss the seqlock on about 1 seed in 40;
 	// it stops at the first failure, so a larger budget costs nothing else.
