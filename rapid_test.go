@@ -9,6 +9,7 @@ package interleave
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,5 +222,37 @@ func TestRapidTBBehindT(t *testing.T) {
 	rapid.Check(rec, func(rt *rapid.T) { got = testingTB(rt) })
 	if got != rec {
 		t.Fatalf("testingTB(rapid.T) = %v; want the TB given to rapid.Check: rapid.T no longer keeps it in its field tb, and tbGuard must learn where it went", got)
+	}
+}
+
+// TestRapidReportedCaseAndFailure pins reportedCase, rapidFailure and
+// setRapidFailure: of a failing property's runs, only the last (the case
+// rapid reports, logging to the TB) has tbLog set; a failed case holds
+// its message in the field failed, which Failed reads, and clearing it
+// makes the case pass again.
+func TestRapidReportedCaseAndFailure(t *testing.T) {
+	t.Chdir(t.TempDir())
+	rec := &recordingTB{name: "reported"}
+	var (
+		reported     []bool
+		msg, cleared string
+		failedAfter  bool
+	)
+	rapid.Check(rec, func(rt *rapid.T) {
+		reported = append(reported, reportedCase(rt))
+		rt.Errorf("deliberate")
+		msg = rapidFailure(rt)
+		setRapidFailure(rt, "")
+		cleared, failedAfter = rapidFailure(rt), rt.Failed()
+		setRapidFailure(rt, msg)
+	})
+	if n := len(reported); n < 2 || !reported[n-1] || slices.Contains(reported[:n-1], true) {
+		t.Fatalf("reportedCase over the runs of a failing property = %v; want only the last true: rapid.T's field tbLog no longer marks the reported case", reported)
+	}
+	if msg != "deliberate" || cleared != "" || failedAfter {
+		t.Fatalf("rapidFailure after Errorf = %q, after clearing %q (Failed %v); want \"deliberate\", \"\", false: rapid.T's field failed changed", msg, cleared, failedAfter)
+	}
+	if !rec.Failed() {
+		t.Fatalf("the property whose failure was restored passed")
 	}
 }
