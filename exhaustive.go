@@ -32,24 +32,28 @@ import (
 // 2013; internal/sched's DPOR has the algorithm and the argument): of two
 // schedules that differ only in the order of independent steps it runs
 // one. Steps are dependent when they touch the same primitive (the object a
-// failpoint names), when both are failpoints without an object (the user's
-// own memory, whatever the failpoints' names; ReduceByFailpointName refines
-// this to "the same name"), when one is a thread's exit and the other an
-// operation on that thread's Thread, and always when one is an anonymous
-// scheduling point, a sleep or a panic; delays past a timer are never
+// failpoint names), when both are failpoints without an object and of the
+// same name (the name stands for the user's memory the code around it
+// touches), when one is a thread's exit and the other an operation on that
+// thread's Thread, and always when one is an anonymous scheduling point (a
+// Hit with no name), a sleep or a panic; delays past a timer are never
 // reduced. What it covers: every class of equivalent schedules that has a
 // member within the bound has a member among the schedules run, provided
 // memory shared without a primitive is touched only next to a failpoint
-// without an object (or an anonymous point, or a sleep). Code that races on
-// memory between failpoints that all name objects (an unlocked read of a
-// variable other threads write under a Lock) is outside that contract:
-// NoReduction covers it. The reduction is checked against the unreduced
+// without an object (or an anonymous point, or a sleep) and failpoints of
+// different names never guard the same variables. Code outside that
+// contract: two names around one variable (a writer's "seq-write" and a
+// reader's "seq-read" around one counter) needs ConservativeReduction,
+// under which every failpoint without an object conflicts with every
+// other; code that races on memory between failpoints that all name
+// objects (an unlocked read of a variable other threads write under a
+// Lock) needs NoReduction. The reduction is checked against the unreduced
 // search on random programs and on the measurement kernels (dpor_test.go),
 // where both find the same bugs at every bound up to 2. Measured, whole
-// searches at bound 2 (unreduced → reduced): seqlock 2071 → 993 (238 with
-// ReduceByFailpointName), lost update 87 → 30, check-then-act 121 → 60,
-// lock-order deadlock 58 → 28; until the seqlock's bug is found, 305 → 211
-// (57 with ReduceByFailpointName).
+// searches at bound 2 (unreduced → reduced; ConservativeReduction in
+// brackets): seqlock 2071 → 238 (993), lost update 87 → 30, check-then-act
+// 121 → 60, lock-order deadlock 58 → 28; until the seqlock's bug is found
+// (Exhaustive stops there), 305 → 57 (211).
 func Exhaustive(body func(), bound int, opts ...Option) (*Coverage, error) {
 	if bound < 0 {
 		panic(fmt.Errorf("%w: preemption bound %d < 0", ErrBadOption, bound))
@@ -61,7 +65,7 @@ func Exhaustive(body func(), bound int, opts ...Option) (*Coverage, error) {
 	}
 	cov := &Coverage{}
 	d := sched.NewDPOR(bound, true)
-	d.ByName = s.byName
+	d.ByName = !s.conservative
 	for {
 		tr := s.execute(body, d)
 		cov.Add(tr)

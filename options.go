@@ -21,7 +21,7 @@ type settings struct {
 	replay             bool
 	pastTimers         bool
 	noReduction        bool // Exhaustive enumerates every schedule (NoReduction)
-	byName             bool // Exhaustive's reduction treats failpoint names as resources (ReduceByFailpointName)
+	conservative       bool // Exhaustive's reduction: every failpoint without an object touches one memory (ConservativeReduction)
 	saveTrace          bool // write a trace file for every run (SaveTrace)
 	invariant          func() error
 }
@@ -107,17 +107,17 @@ func DelayPastTimers() Option { return func(s *settings) { s.pastTimers = true }
 // and checked against. It runs many more schedules on the same body.
 func NoReduction() Option { return func(s *settings) { s.noReduction = true } }
 
-// ReduceByFailpointName refines Exhaustive's reduction: a failpoint hit
-// without an object conflicts only with hits of the same name (and with
-// anonymous points, sleeps and panics), instead of with every hit without
-// an object. It is sound only when the names partition the memory they
-// guard: code around two failpoints of different names must not touch the
-// same variables. The seqlock kernel breaks that (its writer and reader
-// hit different names around the same variables); at bound 2 the search
-// runs 238 schedules instead of 993 (2071 unreduced; 57 instead of 211 and
-// 305 until the first failure) and happens to find its bug anyway, which
-// nothing guarantees.
-func ReduceByFailpointName() Option { return func(s *settings) { s.byName = true } }
+// ConservativeReduction coarsens Exhaustive's reduction: every failpoint
+// hit without an object conflicts with every other, whatever their names,
+// instead of only with hits of the same name. The default relation takes a
+// failpoint's name for the memory the code around it touches, so it is
+// sound only when the names partition that memory: code around two
+// failpoints of different names must not touch the same variables. Use
+// this option when they do (a writer's "seq-write" and a reader's
+// "seq-read" around the same counter) and the search must cover every
+// order of those accesses; it runs more schedules (the seqlock kernel at
+// bound 2: 993 instead of 238, of 2071 unreduced).
+func ConservativeReduction() Option { return func(s *settings) { s.conservative = true } }
 
 // ExpectPanics lets a thread's panic end only that thread: the property
 // reads it from Thread.Err instead of the run failing.

@@ -16,14 +16,15 @@ package sched
 //     bookkeeping may have touched. So both the event that ends at the hit
 //     and the event that starts there carry the object (the start through
 //     the thread's carry, see DPOR.flush).
-//   - resMemory: the user's own memory, which the explorer cannot see. A
-//     failpoint hit without an object marks an access to it; every such
-//     hit conflicts with every other, whatever their names (more
-//     conservative than "the same name": two failpoints of different names
-//     may guard the same variables, as the seqlock's writer and reader
-//     do). With DPOR.ByName (the ReduceByFailpointName option) the
-//     relation is the finer "same name": resName(i) for the i-th name,
-//     sound only when names partition the memory they guard.
+//   - resName(i), or resMemory: the user's own memory, which the explorer
+//     cannot see. A failpoint hit without an object marks an access to
+//     it. With DPOR.ByName (the root package's default) the i-th name met
+//     is its own resource resName(i): hits of the same name conflict,
+//     sound when names partition the memory they guard. Without it (the
+//     ConservativeReduction option) every such hit touches the one
+//     resMemory and conflicts with every other, whatever their names, for
+//     code where two names guard the same variables (as the seqlock's
+//     writer and reader do).
 //   - resThread(t): thread t's life. Its exit touches it, and so does
 //     every operation on the primitive that is t's Thread (Join,
 //     IsAlive, ...: they observe the exit). It is keyed by the thread's
