@@ -46,7 +46,9 @@
 // thread that blocks in something the explorer cannot see holds the baton:
 // the watchdog (see Watchdog) fails the run with ErrBlockedOutside, naming
 // the thread and where it is blocked, within milliseconds for a channel
-// operation or a sync lock, and after the bound for a busy loop.
+// operation, a sync lock or a wall-clock time.Sleep (a run's time is
+// virtual; a sleep shorter than the watchdog's first look, about 4 ms, goes
+// unseen), and after the bound for a busy loop.
 //
 // A goroutine started with a plain go statement inside a run (by a thread,
 // directly or deep in code it calls) is not one of the run's threads: it

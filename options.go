@@ -191,7 +191,8 @@ func (s *settings) fixedStrategy() sched.Strategy {
 // Go-native swap-ins and failpoints.Hit are scheduling points: a thread
 // that blocks on a Go channel, a sync.Mutex, a sync.WaitGroup, or spins in
 // a loop with none of them, would hang the run. A goroutine parked in such
-// an operation is seen within a few milliseconds; a running one after d.
+// an operation, or sleeping in time.Sleep on the wall clock, is seen within
+// a few milliseconds; a running one after d.
 // The run then fails with an error wrapping ErrBlockedOutside that names
 // the thread and where it is (its state and innermost frame), and the
 // other threads unwind. Go cannot stop a goroutine: the stuck one is

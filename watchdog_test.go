@@ -39,6 +39,30 @@ func TestWatchdogUnbufferedChannelFailsInMilliseconds(t *testing.T) {
 	<-ch // let the abandoned goroutine go, so goleak stays strict
 }
 
+// TestWatchdogWallClockSleepFails: time.Sleep in a thread waits on the
+// wall clock, which the run's virtual time never sees; the watchdog fails
+// the run at its first look (a few milliseconds), naming the call, before
+// the sleep ends.
+func TestWatchdogWallClockSleepFails(t *testing.T) {
+	slept := make(chan struct{})
+	start := time.Now()
+	_, err := interleave.Run(func() {
+		var g toyGroup
+		g.Go("sleeper", func() {
+			defer close(slept)
+			time.Sleep(200 * time.Millisecond) // the misuse under test
+		})
+		g.Wait()
+	})
+	select {
+	case <-slept:
+		t.Fatalf("the run returned after the sleep ended (%v): the watchdog did not see it", time.Since(start))
+	default:
+	}
+	blockedOutside(t, err, time.Since(start), 200*time.Millisecond, "sleeper is sleeping in time.Sleep, on the wall clock")
+	<-slept // the abandoned sleeper ends, so goleak stays strict
+}
+
 func TestWatchdogSyncMutexAcrossThreadsUnwindsTheOthers(t *testing.T) {
 	var mu sync.Mutex
 	mu.Lock() // held by the test: the thread that tries it blocks outside

@@ -82,12 +82,13 @@ func symbolize(pcs []uintptr) (verb, loc string) {
 }
 
 // inMachinery reports whether the function fn (as a traceback or
-// runtime.Frame names it) belongs to the runtime, the standard sync
-// packages or this module's machinery (the scheduler, failpoints,
+// runtime.Frame names it) belongs to the runtime, the standard sync and
+// time packages or this module's machinery (the scheduler, failpoints,
 // primitives and the swap-ins): frames a report skips to reach the user's
 // call.
 func inMachinery(fn string) bool {
 	return strings.Contains(fn, "interleave/internal/sched.") || isSwapIn(fn) || strings.Contains(fn, "interleave/failpoints.") ||
 		strings.Contains(fn, "interleave/primitives.") || strings.HasPrefix(fn, "runtime.") ||
-		strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "sync/atomic.") || strings.HasPrefix(fn, "internal/sync.")
+		strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "sync/atomic.") || strings.HasPrefix(fn, "internal/sync.") ||
+		strings.HasPrefix(fn, "time.")
 }

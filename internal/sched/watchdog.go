@@ -165,12 +165,16 @@ func (r *run) look(w *watch, now time.Time) bool {
 	if bound <= 0 {
 		bound = DefaultWatchdog
 	}
-	if !blocked && stalled < bound {
+	// A thread in time.Sleep waits on the wall clock, which a run's
+	// virtual time never sees: one sighting is enough, as no wait of the
+	// machinery is a sleep.
+	wallSleep := state == wallSleepState
+	if !blocked && !wallSleep && stalled < bound {
 		w.nextLook = min(2*w.nextLook, bound)
 		w.blockedState, w.blockedWhere, w.blockedAt = "", "", time.Time{}
 		return false
 	}
-	if blocked && stalled < bound {
+	if blocked && !wallSleep && stalled < bound {
 		if state != w.blockedState || where != w.blockedWhere {
 			w.blockedState, w.blockedWhere, w.blockedAt = state, where, now
 		}
@@ -196,8 +200,12 @@ func (r *run) look(w *watch, now time.Time) bool {
 // abandon fails the run with th's report and unwinds its other threads.
 func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
 	what := "running (a loop with no scheduling point?) for " + stalled.Round(time.Millisecond).String()
-	if blockingState(state) {
+	switch {
+	case blockingState(state):
 		what = "blocked in " + state
+	case state == wallSleepState:
+		what = "sleeping in time.Sleep, on the wall clock (a run's time is virtual: use " +
+			"primitives.Sleep or the Sleep of this module's time package)"
 	}
 	err := fmt.Errorf("%w: %s is %s at %s; only interleave's primitives and failpoints.Hit are "+
 		"scheduling points: a Go channel, sync.Mutex, sync.WaitGroup or a busy loop between two of "+
@@ -219,6 +227,9 @@ func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
 	}
 	r.unwindNext()
 }
+
+// wallSleepState is the traceback state of a goroutine in time.Sleep.
+const wallSleepState = "sleep"
 
 // blockingState reports whether a goroutine state from a traceback
 // ("chan send", "sync.Mutex.Lock", "select") is a wait that only another
