@@ -37,7 +37,7 @@ type Once struct {
 // without calling f.
 func (o *Once) Do(f func()) {
 	if sched.Active() {
-		sched.Point("Once.Do", nil)
+		sched.Point("Once.Do", o)
 	}
 	if o.done.Load() {
 		return
@@ -52,4 +52,13 @@ func (o *Once) doSlow(f func()) {
 		defer o.done.Store(true)
 		f()
 	}
+}
+
+// Observe reports what a trace shows of o: whether its function ran.
+func (o *Once) Observe() sched.Snapshot {
+	s := sched.Snapshot{Kind: "Once", State: "not done"}
+	if o.done.Load() {
+		s.State = "done"
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"fmt"
 	gosync "sync"
 
 	"github.com/interleave-lab/interleave/internal/sched"
@@ -43,7 +44,7 @@ func (p *Pool) Put(x any) {
 		return
 	}
 	if sched.InModel() {
-		sched.Point("Pool.Put", nil)
+		sched.Point("Pool.Put", p)
 		p.mu.Lock()
 		p.model = append(p.model, x)
 		p.mu.Unlock()
@@ -62,7 +63,7 @@ func (p *Pool) Put(x any) {
 func (p *Pool) Get() any {
 	var x any
 	if sched.InModel() {
-		sched.Point("Pool.Get", nil)
+		sched.Point("Pool.Get", p)
 		p.mu.Lock()
 		if n := len(p.model); n > 0 {
 			x = p.model[n-1]
@@ -77,4 +78,12 @@ func (p *Pool) Get() any {
 		x = p.New()
 	}
 	return x
+}
+
+// Observe reports what a trace shows of p: how many items it holds in a
+// model run.
+func (p *Pool) Observe() sched.Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return sched.Snapshot{Kind: "Pool", State: fmt.Sprintf("items=%d", len(p.model))}
 }
