@@ -44,19 +44,20 @@ func (c *Coverage) Add(tr *Trace) {
 		c.preempted = map[string]int{}
 		c.pairs = map[[2]string]struct{}{}
 	}
-	last := -1 // index of the last failpoint step
-	for i, st := range tr.Steps {
+	last := -1       // index of the last failpoint step
+	steps := tr.recs // points and delays: their Op is the Step's (rec)
+	for i, st := range steps {
 		switch st.Kind {
 		case StepDelay:
 			// point records the failpoint step, then the delay it chose.
 			op := "(unnamed point)"
-			if i > 0 && tr.Steps[i-1].Kind == StepPoint && tr.Steps[i-1].Thread == st.Thread {
-				op = shortOp(tr.Steps[i-1].Op)
+			if i > 0 && steps[i-1].Kind == StepPoint && steps[i-1].Thread == st.Thread {
+				op = shortOp(steps[i-1].Op)
 			}
 			c.preempted[op]++
 		case StepPoint:
-			if last >= 0 && tr.Steps[last].Thread != st.Thread {
-				c.pairs[[2]string{shortOp(tr.Steps[last].Op), shortOp(st.Op)}] = struct{}{}
+			if last >= 0 && steps[last].Thread != st.Thread {
+				c.pairs[[2]string{shortOp(steps[last].Op), shortOp(st.Op)}] = struct{}{}
 			}
 			last = i
 		}

@@ -357,8 +357,8 @@ func (d *DPOR) propagate(n *dporNode) []sleeper {
 // tie or at the end of the run.
 func (d *DPOR) flush(cur int, atPoint bool) {
 	r := d.r
-	steps := r.trace.Steps[d.seen:]
-	d.seen = len(r.trace.Steps)
+	steps := r.trace.recs[d.seen:]
+	d.seen = len(r.trace.recs)
 	// Every point (named or not), sleep and park counts a step (countStep,
 	// overBudget); named points, sleeps, parks and spawns (whose point is
 	// anonymous) are recorded. More counted than recorded means an
@@ -380,9 +380,9 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 		if s.Kind == StepDelay {
 			continue
 		}
-		if s.Thread != th {
+		if int(s.Thread) != th {
 			cut = append(cut, i)
-			th = s.Thread
+			th = int(s.Thread)
 		}
 	}
 	for g, start := range cut {
@@ -390,7 +390,7 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 		if g+1 < len(cut) {
 			end = cut[g+1]
 		}
-		d.addEvent(steps[start].Thread, steps[start:end], anon, g == 0)
+		d.addEvent(int(steps[start].Thread), steps[start:end], anon, g == 0)
 	}
 	if atPoint && th != cur {
 		d.addEvent(cur, nil, anon, len(cut) == 0)
@@ -398,7 +398,7 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 }
 
 // addEvent labels one event of thread th made of steps and analyses it.
-func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
+func (d *DPOR) addEvent(th int, steps []rec, anon, first bool) {
 	l := d.carry[th].clone()
 	carry := d.carry[th]
 	if anon {
@@ -412,7 +412,7 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 			var pl depLabel
 			if s.Object >= 0 {
 				pl.add(resObject + int32(s.Object))
-				if t := d.threadOf(s.Object); t >= 0 && !strings.HasSuffix(s.Op, "/thread-start") {
+				if t := d.threadOf(int(s.Object)); t >= 0 && !strings.HasSuffix(s.Op, "/thread-start") {
 					pl.add(resThread(t))
 				}
 			} else if d.ByName {

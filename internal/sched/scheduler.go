@@ -207,7 +207,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th := r.newThread(info, daemon)
 	th.never = never
 	th.readyAt = r.now
-	r.record(parent, StepStart, "start "+th.name(), nil)
+	r.record(parent, StepStart, th.name(), nil)
 	goPooled(func() { r.threadMain(th, fn) })
 	r.point(parent, "", nil)
 }
@@ -244,7 +244,7 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		th.readyAt = r.now
 		r.yielding = true
 	} else {
-		r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+		r.setDelay(d)
 		th.readyAt = r.now + d
 	}
 	r.switchFrom(th)
@@ -335,7 +335,7 @@ func (r *run) sleep(th *thread, d time.Duration) {
 		return
 	}
 	r.record(th, StepSleep, "", nil)
-	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+	r.setDelay(d)
 	r.countStep(th)
 	th.state = blocked
 	th.wakeAt = r.now + d
@@ -405,7 +405,7 @@ func (r *run) wake(th *thread) {
 	th.readyAt = r.now
 	th.wakeAt = noWake
 	if !r.aborting {
-		r.record(r.cur, StepWake, "wake "+th.name(), nil)
+		r.record(r.cur, StepWake, th.name(), nil)
 	}
 }
 
@@ -741,7 +741,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load()), fp: fnvOffset},
+		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()
@@ -750,7 +750,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.watchStop()
 	r.checkEnd()
 	r.unmanagedStop()
-	noteHint(&stepsHint, len(r.trace.Steps)) // the next run of the same property will need about as many
+	noteHint(&stepsHint, len(r.trace.recs)) // the next run of the same property will need about as many
 	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
 	r.recycleBatons()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,7 +48,6 @@ type Step struct {
 // A Trace is the record of one model run: one step per scheduling point,
 // the choices the strategy made, and how the run ended.
 type Trace struct {
-	Steps    []Step
 	Objects  []Object // the primitives the steps name, in order of first appearance
 	Schedule Schedule // every choice made, in order; replays the run with Replay
 	Failure  error    // nil for a clean run
@@ -57,10 +57,76 @@ type Trace struct {
 	// run with), for Explore to re-panic rapid's signals.
 	PanicValue any
 
+	// The run records its steps compactly, in recs (and the states they
+	// show in snaps); Steps builds the []Step on first call, so that a
+	// passing run nobody prints or inspects allocates no Step, no Snapshot
+	// and no "start T1" string (they were most of what a schedule
+	// allocated).
+	//
+	// Invariant: recs is written only by the run, and only until Execute
+	// returns the trace; steps is nil until the first Steps call, then
+	// holds one Step per rec, built from recs and snaps and never rebuilt.
+	recs  []rec
+	snaps []Snapshot
+	steps atomic.Pointer[[]Step]
+
 	threads []*thread // the run's threads, for names (resolved when printed)
 	limit   int
 	fp      uint64
 }
+
+// A rec is one trace step as the run records it: fixed-size, with the
+// step's primitive state in Trace.snaps. It holds what Step holds, with
+// one difference: for StepStart and StepWake, Op is only the other
+// thread's name, taken when the step happened; the Step's Op adds "start "
+// or "wake " in front (opPrefix).
+type rec struct {
+	At     time.Duration
+	Delay  time.Duration
+	Op     string
+	Thread int32
+	Object int32 // index into Trace.Objects, -1 for none
+	snap   int32 // 1 + index into Trace.snaps, 0 for none
+	Kind   StepKind
+}
+
+// opPrefix is what a Step's Op has before its rec's Op.
+func opPrefix(k StepKind) string {
+	switch k {
+	case StepStart:
+		return "start "
+	case StepWake:
+		return "wake "
+	}
+	return ""
+}
+
+// Steps returns the run's steps, one per scheduling point, in order. The
+// first call builds them from the run's compact record; every call returns
+// the same slice. It is safe to call from several goroutines.
+func (tr *Trace) Steps() []Step {
+	if p := tr.steps.Load(); p != nil {
+		return *p
+	}
+	steps := make([]Step, len(tr.recs))
+	for i, r := range tr.recs {
+		s := Step{At: r.At, Thread: int(r.Thread), Kind: r.Kind, Op: r.Op, Delay: r.Delay, Object: int(r.Object)}
+		if p := opPrefix(r.Kind); p != "" {
+			s.Op = p + r.Op
+		}
+		if r.snap > 0 {
+			s.State = &tr.snaps[r.snap-1]
+		}
+		steps[i] = s
+	}
+	if !tr.steps.CompareAndSwap(nil, &steps) {
+		return *tr.steps.Load() // another goroutine built them first: one slice for all callers
+	}
+	return steps
+}
+
+// Len returns the number of steps, without building them.
+func (tr *Trace) Len() int { return len(tr.recs) }
 
 // Fingerprint returns a hash of the interleaving: which thread took which
 // step, in order, regardless of the virtual times. Two runs with the same
@@ -71,7 +137,7 @@ func (tr *Trace) Fingerprint() uint64 { return tr.fp }
 // that could have kept running.
 func (tr *Trace) Preemptions() int {
 	n := 0
-	for _, s := range tr.Steps {
+	for _, s := range tr.recs {
 		if s.Kind == StepDelay {
 			n++
 		}
@@ -87,16 +153,25 @@ func (tr *Trace) ThreadName(i int) string {
 	return "?"
 }
 
+// record appends a step of thread th to the trace. For StepStart and
+// StepWake, op is the other thread's name (see rec). It allocates nothing
+// but the growth of the trace's slices: no Step and no string.
 func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
-	s := Step{At: r.now, Thread: th.order, Kind: kind, Op: op, Object: -1}
+	tr := r.trace
+	s := rec{At: r.now, Thread: int32(th.order), Kind: kind, Op: op, Object: -1}
 	if obj != nil {
 		snap := obj.Observe()
-		s.State = &snap
-		s.Object = r.objectIndex(obj, snap.Kind)
+		s.Object = int32(r.objectIndex(obj, snap.Kind))
+		tr.snaps = append(tr.snaps, snap)
+		s.snap = int32(len(tr.snaps))
 	}
-	r.trace.Steps = append(r.trace.Steps, s)
-	r.trace.fp = fingerprintStep(r.trace.fp, th.order, kind, op)
+	tr.recs = append(tr.recs, s)
+	tr.fp = fingerprintStep(tr.fp, th.order, kind, opPrefix(kind), op)
 }
+
+// setDelay sets the Delay of the last recorded step (the delay or sleep
+// just recorded).
+func (r *run) setDelay(d time.Duration) { r.trace.recs[len(r.trace.recs)-1].Delay = d }
 
 // The fingerprint is FNV-1a over (thread, kind, short op name) of every
 // step, hashed as record appends the step (no second pass, no
@@ -107,12 +182,20 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-func fingerprintStep(h uint64, thread int, kind StepKind, op string) uint64 {
+// fingerprintStep hashes one step: thread, kind, and the short name (after
+// the last '/') of the Step's Op, prefix+op, without building that string.
+// prefix (opPrefix) has no '/'.
+func fingerprintStep(h uint64, thread int, kind StepKind, prefix, op string) uint64 {
 	h = (h ^ uint64(thread)) * fnvPrime
 	h = (h ^ uint64(kind)) * fnvPrime
-	op = op[strings.LastIndexByte(op, '/')+1:]
-	for i := 0; i < len(op); i++ {
-		h = (h ^ uint64(op[i])) * fnvPrime
+	short := op[strings.LastIndexByte(op, '/')+1:]
+	if len(short) == len(op) { // the short name starts in prefix
+		for i := 0; i < len(prefix); i++ {
+			h = (h ^ uint64(prefix[i])) * fnvPrime
+		}
+	}
+	for i := 0; i < len(short); i++ {
+		h = (h ^ uint64(short[i])) * fnvPrime
 	}
 	return h
 }
@@ -128,25 +211,26 @@ func (r *run) finishTrace() {
 // thread, operation and state. A long trace keeps its head and its tail.
 func (tr *Trace) String() string {
 	var b strings.Builder
+	steps := tr.Steps()
 	fmt.Fprintf(&b, "interleaving %016x: %d steps, %d preemptions, %v virtual",
-		tr.fp, len(tr.Steps), tr.Preemptions(), tr.Duration)
+		tr.fp, len(steps), tr.Preemptions(), tr.Duration)
 	if s := tr.Schedule.Short(ShortSchedule); s != "" {
 		fmt.Fprintf(&b, ", schedule %q", s)
 	}
 	b.WriteByte('\n')
 	limit := tr.limit
 	if limit <= 0 {
-		limit = len(tr.Steps)
+		limit = len(steps)
 	}
 	head := min(20, limit/2)
 	width := 10
 	for i := range tr.threads {
 		width = max(width, len(tr.ThreadName(i)))
 	}
-	for i, s := range tr.Steps {
-		if len(tr.Steps) > limit && i >= head && i < len(tr.Steps)-(limit-head) {
+	for i, s := range steps {
+		if len(steps) > limit && i >= head && i < len(steps)-(limit-head) {
 			if i == head {
-				fmt.Fprintf(&b, "  ... %d steps ...\n", len(tr.Steps)-limit)
+				fmt.Fprintf(&b, "  ... %d steps ...\n", len(steps)-limit)
 			}
 			continue
 		}
@@ -242,6 +326,6 @@ func (tr *Trace) OwnerName(gid int64) string {
 // Line returns step i as String prints it, without the step number and
 // the time: "thread  operation  state".
 func (tr *Trace) Line(i int) string {
-	s := tr.Steps[i]
+	s := tr.Steps()[i]
 	return tr.ThreadName(s.Thread) + "  " + tr.describe(s)
 }
