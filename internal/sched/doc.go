@@ -9,9 +9,10 @@
 // # Invariants of a model run
 //
 //   - Exactly one thread of a run holds the baton (run.cur) and runs; every
-//     other thread of the run is blocked on its baton channel. A thread
-//     gives the baton up only at a scheduling point (Point, WaitQueue.Wait,
-//     Sleep, Spawn, thread exit).
+//     other thread of the run is blocked on its baton channel, or has no
+//     goroutine yet (a thread's goroutine starts when it first gets the
+//     baton, run.handoff). A thread gives the baton up only at a scheduling
+//     point (Point, WaitQueue.Wait, Sleep, Spawn, thread exit).
 //   - The strategy is asked for a choice only at a scheduling point, and
 //     run.choose is the one place a choice is decoded and written to the
 //     trace's Schedule; the same choices replay the same run.

@@ -43,7 +43,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	baton chan struct{} // receives one token each time the thread may run
+	baton chan struct{} // receives one token each time the thread may run, after the first
+	body  func()        // what its goroutine runs; nil once started (handoff starts it)
 
 	state   threadState
 	readyAt time.Duration
@@ -128,7 +129,7 @@ func (r *run) start(body func()) {
 	main.state = running
 	r.cur = main
 	r.gate.Store(1) // the scheduler holds the baton until main runs its body
-	goPooled(func() {
+	main.body = func() {
 		r.threadMain(main, func() {
 			returned := false
 			defer func() {
@@ -144,8 +145,8 @@ func (r *run) start(body func()) {
 			returned = true
 			r.mainExit(main)
 		})
-	})
-	main.baton <- struct{}{}
+	}
+	r.startThread(main)
 	<-r.finished
 }
 
@@ -164,9 +165,9 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 	return th
 }
 
-// threadMain is the body of every model thread's goroutine.
+// threadMain is the body of every model thread's goroutine, which starts
+// holding the baton (startThread).
 func (r *run) threadMain(th *thread, fn func()) {
-	<-th.baton
 	th.gid = goid.Get()
 	manage(th)
 	r.label()
@@ -208,7 +209,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th.never = never
 	th.readyAt = r.now
 	r.record(parent, StepStart, th.name(), nil)
-	goPooled(func() { r.threadMain(th, fn) })
+	th.body = func() { r.threadMain(th, fn) }
 	r.point(parent, "", nil)
 }
 
@@ -515,10 +516,26 @@ func (r *run) resume(th *thread) {
 	r.cur = th
 }
 
+// handoff gives the baton to next: a token on its baton channel, or, the
+// first time next runs, its goroutine. A thread's goroutine starts only
+// when the thread first gets the baton: started at Spawn, it would wake a
+// pooled worker (a wake-up of the Go scheduler, often on another core)
+// only to park it at once on the baton, which cost as much as a hand-off.
 func (r *run) handoff(next *thread) {
 	r.checkHandoff()
 	r.cur = next
+	if next.body != nil {
+		r.startThread(next)
+		return
+	}
 	next.baton <- struct{}{}
+}
+
+// startThread starts the goroutine of th, which holds the baton.
+func (r *run) startThread(th *thread) {
+	body := th.body
+	th.body = nil
+	goPooled(body)
 }
 
 // exit ends th: it wakes a main thread waiting for non-daemon threads, and
