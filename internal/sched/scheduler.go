@@ -758,7 +758,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()), fp: fnvOffset},
+		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()), ops: make([]string, 0, maxOpScan), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()

@@ -57,38 +57,83 @@ type Trace struct {
 	// run with), for Explore to re-panic rapid's signals.
 	PanicValue any
 
-	// The run records its steps compactly, in recs (and the states they
-	// show in snaps); Steps builds the []Step on first call, so that a
-	// passing run nobody prints or inspects allocates no Step, no Snapshot
-	// and no "start T1" string (they were most of what a schedule
-	// allocated).
+	// The run records its steps compactly (rec); Steps builds the []Step
+	// on first call, so that a passing run nobody prints or inspects
+	// allocates no Step, no Snapshot and no "start T1" string, and its
+	// record, which holds no pointer, costs the garbage collector nothing
+	// to scan (the Steps were most of what a schedule allocated).
 	//
-	// Invariant: recs is written only by the run, and only until Execute
-	// returns the trace; steps is nil until the first Steps call, then
-	// holds one Step per rec, built from recs and snaps and never rebuilt.
-	recs  []rec
-	snaps []Snapshot
-	steps atomic.Pointer[[]Step]
+	// Invariant: recs, ops, opIdx, times, delays and snaps are written only
+	// by the run, until Execute returns the trace; every rec's op indexes
+	// ops, which holds no string twice; times holds, in order, each step
+	// index from which At changes (the steps before the first have At 0);
+	// steps is nil until the first Steps call, then one Step per rec, never
+	// rebuilt.
+	recs   []rec
+	ops    []string         // the distinct ops the recs name
+	opIdx  map[string]int32 // ops' indexes, once ops is too long to scan
+	times  []stepTime
+	delays []time.Duration // the Delay of each StepDelay and StepSleep rec
+	snaps  []Snapshot      // the State of each rec with a primitive
+	steps  atomic.Pointer[[]Step]
 
 	threads []*thread // the run's threads, for names (resolved when printed)
 	limit   int
 	fp      uint64
 }
 
-// A rec is one trace step as the run records it: fixed-size, with the
-// step's primitive state in Trace.snaps. It holds what Step holds, with
-// one difference: for StepStart and StepWake, Op is only the other
-// thread's name, taken when the step happened; the Step's Op adds "start "
-// or "wake " in front (opPrefix).
+// A rec is one trace step as the run records it: 20 bytes and no pointer.
+// Its op is an index into Trace.ops: the Step's Op, except for StepStart
+// and StepWake, whose op is only the other thread's name, taken when the
+// step happened (the Step's Op adds "start " or "wake ", opPrefix). arg
+// indexes Trace.delays for StepDelay and StepSleep, Trace.snaps for a step
+// with a primitive, and is -1 otherwise. The step's At is in Trace.times.
 type rec struct {
-	At     time.Duration
-	Delay  time.Duration
-	Op     string
-	Thread int32
-	Object int32 // index into Trace.Objects, -1 for none
-	snap   int32 // 1 + index into Trace.snaps, 0 for none
-	Kind   StepKind
+	op     int32
+	arg    int32
+	object int32 // index into Trace.Objects, -1 for none
+	thread int32
+	kind   StepKind
 }
+
+// A stepTime says that the steps from index from on happened at At (until
+// the next stepTime).
+type stepTime struct {
+	from int
+	at   time.Duration
+}
+
+// maxOpScan is how many ops opIndex compares one by one before it keeps a
+// map: a run names few distinct operations.
+const maxOpScan = 8
+
+// opIndex returns the index of op in tr.ops, adding it on first sight.
+func (tr *Trace) opIndex(op string) int32 {
+	if tr.opIdx == nil {
+		for i := len(tr.ops) - 1; i >= 0; i-- {
+			if tr.ops[i] == op {
+				return int32(i)
+			}
+		}
+		if len(tr.ops) < maxOpScan {
+			tr.ops = append(tr.ops, op)
+			return int32(len(tr.ops) - 1)
+		}
+		tr.opIdx = make(map[string]int32, 2*maxOpScan)
+		for i, o := range tr.ops {
+			tr.opIdx[o] = int32(i)
+		}
+	}
+	if i, ok := tr.opIdx[op]; ok {
+		return i
+	}
+	tr.ops = append(tr.ops, op)
+	tr.opIdx[op] = int32(len(tr.ops) - 1)
+	return int32(len(tr.ops) - 1)
+}
+
+// op returns the Op of a point, block, timeout or panic rec: its Step's Op.
+func (tr *Trace) op(s rec) string { return tr.ops[s.op] }
 
 // opPrefix is what a Step's Op has before its rec's Op.
 func opPrefix(k StepKind) string {
@@ -109,13 +154,22 @@ func (tr *Trace) Steps() []Step {
 		return *p
 	}
 	steps := make([]Step, len(tr.recs))
+	var at time.Duration
+	times := tr.times
 	for i, r := range tr.recs {
-		s := Step{At: r.At, Thread: int(r.Thread), Kind: r.Kind, Op: r.Op, Delay: r.Delay, Object: int(r.Object)}
-		if p := opPrefix(r.Kind); p != "" {
-			s.Op = p + r.Op
+		for len(times) > 0 && times[0].from <= i {
+			at, times = times[0].at, times[1:]
 		}
-		if r.snap > 0 {
-			s.State = &tr.snaps[r.snap-1]
+		s := Step{At: at, Thread: int(r.thread), Kind: r.kind, Op: tr.ops[r.op], Object: int(r.object)}
+		if p := opPrefix(r.kind); p != "" {
+			s.Op = p + s.Op
+		}
+		switch {
+		case r.arg < 0:
+		case r.kind == StepDelay || r.kind == StepSleep:
+			s.Delay = tr.delays[r.arg]
+		default:
+			s.State = &tr.snaps[r.arg]
 		}
 		steps[i] = s
 	}
@@ -138,7 +192,7 @@ func (tr *Trace) Fingerprint() uint64 { return tr.fp }
 func (tr *Trace) Preemptions() int {
 	n := 0
 	for _, s := range tr.recs {
-		if s.Kind == StepDelay {
+		if s.kind == StepDelay {
 			n++
 		}
 	}
@@ -158,20 +212,30 @@ func (tr *Trace) ThreadName(i int) string {
 // but the growth of the trace's slices: no Step and no string.
 func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
 	tr := r.trace
-	s := rec{At: r.now, Thread: int32(th.order), Kind: kind, Op: op, Object: -1}
-	if obj != nil {
+	if n := len(tr.times); (n == 0 && r.now != 0) || (n > 0 && tr.times[n-1].at != r.now) {
+		tr.times = append(tr.times, stepTime{from: len(tr.recs), at: r.now})
+	}
+	s := rec{op: tr.opIndex(op), arg: -1, object: -1, thread: int32(th.order), kind: kind}
+	switch {
+	case kind == StepDelay || kind == StepSleep:
+		s.arg = int32(len(tr.delays))
+		tr.delays = append(tr.delays, 0)
+	case obj != nil:
 		snap := obj.Observe()
-		s.Object = int32(r.objectIndex(obj, snap.Kind))
+		s.object = int32(r.objectIndex(obj, snap.Kind))
+		s.arg = int32(len(tr.snaps))
 		tr.snaps = append(tr.snaps, snap)
-		s.snap = int32(len(tr.snaps))
 	}
 	tr.recs = append(tr.recs, s)
 	tr.fp = fingerprintStep(tr.fp, th.order, kind, opPrefix(kind), op)
 }
 
-// setDelay sets the Delay of the last recorded step (the delay or sleep
-// just recorded).
-func (r *run) setDelay(d time.Duration) { r.trace.recs[len(r.trace.recs)-1].Delay = d }
+// setDelay sets the Delay of the last recorded step, the delay or sleep
+// just recorded.
+func (r *run) setDelay(d time.Duration) {
+	tr := r.trace
+	tr.delays[tr.recs[len(tr.recs)-1].arg] = d
+}
 
 // The fingerprint is FNV-1a over (thread, kind, short op name) of every
 // step, hashed as record appends the step (no second pass, no
