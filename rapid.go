@@ -289,7 +289,9 @@ func (s *rapidStrategy) Tie(v *sched.View) int {
 // at least the mode or a change point, so the generator never draws
 // nothing.
 func exploreRapid(t *rapid.T, body func(), cfg *sched.Config, newStrategy func(*rapid.T) *rapidStrategy) *Trace {
-	t.Helper()
+	if unmarkedHelper(t, &helperExploreRapid) {
+		t.Helper()
+	}
 	return rapid.Custom(func(ct *rapid.T) drawnRun {
 		st := newStrategy(ct)
 		tr := sched.Execute(body, cfg, st)
@@ -475,6 +477,33 @@ func testingTB(t *rapid.T) rapid.TB {
 		return nil
 	}
 	return tb
+}
+
+// The TBs on which Explore, explore and exploreRapid called t.Helper
+// (rapid.TB -> struct{}; an entry is deleted with its test). A TB
+// remembers the functions marked as helpers for its whole life, and
+// t.Helper walks the stack each time (runtime.Callers): three calls were
+// a fifth of an empty Explore run. So each function marks itself once per
+// TB, and on every call when t reports to no TB it can reach, or to one
+// without Cleanup.
+var helperExplore, helperExplore1, helperExploreRapid sync.Map
+
+// unmarkedHelper reports whether the calling function must call
+// t.Helper: the first time for the TB behind t, and always when t has
+// none that testingTB finds or its TB has no Cleanup.
+func unmarkedHelper(t *rapid.T, marked *sync.Map) bool {
+	tb, ok := testingTB(t).(interface {
+		rapid.TB
+		Cleanup(func())
+	})
+	if !ok { // no TB, or one whose end we would not see: the entry would stay
+		return true
+	}
+	if _, loaded := marked.LoadOrStore(tb, struct{}{}); loaded {
+		return false
+	}
+	tb.Cleanup(func() { marked.Delete(tb) })
+	return true
 }
 
 // tbField is the index of rapid.T's field tb, nil if it has none; looked
