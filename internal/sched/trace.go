@@ -63,15 +63,18 @@ type Trace struct {
 	// record, which holds no pointer, costs the garbage collector nothing
 	// to scan (the Steps were most of what a schedule allocated).
 	//
-	// Invariant: recs, ops, opIdx, times, delays and snaps are written only
-	// by the run, until Execute returns the trace; every rec's op indexes
-	// ops, which holds no string twice; times holds, in order, each step
-	// index from which At changes (the steps before the first have At 0);
-	// steps is nil until the first Steps call, then one Step per rec, never
-	// rebuilt.
+	// Invariant: recs, ops, opIdx, shorts, lastOp, times, delays and snaps
+	// are written only by the run, until Execute returns the trace; every
+	// rec's op indexes ops, which holds no string twice, and shorts is as
+	// long as ops; lastOp holds indexes of ops or 0; times holds, in order,
+	// each step index from which At changes (the steps before the first
+	// have At 0); steps is nil until the first Steps call, then one Step
+	// per rec, never rebuilt.
 	recs   []rec
-	ops    []string         // the distinct ops the recs name
-	opIdx  map[string]int32 // ops' indexes, once ops is too long to scan
+	ops    []string                  // the distinct ops the recs name
+	opIdx  map[string]int32          // ops' indexes, once ops is too long to scan
+	shorts []string                  // shorts[i] is the short name of ops[i] (after its last '/')
+	lastOp [len(stepKindNames)]int32 // per kind, the op it recorded last: most steps repeat it
 	times  []stepTime
 	delays []time.Duration // the Delay of each StepDelay and StepSleep rec
 	snaps  []Snapshot      // the State of each rec with a primitive
@@ -107,8 +110,19 @@ type stepTime struct {
 // map: a run names few distinct operations.
 const maxOpScan = 8
 
-// opIndex returns the index of op in tr.ops, adding it on first sight.
-func (tr *Trace) opIndex(op string) int32 {
+// opIndex returns the index of op in tr.ops, adding it on first sight,
+// for a step of the given kind.
+func (tr *Trace) opIndex(kind StepKind, op string) int32 {
+	if i := tr.lastOp[kind]; int(i) < len(tr.ops) && tr.ops[i] == op {
+		return i
+	}
+	i := tr.findOp(op)
+	tr.lastOp[kind] = i
+	return i
+}
+
+// findOp is opIndex without the per-kind cache.
+func (tr *Trace) findOp(op string) int32 {
 	if tr.opIdx == nil {
 		for i := len(tr.ops) - 1; i >= 0; i-- {
 			if tr.ops[i] == op {
@@ -116,8 +130,7 @@ func (tr *Trace) opIndex(op string) int32 {
 			}
 		}
 		if len(tr.ops) < maxOpScan {
-			tr.ops = append(tr.ops, op)
-			return int32(len(tr.ops) - 1)
+			return tr.addOp(op)
 		}
 		tr.opIdx = make(map[string]int32, 2*maxOpScan)
 		for i, o := range tr.ops {
@@ -127,8 +140,15 @@ func (tr *Trace) opIndex(op string) int32 {
 	if i, ok := tr.opIdx[op]; ok {
 		return i
 	}
+	i := tr.addOp(op)
+	tr.opIdx[op] = i
+	return i
+}
+
+// addOp appends op to tr.ops and returns its index.
+func (tr *Trace) addOp(op string) int32 {
 	tr.ops = append(tr.ops, op)
-	tr.opIdx[op] = int32(len(tr.ops) - 1)
+	tr.shorts = append(tr.shorts, op[strings.LastIndexByte(op, '/')+1:])
 	return int32(len(tr.ops) - 1)
 }
 
@@ -215,9 +235,12 @@ func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
 	if n := len(tr.times); (n == 0 && r.now != 0) || (n > 0 && tr.times[n-1].at != r.now) {
 		tr.times = append(tr.times, stepTime{from: len(tr.recs), at: r.now})
 	}
-	s := rec{op: tr.opIndex(op), arg: -1, object: -1, thread: int32(th.order), kind: kind}
+	s := rec{op: tr.opIndex(kind, op), arg: -1, object: -1, thread: int32(th.order), kind: kind}
 	switch {
 	case kind == StepDelay || kind == StepSleep:
+		if tr.delays == nil {
+			tr.delays = make([]time.Duration, 0, 16) // not 1, 2, 4, ...: a run that delays once delays often
+		}
 		s.arg = int32(len(tr.delays))
 		tr.delays = append(tr.delays, 0)
 	case obj != nil:
@@ -227,7 +250,7 @@ func (r *run) record(th *thread, kind StepKind, op string, obj Observable) {
 		tr.snaps = append(tr.snaps, snap)
 	}
 	tr.recs = append(tr.recs, s)
-	tr.fp = fingerprintStep(tr.fp, th.order, kind, opPrefix(kind), op)
+	tr.fp = fingerprintShort(tr.fp, th.order, kind, opPrefix(kind), op, tr.shorts[s.op])
 }
 
 // setDelay sets the Delay of the last recorded step, the delay or sleep
@@ -250,9 +273,13 @@ const (
 // the last '/') of the Step's Op, prefix+op, without building that string.
 // prefix (opPrefix) has no '/'.
 func fingerprintStep(h uint64, thread int, kind StepKind, prefix, op string) uint64 {
+	return fingerprintShort(h, thread, kind, prefix, op, op[strings.LastIndexByte(op, '/')+1:])
+}
+
+// fingerprintShort is fingerprintStep given short, the short name of op.
+func fingerprintShort(h uint64, thread int, kind StepKind, prefix, op, short string) uint64 {
 	h = (h ^ uint64(thread)) * fnvPrime
 	h = (h ^ uint64(kind)) * fnvPrime
-	short := op[strings.LastIndexByte(op, '/')+1:]
 	if len(short) == len(op) { // the short name starts in prefix
 		for i := 0; i < len(prefix); i++ {
 			h = (h ^ uint64(prefix[i])) * fnvPrime
