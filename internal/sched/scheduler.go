@@ -28,12 +28,13 @@ const yieldDelay = time.Duration(-1)
 // noWake is the wakeAt of a thread parked with no deadline.
 const noWake = time.Duration(math.MaxInt64)
 
-// A thread is one managed goroutine of a model run.
+// A thread is one managed goroutine of a model run (a coroutine, coro.go).
 //
 // Invariant: state == running exactly for run.cur; a ready thread has
 // readyAt >= the time it was made ready; a blocked thread has wakeAt ==
 // noWake or the virtual instant its deadline or sleep ends; only the thread
-// holding the baton reads or writes any field of its run or of its threads.
+// holding the baton reads or writes any field of its run or of its threads,
+// but for body and w, which the run's hub touches between two turns.
 type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
@@ -43,8 +44,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	baton chan struct{} // receives one token each time the thread may run, after the first
-	body  func()        // what its goroutine runs; nil once started (handoff starts it)
+	body func()    // what the thread runs; nil once a coroutine runs it (the hub starts it)
+	w    *coWorker // the coroutine running it; touched only by the hub (coro.go)
 
 	state   threadState
 	readyAt time.Duration
@@ -99,7 +100,7 @@ type run struct {
 	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
-	finished   chan struct{} // closed when the last thread ended
+	finished   chan struct{} // closed by the hub (or the watchdog) once the last thread ended
 
 	// The watchdog's view (watchdog.go): gate counts scheduler entries and
 	// exits, holder is the goroutine id of the baton holder in user code,
@@ -146,7 +147,7 @@ func (r *run) start(body func()) {
 			r.mainExit(main)
 		})
 	}
-	r.startThread(main)
+	goPooled(r.hub)
 	<-r.finished
 }
 
@@ -156,7 +157,6 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		order:  len(r.threads),
 		info:   info,
 		daemon: daemon,
-		baton:  newBaton(),
 		wakeAt: noWake,
 		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
@@ -165,8 +165,8 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 	return th
 }
 
-// threadMain is the body of every model thread's goroutine, which starts
-// holding the baton (startThread).
+// threadMain is the body of every model thread's coroutine, which starts
+// holding the baton (the hub runs it).
 func (r *run) threadMain(th *thread, fn func()) {
 	th.gid = goid.Get()
 	manage(th)
@@ -430,7 +430,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 	}
 	if next != th {
 		r.handoff(next)
-		<-th.baton
+		th.w.yield(struct{}{}) // to the hub, which resumes next; back when the baton is th's again
 	} else {
 		r.resume(th)
 	}
@@ -516,26 +516,12 @@ func (r *run) resume(th *thread) {
 	r.cur = th
 }
 
-// handoff gives the baton to next: a token on its baton channel, or, the
-// first time next runs, its goroutine. A thread's goroutine starts only
-// when the thread first gets the baton: started at Spawn, it would wake a
-// pooled worker (a wake-up of the Go scheduler, often on another core)
-// only to park it at once on the baton, which cost as much as a hand-off.
+// handoff gives the baton to next: the thread that gives it up then
+// yields to the run's hub, which resumes next (coro.go), or returns from
+// its body if it ended.
 func (r *run) handoff(next *thread) {
 	r.checkHandoff()
 	r.cur = next
-	if next.body != nil {
-		r.startThread(next)
-		return
-	}
-	next.baton <- struct{}{}
-}
-
-// startThread starts the goroutine of th, which holds the baton.
-func (r *run) startThread(th *thread) {
-	body := th.body
-	th.body = nil
-	goPooled(body)
 }
 
 // exit ends th: it wakes a main thread waiting for non-daemon threads, and
@@ -554,8 +540,7 @@ func (r *run) exit(th *thread) {
 		}
 	}
 	if r.live == 0 {
-		r.cur = nil
-		close(r.finished)
+		r.cur = nil // the hub closes r.finished
 		return
 	}
 	if r.aborting {
@@ -723,7 +708,8 @@ func (r *run) threadPanicked(th *thread, v any, stack string) {
 }
 
 // stepsHint sizes a new trace's step slice: about the most steps recent
-// runs took, up to maxStepsHint, so that appending rarely copies.
+// runs took, up to maxStepsHint, so that appending rarely copies (a new
+// trace gets an eighth more: runs of one property differ by a few steps).
 var stepsHint atomic.Int64
 
 const maxStepsHint = 4096
@@ -758,7 +744,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()), ops: make([]string, 0, maxOpScan), fp: fnvOffset},
+		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8), ops: make([]string, 0, maxOpScan), shorts: make([]string, 0, maxOpScan), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()
@@ -770,7 +756,6 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	noteHint(&stepsHint, len(r.trace.recs)) // the next run of the same property will need about as many
 	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
-	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
 	return r.trace
 }

@@ -30,27 +30,27 @@ func TestManagedCacheCollisions(t *testing.T) {
 	}
 }
 
-// TestBatonsAreReusedEmpty: a passing run gives its threads' batons back,
-// empty, and the next run's threads get them.
-func TestBatonsAreReusedEmpty(t *testing.T) {
+// TestCoWorkersAreReused: a passing run gives its threads' coroutine
+// workers back, idle, and the next run's threads run on them.
+func TestCoWorkersAreReused(t *testing.T) {
 	body := func() {
 		Spawn(nil, false, func() { Point("x", nil) })
 		Point("y", nil)
 	}
 	Execute(body, NewConfig(), NewFixed(Schedule{YieldCode}))
-	batons.mu.Lock()
-	free := append([]chan struct{}(nil), batons.free...)
-	batons.mu.Unlock()
+	pool.mu.Lock()
+	free := append([]*coWorker(nil), coWorkers.idle...)
+	pool.mu.Unlock()
 	if len(free) < 2 {
-		t.Fatalf("%d batons free after a passing run of two threads; want at least 2", len(free))
+		t.Fatalf("%d coroutine workers idle after a passing run of two threads; want at least 2", len(free))
 	}
-	for _, c := range free {
-		if len(c) != 0 {
-			t.Fatal("a free baton holds a token")
+	for _, w := range free {
+		if w.fn != nil || w.done {
+			t.Fatal("an idle worker has a body to run, or is marked done")
 		}
 	}
-	var used []chan struct{}
-	note := func() { used = append(used, self().baton) }
+	var used []*coWorker
+	note := func() { used = append(used, self().w) }
 	tr := Execute(func() {
 		note()
 		Spawn(nil, false, func() { note(); Point("x", nil) })
@@ -59,14 +59,14 @@ func TestBatonsAreReusedEmpty(t *testing.T) {
 	if tr.Failure != nil {
 		t.Fatal(tr.Failure)
 	}
-	for i, c := range used {
-		if !slices.Contains(free, c) {
-			t.Errorf("thread %d of the next run got a new baton, not a free one", i)
+	for i, w := range used {
+		if !slices.Contains(free, w) {
+			t.Errorf("thread %d of the next run got a new worker, not an idle one", i)
 		}
 	}
 	for _, th := range tr.threads {
-		if th.baton != nil {
-			t.Errorf("thread %d kept its baton after the run", th.order)
+		if th.w != nil {
+			t.Errorf("thread %d kept its worker after the run", th.order)
 		}
 	}
 }
