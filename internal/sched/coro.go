@@ -8,10 +8,11 @@ import "iter"
 // that thread's coroutine. A coroutine switch transfers control directly,
 // on the same OS thread, without the Go scheduler. The threads passed a
 // channel token before: each hand-off made the Go scheduler ready the
-// receiver and wake an idle processor for it, and that wake-up, the futex
-// and the spinning of the woken processor cost about 1 µs of CPU a
-// hand-off, a third of a short schedule; two coroutine switches cost about
-// 0.1 µs.
+// receiver and wake an idle processor for it (a futex, and the woken
+// processor's spinning). Measured alone, a channel ping-pong cost about
+// 350 ns of CPU a hand-off and an iter.Pull round trip (two switches)
+// 110 ns; in BenchmarkScheduleCost the hub took a 3x20 schedule (about 20
+// hand-offs) from 53.7 to 44.3 µs of CPU.
 //
 // A thread that calls runtime.LockOSThread must not reach a scheduling
 // point while it holds the lock: the runtime ends the process when a
