@@ -1,6 +1,27 @@
 package sched
 
-import "iter"
+import (
+	"fmt"
+	"iter"
+	"runtime"
+	_ "unsafe" // for go:linkname
+)
+
+// lockedOSThread reports whether the calling goroutine is locked to its OS
+// thread (runtime.LockOSThread, or a cgo callback). The runtime has no
+// public way to ask; this is its own function, which cgo's tests reach the
+// same way.
+//
+//go:linkname lockedOSThread runtime.lockedOSThread
+func lockedOSThread() bool
+
+// errLockedThread is the failure of a run whose thread th reached a
+// scheduling point locked to its OS thread.
+func errLockedThread(th *thread) error {
+	return fmt.Errorf("%w: %s reached a scheduling point with runtime.LockOSThread in effect: "+
+		"model threads are coroutines, which cannot switch away from a locked OS thread; "+
+		"unlock it (runtime.UnlockOSThread) before the next primitive or failpoint", ErrMisuse, th.name())
+}
 
 // Model threads run on coroutines (iter.Pull), and one goroutine per run,
 // its hub, resumes them one at a time: a thread gives the baton up by
@@ -14,10 +35,13 @@ import "iter"
 // 110 ns; in BenchmarkScheduleCost the hub took a 3x20 schedule (about 20
 // hand-offs) from 53.7 to 44.3 µs of CPU.
 //
-// A thread that calls runtime.LockOSThread must not reach a scheduling
-// point while it holds the lock: the runtime ends the process when a
-// coroutine switch leaves a locked thread ("coro: OS thread locking must
-// match locking at coroutine creation").
+// The runtime ends the process when a coroutine switch leaves a goroutine
+// locked to its OS thread ("coro: OS thread locking must match locking at
+// coroutine creation"). So a thread that reaches a scheduling point with
+// runtime.LockOSThread in effect fails its run instead of switching
+// (switchFromSafe, errLockedThread), and a worker unlocks what a thread's
+// body left locked before it yields (a plain goroutine that ends locked
+// takes its OS thread with it; a coroutine cannot).
 //
 // Invariant: a coWorker is in coWorkers.idle exactly while its coroutine
 // is suspended in its yield after its last thread's body returned, and
@@ -88,6 +112,9 @@ func (w *coWorker) run(yield func(struct{}) bool) {
 		fn := w.fn
 		w.fn = nil
 		fn()
+		for i := 0; i < 1<<16 && lockedOSThread(); i++ { // the body returned locked: see above
+			runtime.UnlockOSThread()
+		}
 		unlabel() // no run's label while idle, in the next run, or on what the janitor does
 		w.done = true
 		if !yield(struct{}{}) {

@@ -1,8 +1,12 @@
 package sched
 
 import (
+	"errors"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestManagedCacheCollisions: two goroutine ids that share a cache slot
@@ -68,5 +72,32 @@ func TestCoWorkersAreReused(t *testing.T) {
 		if th.w != nil {
 			t.Errorf("thread %d kept its worker after the run", th.order)
 		}
+	}
+}
+
+// TestLockedThreadFailsItsRun: a thread that reaches a scheduling point
+// locked to its OS thread fails the run (a coroutine switch would end the
+// process), and one whose body returns locked is unlocked before its
+// worker yields; the next run on the same workers passes.
+func TestLockedThreadFailsItsRun(t *testing.T) {
+	tr := Execute(func() {
+		Spawn(nil, false, func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			Sleep(time.Second)
+		})
+		Spawn(nil, false, func() { runtime.LockOSThread() }) // returns locked
+		Sleep(2 * time.Second)
+	}, NewConfig(), &Fixed{})
+	if !errors.Is(tr.Failure, ErrMisuse) || !strings.Contains(tr.Failure.Error(), "thread#1 reached a scheduling point with runtime.LockOSThread") {
+		t.Fatalf("failure = %v; want the misuse of thread#1", tr.Failure)
+	}
+	tr = Execute(func() {
+		Spawn(nil, false, func() { runtime.LockOSThread() })
+		Spawn(nil, false, func() { Point("x", nil); Sleep(time.Second) })
+		Sleep(2 * time.Second)
+	}, NewConfig(), NewFixed(Schedule{YieldCode, YieldCode}))
+	if tr.Failure != nil {
+		t.Fatalf("a run whose thread returned locked: %v", tr.Failure)
 	}
 }

@@ -421,6 +421,10 @@ func (r *run) switchFrom(th *thread) {
 
 // switchFromSafe is switchFrom that reports an abort instead of panicking.
 func (r *run) switchFromSafe(th *thread) bool {
+	if lockedOSThread() {
+		r.fail(errLockedThread(th), nil) // th cannot yield (coro.go): it unwinds, still holding the baton
+		return false
+	}
 	next := r.pick(th)
 	if next == nil {
 		if !r.aborting {
