@@ -230,7 +230,9 @@ func plainThreadsSteps(n, steps int) {
 // test binaries (go test -c; before, before the coroutines, after), load
 // 4–10: CPU a 3x20 schedule 61.3 → 53.7 → 44.3 µs (-28%, p=0.000),
 // cpu-ratio 24.1 → 22.3 → 20.0 (-17%, p=0.002); 2x1 21.8 → 21.5 → 19.5 µs
-// (-10%, p=0.004), ratio 12.1 → 12.5 → 11.1 (-8%, p=0.029). What is left
+// (-10%, p=0.004), ratio 12.1 → 12.5 → 11.1 (-8%, p=0.029); a second
+// A/B of the final binary, 8 runs: 3x20 54.9 → 45.1 µs (-18%, p=0.003),
+// 2x1 21.0 → 20.1 µs (within the noise). Far from halved. What is left
 // (CPU profile of BenchmarkSchedules/3x20): the scheduling points (about
 // 40%: the rapid draws a third of it, recording a quarter, the rest the
 // entry and exit atomics, hasChoice, pick), Explore's and rapid's per-case
