@@ -221,15 +221,24 @@ func plainThreadsSteps(n, steps int) {
 // presized schedule, 64.6 → 46.8 µs a schedule (-28%, p=0.026), CPU 63.8 →
 // 45.1 µs (-29%, p=0.004), 15.5k → 21.4k schedules/s; a later A/B against
 // main under a heavier, changing load: CPU -13% and -19% (p=0.002), wall
-// time within the noise (±20–110%). A plain run costs 1.5–2.3 µs, so the
-// ratio is still 10–30, far from 2: what is left (CPU profile of
-// BenchmarkSchedules/3x20) is the baton hand-offs between goroutines
-// (channel send and receive, the Go scheduler: about a quarter), the
-// garbage collector and allocation (about 30%, most of it driven by the
-// trace's Step slice, 10 of the 13 KB a schedule allocates), recording the
-// steps (8%), the rapid draws (5%) and rapid's own per-case cost. Explore
-// returns the trace with its Steps and Coverage reads them, so the steps
-// are still recorded on every run.
+// time within the noise (±20–110%).
+//
+// Then (issue 13, item 4) the trace's compact, pointer-free record with
+// Steps built on demand (12.4 → 6.8 KB allocated a 3x20 schedule), t.Helper
+// once per test, and threads on coroutines resumed by a hub instead of a
+// channel hand-off each: benchstat over 10 interleaved runs of the three
+// test binaries (go test -c; before, before the coroutines, after), load
+// 4–10: CPU a 3x20 schedule 61.3 → 53.7 → 44.3 µs (-28%, p=0.000),
+// cpu-ratio 24.1 → 22.3 → 20.0 (-17%, p=0.002); 2x1 21.8 → 21.5 → 19.5 µs
+// (-10%, p=0.004), ratio 12.1 → 12.5 → 11.1 (-8%, p=0.029); a second
+// A/B of the final binary, 8 runs: 3x20 54.9 → 45.1 µs (-18%, p=0.003),
+// 2x1 21.0 → 20.1 µs (within the noise). Far from halved. What is left
+// (CPU profile of BenchmarkSchedules/3x20): the scheduling points (about
+// 40%: the rapid draws a third of it, recording a quarter, the rest the
+// entry and exit atomics, hasChoice, pick), Explore's and rapid's per-case
+// cost (an empty body under Explore costs about 7.5 µs, a third of a 2x1
+// schedule), spawning threads, allocation and the collector (about 10%),
+// the coroutine switches (about 5%).
 func BenchmarkScheduleCost(b *testing.B) {
 	for _, c := range []struct{ threads, steps int }{{2, 1}, {3, 20}} {
 		b.Run(strconv.Itoa(c.threads)+"x"+strconv.Itoa(c.steps), func(b *testing.B) {

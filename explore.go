@@ -49,7 +49,9 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if t == nil {
 		panic(fmt.Errorf("%w: Explore with a nil *rapid.T", ErrMisuse))
 	}
-	t.Helper()
+	if unmarkedHelper(t, &helperExplore) {
+		t.Helper()
+	}
 	checkBody(body)
 	s := newSettings(opts)
 	g := guardTB(t)
@@ -79,7 +81,9 @@ func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 
 // explore runs body once under the strategy the settings ask for.
 func explore(t *rapid.T, body func(), s *settings) *Trace {
-	t.Helper()
+	if unmarkedHelper(t, &helperExplore1) {
+		t.Helper()
+	}
 	switch {
 	case s.replay:
 		return sched.Execute(body, &s.Config, sched.NewFixed(s.schedule))

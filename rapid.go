@@ -289,7 +289,9 @@ func (s *rapidStrategy) Tie(v *sched.View) int {
 // at least the mode or a change point, so the generator never draws
 // nothing.
 func exploreRapid(t *rapid.T, body func(), cfg *sched.Config, newStrategy func(*rapid.T) *rapidStrategy) *Trace {
-	t.Helper()
+	if unmarkedHelper(t, &helperExploreRapid) {
+		t.Helper()
+	}
 	return rapid.Custom(func(ct *rapid.T) drawnRun {
 		st := newStrategy(ct)
 		tr := sched.Execute(body, cfg, st)
@@ -459,14 +461,10 @@ func (r *recordingTB) Failed() bool                      { r.mu.Lock(); defer r.
 // given to rapid.Check), or nil if t has none. rapid keeps it in an
 // unexported embedded field, tb; its Failed and FailNow are rapid's own.
 func testingTB(t *rapid.T) rapid.TB {
-	if tbField == nil {
+	if tbField.typ == nil {
 		return nil
 	}
-	f := reflect.ValueOf(t).Elem().FieldByIndex(tbField)
-	if f.Kind() != reflect.Interface || !f.CanAddr() {
-		return nil
-	}
-	v := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	v := reflect.NewAt(tbField.typ, unsafe.Add(unsafe.Pointer(t), tbField.offset)).Elem()
 	if v.IsNil() {
 		return nil
 	}
@@ -477,15 +475,47 @@ func testingTB(t *rapid.T) rapid.TB {
 	return tb
 }
 
-// tbField is the index of rapid.T's field tb, nil if it has none; looked
-// up once, as every Explore reads the field (by name it was 2% of a short
-// schedule).
-var tbField = func() []int {
-	f, ok := reflect.TypeFor[rapid.T]().FieldByName("tb")
-	if !ok {
-		return nil
+// The TBs on which Explore, explore and exploreRapid called t.Helper
+// (rapid.TB -> struct{}; an entry is deleted with its test). A TB
+// remembers the functions marked as helpers for its whole life, and
+// t.Helper walks the stack each time (runtime.Callers): three calls were
+// a fifth of an empty Explore run. So each function marks itself once per
+// TB, and on every call when t reports to no TB it can reach, or to one
+// without Cleanup.
+var helperExplore, helperExplore1, helperExploreRapid sync.Map
+
+// unmarkedHelper reports whether the calling function must call
+// t.Helper: the first time for the TB behind t, and always when t has
+// none that testingTB finds or its TB has no Cleanup.
+func unmarkedHelper(t *rapid.T, marked *sync.Map) bool {
+	tb, ok := testingTB(t).(interface {
+		rapid.TB
+		Cleanup(func())
+	})
+	if !ok { // no TB, or one whose end we would not see: the entry would stay
+		return true
 	}
-	return f.Index
+	if _, loaded := marked.LoadOrStore(tb, struct{}{}); loaded {
+		return false
+	}
+	tb.Cleanup(func() { marked.Delete(tb) })
+	return true
+}
+
+// tbField is the offset and the type of rapid.T's field tb, an
+// interface (nil typ if rapid.T has no such field), looked up once: every
+// Explore reads the field (by name it was 2% of a short schedule, and
+// walking reflect.Values to it a few percent more).
+var tbField = func() (f struct {
+	offset uintptr
+	typ    reflect.Type
+}) {
+	sf, ok := reflect.TypeFor[rapid.T]().FieldByName("tb")
+	if !ok || len(sf.Index) != 1 || sf.Type.Kind() != reflect.Interface {
+		return f
+	}
+	f.offset, f.typ = sf.Offset, sf.Type
+	return f
 }()
 
 // A tbGuard watches the test's own TB (a *testing.T) over one Explore run.

@@ -34,8 +34,8 @@ func TestHuntWritesTraceFileThatReplays(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	if f.Version != tracefile.Version || len(f.Steps) != len(res.Trace.Steps) || len(f.Threads) != 3 {
-		t.Fatalf("file: version %d, %d steps, %d threads; want %d, %d, 3", f.Version, len(f.Steps), len(f.Threads), tracefile.Version, len(res.Trace.Steps))
+	if f.Version != tracefile.Version || len(f.Steps) != len(res.Trace.Steps()) || len(f.Threads) != 3 {
+		t.Fatalf("file: version %d, %d steps, %d threads; want %d, %d, 3", f.Version, len(f.Steps), len(f.Threads), tracefile.Version, len(res.Trace.Steps()))
 	}
 	if !strings.Contains(f.Failure, "counter = 1; want 2") {
 		t.Errorf("file failure = %q; want the property's message", f.Failure)

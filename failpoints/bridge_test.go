@@ -51,8 +51,8 @@ func TestHitIsASchedulingPointInARun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if len(tr.Steps) != 1 || tr.Steps[0].Kind != interleave.StepPoint || tr.Steps[0].Op != fpTest {
-		t.Fatalf("trace of one Hit = %+v; want one StepPoint step named %s", tr.Steps, fpTest)
+	if len(tr.Steps()) != 1 || tr.Steps()[0].Kind != interleave.StepPoint || tr.Steps()[0].Op != fpTest {
+		t.Fatalf("trace of one Hit = %+v; want one StepPoint step named %s", tr.Steps(), fpTest)
 	}
 }
 

@@ -17,7 +17,7 @@ func ExampleHit() {
 		failpoints.Hit(readWrite, nil)
 		balance = b - 30
 	})
-	fmt.Println(balance, tr.Steps[0].Op)
+	fmt.Println(balance, tr.Steps()[0].Op)
 	// Output: 70 example.com/bank/read-write
 }
 

@@ -101,7 +101,7 @@ func hModel(t *testing.T, body func(e *hEnv), opts ...interleave.Option) *interl
 			t.Fatalf("model run failed: %v", err)
 		}
 	}
-	if testing.Verbose() && tr != nil && len(tr.Steps) < 200 {
+	if testing.Verbose() && tr != nil && len(tr.Steps()) < 200 {
 		t.Logf("%s", tr)
 	}
 	return tr

@@ -86,7 +86,7 @@ func TestPropTimerExplored(t *testing.T) {
 		var v violations
 		tr := explore(rt, cov, func(vv *violations) { o = timerRun(vv, d, cancelAt) })
 		slack := time.Duration(0)
-		for _, st := range tr.Steps {
+		for _, st := range tr.Steps() {
 			slack += st.Delay // preemptions, and the main thread's sleep (a loose bound)
 		}
 		if tr.Preemptions() == 0 {

@@ -113,7 +113,7 @@ func FromTrace(tr *sched.Trace, test, replay string) *File {
 		DurationNs:  int64(tr.Duration),
 		Threads:     []Thread{},
 		Objects:     []Object{},
-		Steps:       make([]Step, 0, len(tr.Steps)),
+		Steps:       make([]Step, 0, len(tr.Steps())),
 	}
 	if tr.Failure != nil {
 		f.Failure = tr.Failure.Error()
@@ -124,7 +124,7 @@ func FromTrace(tr *sched.Trace, test, replay string) *File {
 	for _, o := range tr.Objects {
 		f.Objects = append(f.Objects, Object{Kind: o.Kind, Name: o.Name})
 	}
-	for i, s := range tr.Steps {
+	for i, s := range tr.Steps() {
 		st := Step{AtNs: int64(s.At), Thread: s.Thread, Kind: s.Kind.String(), Op: s.Op,
 			DelayNs: int64(s.Delay), Object: s.Object, Line: tr.Line(i)}
 		if s.State != nil {

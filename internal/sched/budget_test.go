@@ -29,7 +29,7 @@ func TestTimedWaitLoopStopsAtTheStepBudget(t *testing.T) {
 		t.Fatalf("Failure = %v; want ErrStepBudget", tr.Failure)
 	}
 	// A counted step adds at most a block and a timeout to the trace.
-	if n := len(tr.Steps); n > 2*budget+2 {
+	if n := len(tr.Steps()); n > 2*budget+2 {
 		t.Fatalf("the trace grew to %d steps for a budget of %d", n, budget)
 	}
 }

@@ -45,18 +45,19 @@ func (c *Coverage) Add(tr *Trace) {
 		c.pairs = map[[2]string]struct{}{}
 	}
 	last := -1 // index of the last failpoint step
-	for i, st := range tr.Steps {
-		switch st.Kind {
+	steps := tr.recs
+	for i, st := range steps {
+		switch st.kind {
 		case StepDelay:
 			// point records the failpoint step, then the delay it chose.
 			op := "(unnamed point)"
-			if i > 0 && tr.Steps[i-1].Kind == StepPoint && tr.Steps[i-1].Thread == st.Thread {
-				op = shortOp(tr.Steps[i-1].Op)
+			if i > 0 && steps[i-1].kind == StepPoint && steps[i-1].thread == st.thread {
+				op = shortOp(tr.op(steps[i-1]))
 			}
 			c.preempted[op]++
 		case StepPoint:
-			if last >= 0 && tr.Steps[last].Thread != st.Thread {
-				c.pairs[[2]string{shortOp(tr.Steps[last].Op), shortOp(st.Op)}] = struct{}{}
+			if last >= 0 && steps[last].thread != st.thread {
+				c.pairs[[2]string{shortOp(tr.op(steps[last])), shortOp(tr.op(st))}] = struct{}{}
 			}
 			last = i
 		}

@@ -1,17 +1,22 @@
-// Package sched is the explorer's machinery: model runs, their threads and
-// the baton they pass, the virtual clock, the wait queue every primitive
-// parks on, real-mode thread bookkeeping, and the trace a run writes. The
-// public packages build on it: the root package interleave (the explorer's
-// API, which re-exports the trace types), primitives (whose every blocking
-// operation is a WaitQueue.Wait or a Point) and failpoints (whose Hit is a
-// Point). Nothing here may import rapid.
+// Package sched is the explorer's machinery: model runs, their threads
+// (coroutines) and the baton they pass, the virtual clock, the wait queue
+// every primitive parks on, real-mode thread bookkeeping, and the trace a
+// run writes. The public packages build on it: the root package
+// interleave (the explorer's API, which re-exports the trace types),
+// primitives (whose every blocking operation is a WaitQueue.Wait or a
+// Point) and failpoints (whose Hit is a Point). Nothing here may import
+// rapid.
 //
 // # Invariants of a model run
 //
 //   - Exactly one thread of a run holds the baton (run.cur) and runs; every
-//     other thread of the run is blocked on its baton channel. A thread
+//     other thread of the run is a suspended coroutine, or has none yet (a
+//     thread's coroutine starts when it first gets the baton). A thread
 //     gives the baton up only at a scheduling point (Point, WaitQueue.Wait,
-//     Sleep, Spawn, thread exit).
+//     Sleep, Spawn, thread exit), by naming the next thread (run.handoff)
+//     and yielding to the run's hub, the one goroutine that resumes the
+//     run's coroutines (coro.go); the hub closes run.finished when the last
+//     thread ended.
 //   - The strategy is asked for a choice only at a scheduling point, and
 //     run.choose is the one place a choice is decoded and written to the
 //     trace's Schedule; the same choices replay the same run.

@@ -357,8 +357,8 @@ func (d *DPOR) propagate(n *dporNode) []sleeper {
 // tie or at the end of the run.
 func (d *DPOR) flush(cur int, atPoint bool) {
 	r := d.r
-	steps := r.trace.Steps[d.seen:]
-	d.seen = len(r.trace.Steps)
+	steps := r.trace.recs[d.seen:]
+	d.seen = len(r.trace.recs)
 	// Every point (named or not), sleep and park counts a step (countStep,
 	// overBudget); named points, sleeps, parks and spawns (whose point is
 	// anonymous) are recorded. More counted than recorded means an
@@ -367,7 +367,7 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 	d.lastSteps = r.steps
 	recorded := 0
 	for _, s := range steps {
-		switch s.Kind {
+		switch s.kind {
 		case StepPoint, StepSleep, StepStart, StepBlock:
 			recorded++
 		}
@@ -377,12 +377,12 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 	var cut []int // start index in steps of each group
 	th := -2
 	for i, s := range steps {
-		if s.Kind == StepDelay {
+		if s.kind == StepDelay {
 			continue
 		}
-		if s.Thread != th {
+		if int(s.thread) != th {
 			cut = append(cut, i)
-			th = s.Thread
+			th = int(s.thread)
 		}
 	}
 	for g, start := range cut {
@@ -390,7 +390,7 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 		if g+1 < len(cut) {
 			end = cut[g+1]
 		}
-		d.addEvent(steps[start].Thread, steps[start:end], anon, g == 0)
+		d.addEvent(int(steps[start].thread), steps[start:end], anon, g == 0)
 	}
 	if atPoint && th != cur {
 		d.addEvent(cur, nil, anon, len(cut) == 0)
@@ -398,7 +398,7 @@ func (d *DPOR) flush(cur int, atPoint bool) {
 }
 
 // addEvent labels one event of thread th made of steps and analyses it.
-func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
+func (d *DPOR) addEvent(th int, steps []rec, anon, first bool) {
 	l := d.carry[th].clone()
 	carry := d.carry[th]
 	if anon {
@@ -407,16 +407,16 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 	}
 	j := len(d.events)
 	for _, s := range steps {
-		switch s.Kind {
+		switch s.kind {
 		case StepPoint:
 			var pl depLabel
-			if s.Object >= 0 {
-				pl.add(resObject + int32(s.Object))
-				if t := d.threadOf(s.Object); t >= 0 && !strings.HasSuffix(s.Op, "/thread-start") {
+			if s.object >= 0 {
+				pl.add(resObject + s.object)
+				if t := d.threadOf(int(s.object)); t >= 0 && !strings.HasSuffix(d.r.trace.op(s), "/thread-start") {
 					pl.add(resThread(t))
 				}
 			} else if d.ByName {
-				pl.add(d.nameResource(s.Op))
+				pl.add(d.nameResource(d.r.trace.op(s)))
 			} else {
 				pl.add(resMemory)
 			}
@@ -456,7 +456,7 @@ func (d *DPOR) addEvent(th int, steps []Step, anon, first bool) {
 			if _, ok := n.explored[th]; !ok {
 				n.explored[th] = l.clone()
 				if len(steps) > 0 {
-					switch steps[len(steps)-1].Kind {
+					switch steps[len(steps)-1].kind {
 					case StepBlock, StepExit, StepSleep:
 						if n.parked == nil {
 							n.parked = map[int]bool{}

@@ -6,11 +6,12 @@ import (
 )
 
 // fingerprintOf returns the fingerprint record gives a run that recorded
-// steps.
+// steps: the hash of each Step's whole Op (record hashes a start's or a
+// wake's in two parts).
 func fingerprintOf(steps []Step) uint64 {
 	h := fnvOffset
 	for _, s := range steps {
-		h = fingerprintStep(h, s.Thread, s.Kind, s.Op)
+		h = fingerprintStep(h, s.Thread, s.Kind, "", s.Op)
 	}
 	return h
 }
@@ -21,6 +22,8 @@ func fingerprintOf(steps []Step) uint64 {
 func TestFingerprintIsOfTheRecordedSteps(t *testing.T) {
 	body := func() {
 		Spawn(nil, false, func() { Point("example.com/x/a", nil); Sleep(time.Second); Point("example.com/x/c", nil) })
+		// A name with a '/': the short op of "start pool/w1" is "w1".
+		Spawn(named("pool/w1"), false, func() { Point("example.com/x/d", nil) })
 		Point("example.com/x/b", nil)
 		Sleep(2 * time.Second)
 	}
@@ -29,8 +32,8 @@ func TestFingerprintIsOfTheRecordedSteps(t *testing.T) {
 		if tr.Failure != nil {
 			t.Fatalf("schedule %v: %v", sched, tr.Failure)
 		}
-		if got, want := tr.Fingerprint(), fingerprintOf(tr.Steps); got != want || len(tr.Steps) < 5 {
-			t.Errorf("schedule %v: fingerprint %016x, hash of the %d steps %016x", sched, got, len(tr.Steps), want)
+		if got, want := tr.Fingerprint(), fingerprintOf(tr.Steps()); got != want || len(tr.Steps()) < 5 {
+			t.Errorf("schedule %v: fingerprint %016x, hash of the %d steps %016x", sched, got, len(tr.Steps()), want)
 		}
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"time"
 )
 
-// Model threads run on pooled goroutines: a fresh goroutine starts with a
+// Runs' hubs run on pooled goroutines (workers), and model threads on
+// pooled coroutines (coWorkers, coro.go): a fresh goroutine starts with a
 // small stack and grows it (copying) the first time a thread draws from
 // rapid, which was a fifth of the explorer's time. A worker goes back to
-// the pool when its thread ends; a janitor retires every idle worker once
-// the pool has gone unused for idleTimeout, so no goroutine outlives a test
-// by more than that (goleak retries for longer).
+// the pool when its function returns, a coroutine worker when its thread
+// ends; a janitor retires every idle one of either once the pool has gone
+// unused for idleTimeout, so no goroutine outlives a test by more than
+// that (goleak retries for longer).
 const (
 	idleTimeout = 20 * time.Millisecond
 	maxIdle     = 64
@@ -19,12 +21,12 @@ const (
 // pool holds idle workers. Invariant: a worker is in idle exactly while it
 // waits for work in loop; a worker taken from idle receives exactly one
 // function, or its channel is closed by the janitor (never both); janitor
-// is true while a janitor goroutine runs, which it does whenever idle is
-// not empty.
+// is true while a janitor goroutine runs, which it does whenever idle or
+// coWorkers.idle is not empty.
 var pool struct {
 	mu      sync.Mutex
 	idle    []*worker // guarded by mu
-	used    bool      // a worker was taken since the janitor last looked; guarded by mu
+	used    bool      // a worker or coroutine worker was taken since the janitor last looked; guarded by mu
 	janitor bool      // guarded by mu
 }
 
@@ -80,8 +82,13 @@ func janitor() {
 			close(w.work)
 		}
 		pool.idle = nil
+		idle := coWorkers.idle
+		coWorkers.idle = nil
 		pool.janitor = false
 		pool.mu.Unlock()
+		for _, w := range idle {
+			w.stop() // the coroutine returns from its yield and ends
+		}
 		return
 	}
 }

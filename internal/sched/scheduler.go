@@ -28,12 +28,13 @@ const yieldDelay = time.Duration(-1)
 // noWake is the wakeAt of a thread parked with no deadline.
 const noWake = time.Duration(math.MaxInt64)
 
-// A thread is one managed goroutine of a model run.
+// A thread is one managed goroutine of a model run (a coroutine, coro.go).
 //
 // Invariant: state == running exactly for run.cur; a ready thread has
 // readyAt >= the time it was made ready; a blocked thread has wakeAt ==
 // noWake or the virtual instant its deadline or sleep ends; only the thread
-// holding the baton reads or writes any field of its run or of its threads.
+// holding the baton reads or writes any field of its run or of its threads,
+// but for body and w, which the run's hub touches between two turns.
 type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
@@ -43,7 +44,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	baton chan struct{} // receives one token each time the thread may run
+	body func()    // what the thread runs; nil once a coroutine runs it (the hub starts it)
+	w    *coWorker // the coroutine running it; touched only by the hub (coro.go)
 
 	state   threadState
 	readyAt time.Duration
@@ -98,7 +100,7 @@ type run struct {
 	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
-	finished   chan struct{} // closed when the last thread ended
+	finished   chan struct{} // closed by the hub (or the watchdog) once the last thread ended
 
 	// The watchdog's view (watchdog.go): gate counts scheduler entries and
 	// exits, holder is the goroutine id of the baton holder in user code,
@@ -128,7 +130,7 @@ func (r *run) start(body func()) {
 	main.state = running
 	r.cur = main
 	r.gate.Store(1) // the scheduler holds the baton until main runs its body
-	goPooled(func() {
+	main.body = func() {
 		r.threadMain(main, func() {
 			returned := false
 			defer func() {
@@ -144,8 +146,8 @@ func (r *run) start(body func()) {
 			returned = true
 			r.mainExit(main)
 		})
-	})
-	main.baton <- struct{}{}
+	}
+	goPooled(r.hub)
 	<-r.finished
 }
 
@@ -155,7 +157,6 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 		order:  len(r.threads),
 		info:   info,
 		daemon: daemon,
-		baton:  newBaton(),
 		wakeAt: noWake,
 		depth:  1, // it starts inside the scheduler, leaving it when it first runs
 	}
@@ -164,9 +165,9 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 	return th
 }
 
-// threadMain is the body of every model thread's goroutine.
+// threadMain is the body of every model thread's coroutine, which starts
+// holding the baton (the hub runs it).
 func (r *run) threadMain(th *thread, fn func()) {
-	<-th.baton
 	th.gid = goid.Get()
 	manage(th)
 	r.label()
@@ -207,8 +208,8 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th := r.newThread(info, daemon)
 	th.never = never
 	th.readyAt = r.now
-	r.record(parent, StepStart, "start "+th.name(), nil)
-	goPooled(func() { r.threadMain(th, fn) })
+	r.record(parent, StepStart, th.name(), nil)
+	th.body = func() { r.threadMain(th, fn) }
 	r.point(parent, "", nil)
 }
 
@@ -244,7 +245,7 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		th.readyAt = r.now
 		r.yielding = true
 	} else {
-		r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+		r.setDelay(d)
 		th.readyAt = r.now + d
 	}
 	r.switchFrom(th)
@@ -335,7 +336,7 @@ func (r *run) sleep(th *thread, d time.Duration) {
 		return
 	}
 	r.record(th, StepSleep, "", nil)
-	r.trace.Steps[len(r.trace.Steps)-1].Delay = d
+	r.setDelay(d)
 	r.countStep(th)
 	th.state = blocked
 	th.wakeAt = r.now + d
@@ -405,7 +406,7 @@ func (r *run) wake(th *thread) {
 	th.readyAt = r.now
 	th.wakeAt = noWake
 	if !r.aborting {
-		r.record(r.cur, StepWake, "wake "+th.name(), nil)
+		r.record(r.cur, StepWake, th.name(), nil)
 	}
 }
 
@@ -420,6 +421,10 @@ func (r *run) switchFrom(th *thread) {
 
 // switchFromSafe is switchFrom that reports an abort instead of panicking.
 func (r *run) switchFromSafe(th *thread) bool {
+	if lockedOSThread() {
+		r.fail(errLockedThread(th), nil) // th cannot yield (coro.go): it unwinds, still holding the baton
+		return false
+	}
 	next := r.pick(th)
 	if next == nil {
 		if !r.aborting {
@@ -429,7 +434,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 	}
 	if next != th {
 		r.handoff(next)
-		<-th.baton
+		th.w.yield(struct{}{}) // to the hub, which resumes next; back when the baton is th's again
 	} else {
 		r.resume(th)
 	}
@@ -515,10 +520,12 @@ func (r *run) resume(th *thread) {
 	r.cur = th
 }
 
+// handoff gives the baton to next: the thread that gives it up then
+// yields to the run's hub, which resumes next (coro.go), or returns from
+// its body if it ended.
 func (r *run) handoff(next *thread) {
 	r.checkHandoff()
 	r.cur = next
-	next.baton <- struct{}{}
 }
 
 // exit ends th: it wakes a main thread waiting for non-daemon threads, and
@@ -537,8 +544,7 @@ func (r *run) exit(th *thread) {
 		}
 	}
 	if r.live == 0 {
-		r.cur = nil
-		close(r.finished)
+		r.cur = nil // the hub closes r.finished
 		return
 	}
 	if r.aborting {
@@ -706,7 +712,8 @@ func (r *run) threadPanicked(th *thread, v any, stack string) {
 }
 
 // stepsHint sizes a new trace's step slice: about the most steps recent
-// runs took, up to maxStepsHint, so that appending rarely copies.
+// runs took, up to maxStepsHint, so that appending rarely copies (a new
+// trace gets an eighth more: runs of one property differ by a few steps).
 var stepsHint atomic.Int64
 
 const maxStepsHint = 4096
@@ -741,7 +748,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
-		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load()), fp: fnvOffset},
+		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8), ops: make([]string, 0, maxOpScan), shorts: make([]string, 0, maxOpScan), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
 	r.unmanagedStart()
@@ -750,10 +757,9 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.watchStop()
 	r.checkEnd()
 	r.unmanagedStop()
-	noteHint(&stepsHint, len(r.trace.Steps)) // the next run of the same property will need about as many
+	noteHint(&stepsHint, len(r.trace.recs)) // the next run of the same property will need about as many
 	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
-	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
 	return r.trace
 }

@@ -376,7 +376,7 @@ func libraryGoroutine(fn string) bool {
 		return false
 	}
 	switch fn[len(pkg):] {
-	case "goOwn.func1", "(*worker).loop", "janitor", "watchdog", "(*run).threadMain":
+	case "goOwn.func1", "(*worker).loop", "(*coWorker).run", "janitor", "watchdog", "(*run).threadMain":
 		return true
 	}
 	return false

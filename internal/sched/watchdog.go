@@ -226,6 +226,9 @@ func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
 		return
 	}
 	r.unwindNext()
+	// The run's hub is stuck resuming th; a new one resumes the others
+	// (coro.go). The old one quits if th ever yields.
+	goPooled(r.hub)
 }
 
 // wallSleepState is the traceback state of a goroutine in time.Sleep.
