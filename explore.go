@@ -103,6 +103,7 @@ func noteTrace(t *rapid.T, tr *Trace, s *settings) {
 func Run(body func(), opts ...Option) (*Trace, error) {
 	checkBody(body)
 	s := newSettings(opts)
+	s.ConfirmByReplay = true // a single run: only a replay can confirm it (see "What the explorer sees")
 	tr := sched.Execute(body, &s.Config, s.fixedStrategy())
 	if s.saveTrace {
 		if _, err := saveTraceFile(tr, "", "", ""); err != nil {

@@ -68,6 +68,7 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 		check = func() error { return nil }
 	}
 	s := newSettings(opts)
+	s.ConfirmByReplay = true // body resets its state itself, so it may run again
 	budget := s.MaxSchedules
 	if budget == 0 {
 		budget = defaultMinimizeBudget

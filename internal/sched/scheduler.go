@@ -92,6 +92,7 @@ type run struct {
 	failure  error // the first failure; nil for a clean run
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
+	body       func() // the main thread's body, for a replay that confirms (confirm.go)
 	trace      *Trace
 	objects    map[Observable]int    // each observed primitive's index in trace.Objects
 	names      map[Observable]string // names given with Name
@@ -128,7 +129,7 @@ func (r *run) start(body func()) {
 	main.state = running
 	r.cur = main
 	r.gate.Store(1) // the scheduler holds the baton until main runs its body
-	goPooled(func() {
+	r.goThread(func() {
 		r.threadMain(main, func() {
 			returned := false
 			defer func() {
@@ -208,7 +209,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th.never = never
 	th.readyAt = r.now
 	r.record(parent, StepStart, "start "+th.name(), nil)
-	goPooled(func() { r.threadMain(th, fn) })
+	r.goThread(func() { r.threadMain(th, fn) })
 	r.point(parent, "", nil)
 }
 
@@ -735,16 +736,23 @@ func noteHint(h *atomic.Int64, n int) {
 // returns its trace. It panics with an error wrapping ErrMisuse when called
 // from a thread of a model run.
 func Execute(body func(), cfg *Config, st Strategy) *Trace {
+	return execute(body, cfg, st, false).trace
+}
+
+// execute is Execute that returns the run; traced runs it under Go's
+// execution tracer (a replay that confirms, confirm.go).
+func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	if self() != nil {
 		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
 	}
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
+		body:     body,
 		trace:    &Trace{limit: cfg.TraceLimit, Steps: make([]Step, 0, stepsHint.Load()), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
-	r.unmanagedStart()
+	r.unmanagedStart(body, traced)
 	r.watchStart()
 	r.start(body)
 	r.watchStop()
@@ -755,7 +763,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	r.finishTrace()
 	r.recycleBatons()
 	r.trace.PanicValue = r.panicVal
-	return r.trace
+	return r
 }
 
 // readyNow reports whether th could run at instant now.

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -152,17 +153,23 @@ var labelled sync.Map // unsafe.Pointer -> *labelSlot
 // unmanagedState is what a run knows of uncontrolled goroutines.
 //
 // Invariant: slot.run is the run from its start to its end; found, once
-// set, never changes. last, fruitless and sample are
-// touched only by the baton holder (or the watchdog once it took the
-// baton).
+// set, never changes; fr is non-nil exactly while the run is traced (from
+// unmanagedStart to checkEnd), and traced says the run was. last, live,
+// rose and sample are touched only by the baton holder (or the watchdog
+// once it took the baton); start, body and fr only by the goroutine that
+// called Execute.
 type unmanagedState struct {
 	slot *labelSlot // the run's label
 
 	found atomic.Pointer[unmanagedGoroutine] // the first one found; set by any goroutine
 
-	last   int64 // the exact gate's value at the last full check
-	live   int64 // the cheap gate's value at the last hand-off
-	rose   bool  // the cheap gate rose at some hand-off
+	start  int64       // the exact gate's value as the run began
+	last   int64       // the exact gate's value at the last full check
+	live   int64       // the cheap gate's value at the last hand-off
+	rose   bool        // the cheap gate rose at some hand-off
+	body   *bodyRecord // what earlier runs of the body's code found (confirm.go); nil under AllowUnmanaged
+	traced bool        // Go's execution tracer recorded the run (confirm.go)
+	fr     *trace.FlightRecorder
 	sample [1]metrics.Sample
 }
 
@@ -171,14 +178,51 @@ type unmanagedGoroutine struct {
 	fn      string // the function it runs
 	creator string // the function whose go statement started it ("" if unknown)
 	where   string // file:line of that statement ("" if unknown)
+	thread  string // the thread that ran the statement ("" if unknown)
+	after   string // the scheduling point after which it ran it ("" if unknown)
+	ended   bool   // it had ended when the run looked: only the tracer saw it
+	replay  bool   // seen in a replay of the run's schedule, not in the run itself
+	gid     int64  // the id of the goroutine that ran the statement (0 if unknown)
 }
 
 func (g *unmanagedGoroutine) String() string {
 	s := "a goroutine running " + g.fn
 	if g.where != "" {
-		s += ", started by " + g.where + " (in " + g.creator + ")"
+		s += ", started by "
+		if g.thread != "" {
+			s += g.thread + " at "
+		}
+		s += g.where + " (in " + g.creator + ")"
+		if g.after != "" {
+			s += " " + g.after
+		}
 	}
-	return s + ", not managed by the explorer"
+	s += ", not managed by the explorer"
+	switch {
+	case g.ended && g.replay:
+		s += "; it ended before the explorer could see it (Go's execution tracer saw it start, in a replay of this schedule)"
+	case g.ended:
+		s += "; it ended before the explorer could see it (Go's execution tracer saw it start)"
+	case g.replay:
+		s += " (seen in a replay of this schedule)"
+	}
+	return s
+}
+
+// report is g's error, naming the thread that started it when that was
+// one of r's threads (a profile names only the goroutine). It is called by
+// the baton holder, or the goroutine that called Execute once the run ended.
+func (r *run) report(g *unmanagedGoroutine) error {
+	if g.thread == "" && g.gid != 0 {
+		for _, th := range r.threads {
+			if th.gid == g.gid {
+				c := *g
+				c.thread = th.name()
+				return c.err()
+			}
+		}
+	}
+	return g.err()
 }
 
 func (g *unmanagedGoroutine) err() error {
@@ -188,8 +232,10 @@ func (g *unmanagedGoroutine) err() error {
 }
 
 // unmanagedStart prepares the run's label and the gate, before the run's
-// first thread runs.
-func (r *run) unmanagedStart() {
+// first thread runs, and starts the tracer if the run is to be traced:
+// when trace says so (a replay that confirms), or when what earlier runs of
+// body's code found asks for it (confirm.go).
+func (r *run) unmanagedStart(body func(), trace bool) {
 	u := &r.um
 	slots.mu.Lock()
 	if n := len(slots.free); n > 0 {
@@ -203,7 +249,15 @@ func (r *run) unmanagedStart() {
 	}
 	u.slot.run.Store(r)
 	u.sample[0].Name = createdMetric
+	if !r.cfg.AllowUnmanaged && body != nil {
+		u.body = bodyOf(body)
+		if trace || u.body.traceNext(r.cfg.ConfirmByReplay) {
+			u.fr = startGoTrace()
+			u.traced = u.fr != nil
+		}
+	}
 	u.last, u.live = u.gate(true), u.gate(false)
+	u.start = u.last
 }
 
 // unmanagedStop ends the run's use of its label: the slot is freed for
@@ -287,7 +341,7 @@ func (r *run) checkHandoff() {
 		backoff.streak.Store(0)
 		u.found.CompareAndSwap(nil, g)
 	}
-	r.fail(u.found.Load().err(), nil)
+	r.fail(r.report(u.found.Load()), nil)
 }
 
 // unmanagedErr is the full check (the run's end, a deadlock, the
@@ -298,7 +352,7 @@ func (r *run) unmanagedErr() error {
 	}
 	u := &r.um
 	if g := u.found.Load(); g != nil {
-		return g.err()
+		return r.report(g)
 	}
 	n := u.gate(true)
 	if n == u.last {
@@ -310,20 +364,48 @@ func (r *run) unmanagedErr() error {
 		return nil
 	}
 	u.found.CompareAndSwap(nil, g)
-	return u.found.Load().err()
+	return r.report(u.found.Load())
 }
 
 // checkEnd fails a run that would pass while an uncontrolled goroutine it
-// started is still alive (or was found earlier).
+// started is still alive (or was found earlier), or, when the run was
+// traced, that the tracer saw one of its threads start; a run in which
+// goroutines were created that neither explains is confirmed (confirm.go).
 func (r *run) checkEnd() {
-	if !r.um.rose {
+	u := &r.um
+	if !u.rose {
 		backoff.streak.Store(0) // a quiet run: whatever made hand-offs rise has stopped
 	}
-	if r.failure != nil {
+	var seen *unmanagedGoroutine
+	read := false
+	if u.fr != nil {
+		seen, read = r.traceVerdict()
+	}
+	if r.failure != nil || r.cfg.AllowUnmanaged {
+		if u.found.Load() != nil {
+			u.body.result(true)
+		}
 		return
 	}
 	if err := r.unmanagedErr(); err != nil {
 		r.failure = err
+		u.body.result(true)
+		return
+	}
+	if read {
+		u.body.result(seen != nil)
+		if seen != nil {
+			u.found.CompareAndSwap(nil, seen)
+			r.failure = r.report(seen)
+		}
+		return
+	}
+	if u.body == nil || u.last == u.start || !u.body.suspect(r.cfg.ConfirmByReplay) {
+		return
+	}
+	if g := r.replayTraced(); g != nil {
+		u.found.CompareAndSwap(nil, g)
+		r.failure = r.report(g)
 	}
 }
 
@@ -461,14 +543,16 @@ func creatorIn(dump []byte, fn string) *unmanagedGoroutine {
 				break
 			}
 			creator := strings.TrimPrefix(l, "created by ")
+			var gid int64
 			if k := strings.Index(creator, " in goroutine "); k >= 0 {
+				gid, _ = strconv.ParseInt(creator[k+len(" in goroutine "):], 10, 64)
 				creator = creator[:k]
 			}
 			where := strings.TrimSpace(lines[i+1])
 			if k := strings.LastIndex(where, " +0x"); k >= 0 {
 				where = where[:k]
 			}
-			return &unmanagedGoroutine{fn: shortFunc(entry), creator: shortFunc(creator), where: shortFile(where)}
+			return &unmanagedGoroutine{fn: shortFunc(entry), creator: shortFunc(creator), where: shortFile(where), gid: gid}
 		}
 	}
 	return nil

@@ -11,7 +11,7 @@ func BenchmarkUnmanagedRunCost(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		r := &run{cfg: cfg}
-		r.unmanagedStart()
+		r.unmanagedStart(benchBody, false)
 		for range 3 {
 			r.label()
 			unlabel()
@@ -25,7 +25,7 @@ func BenchmarkUnmanagedRunCost(b *testing.B) {
 // no goroutine was created.
 func BenchmarkUnmanagedHandoff(b *testing.B) {
 	r := &run{cfg: NewConfig()}
-	r.unmanagedStart()
+	r.unmanagedStart(benchBody, false)
 	for range b.N {
 		r.checkHandoff()
 	}
@@ -34,8 +34,10 @@ func BenchmarkUnmanagedHandoff(b *testing.B) {
 // BenchmarkUnmanagedGateExact is one read of the goroutines-created counter.
 func BenchmarkUnmanagedGateExact(b *testing.B) {
 	r := &run{cfg: NewConfig()}
-	r.unmanagedStart()
+	r.unmanagedStart(benchBody, false)
 	for range b.N {
 		r.um.gate(true)
 	}
 }
+
+func benchBody() {}

@@ -1,0 +1,275 @@
+package sched
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"runtime/trace"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Confirming by the tracer. A goroutine that a thread starts and that ends
+// before any check looks (it never calls into the explorer, and it was not
+// alive at a hand-off or at the run's end) leaves one trace in the run: the
+// process's count of goroutines created moved. So does every goroutine that
+// another test, the testing package or the runtime creates meanwhile, and
+// nothing in the runtime says who created a goroutine that has ended, but
+// Go's execution tracer records every creation with the goroutine that ran
+// the go statement and its stack. A run in which the count moved beyond
+// this package's own goroutines while the goroutine profile found none of
+// the run's alive ("suspicious") is therefore confirmed under the tracer:
+//
+//   - where the body may be run again (Config.ConfirmByReplay: Run,
+//     Exhaustive, Minimize, whose bodies are deterministic apart from the
+//     schedule and set up their own state), the run is replayed at once
+//     with its own schedule, traced; it fails, with ErrUnmanaged, if the
+//     replay's threads started a goroutine and the replay took the run's
+//     steps up to where it saw it;
+//   - elsewhere (Explore: a property may count on its body having run
+//     once), the run passes and the next run of the same body (the same
+//     function code) is traced instead.
+//
+// A traced run is exact: its threads run on goroutines started for it
+// alone (not the pool's), so a creation whose creator is one of them and
+// whose new goroutine is not one of its threads is a goroutine the run
+// does not manage; the thread marks the trace each time it goes back to
+// user code (markStep), which names the scheduling point after which it
+// ran the go statement. A creation by anything else (a parallel test, the
+// tracer itself) is not the run's, so no such goroutine fails a run: the
+// confirmation has no false positives, whatever the process does.
+//
+// Once a traced run of a body's code found one (or a check found one
+// alive), every later run of that code is decided the same way: replayed
+// when suspicious (ConfirmByReplay), else traced from its start. So a
+// schedule that starts one fails every time it runs, and rapid's shrinker
+// and Exhaustive see one verdict per schedule. A suspicious run whose
+// confirmation finds nothing (another goroutine created goroutines
+// meanwhile) makes the next confirmations of that body rarer: after f such
+// in a row, one suspicious run in 2^min(f, maxConfirmBackoff) is confirmed,
+// so a test binary whose parallel tests create goroutines all along pays
+// a few traced runs per body (about 2 ms of CPU each), not one per run.
+//
+// What this does not see: under that back-off, a body found clean so far
+// whose go statement runs only in some schedules may pass a schedule that
+// starts one, until a confirmation comes; without ConfirmByReplay, the
+// first run of a body that starts one passes (the next is traced); a run
+// the tracer cannot record (another flight recorder is active, or the
+// trace is unreadable) is not confirmed; and a replay of a body that is not
+// deterministic may not start what the run started.
+
+// maxConfirmBackoff caps the back-off of confirmations: at most one
+// suspicious run in 64 of a body is confirmed.
+const maxConfirmBackoff = 6
+
+// A bodyRecord is what the runs of one body's code found: the tracer's
+// verdicts and the confirmations' back-off.
+//
+// Invariant (under mu): confirmed, once set, stays; skip is the number of
+// suspicious runs to pass before the next confirmation, 0 when confirmed.
+type bodyRecord struct {
+	mu        sync.Mutex
+	confirmed bool // a run of this code started an unmanaged goroutine
+	armed     bool // trace the next run (a suspicious run could not be replayed)
+	fruitless int  // confirmations in a row that found none
+	skip      int
+}
+
+// bodies maps a body's code pointer to its record.
+var bodies sync.Map // uintptr -> *bodyRecord
+
+// bodyOf returns the record of body's code.
+func bodyOf(body func()) *bodyRecord {
+	pc := reflect.ValueOf(body).Pointer()
+	if v, ok := bodies.Load(pc); ok {
+		return v.(*bodyRecord)
+	}
+	v, _ := bodies.LoadOrStore(pc, &bodyRecord{})
+	return v.(*bodyRecord)
+}
+
+// traceNext reports whether a run about to start must be traced from its
+// start: a suspicious run of the body asked for it, or the body is known
+// to start goroutines and a suspicious run of it cannot be replayed.
+func (b *bodyRecord) traceNext(replayable bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.armed {
+		b.armed = false
+		return true
+	}
+	return b.confirmed && !replayable
+}
+
+// suspect notes a suspicious run and reports whether to replay it now; a
+// run that cannot be replayed arms the next one instead (traceNext).
+func (b *bodyRecord) suspect(replayable bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.skip > 0 {
+		b.skip--
+		return false
+	}
+	if replayable {
+		return true
+	}
+	b.armed = true
+	return false
+}
+
+// result records a confirmation's verdict (or a check's finding).
+func (b *bodyRecord) result(found bool) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case found:
+		b.confirmed, b.fruitless, b.skip = true, 0, 0
+	case !b.confirmed:
+		b.fruitless++
+		b.skip = 1<<min(b.fruitless, maxConfirmBackoff) - 1
+	}
+}
+
+// goTracer serialises traced runs: the process has one flight recorder.
+var goTracer sync.Mutex
+
+// startGoTrace starts Go's execution tracer (a flight recorder, which may
+// run alongside a trace.Start, such as go test -trace) for one run; nil if
+// it cannot start. The tracer's own goroutines are created by the calling
+// goroutine, which is no thread of the run.
+func startGoTrace() *trace.FlightRecorder {
+	goTracer.Lock()
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 1 << 30})
+	if fr.Start() != nil {
+		goTracer.Unlock()
+		return nil
+	}
+	return fr
+}
+
+// markStep is called by a traced run's thread as it goes back to user code:
+// what it does until its next scheduling point follows the run's steps so
+// far.
+func (r *run) markStep() {
+	trace.Log(context.Background(), stepLogKey, strconv.Itoa(len(r.trace.Steps)))
+}
+
+// goThread starts the goroutine of one of the run's threads: a pooled one,
+// or, in a traced run, one started for the thread alone, so that whatever
+// the tracer sees its goroutine create was created by that thread.
+func (r *run) goThread(fn func()) {
+	if r.um.traced {
+		goOwn(fn)
+		return
+	}
+	goPooled(fn)
+}
+
+// traceVerdict stops the run's tracer and returns the first goroutine it
+// saw a thread of the run start that is not one of the run's threads;
+// read is false when the trace could not be read.
+func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
+	u := &r.um
+	var b bytes.Buffer
+	_, err := u.fr.WriteTo(&b)
+	u.fr.Stop()
+	u.fr = nil
+	goTracer.Unlock()
+	if err != nil {
+		return nil, false
+	}
+	creates, marks, err := readGoTrace(b.Bytes())
+	if err != nil {
+		return nil, false
+	}
+	threads := map[uint64]*thread{}
+	for _, th := range r.threads {
+		if th.gid != 0 {
+			threads[uint64(th.gid)] = th
+		}
+	}
+	for _, c := range creates {
+		th := threads[c.creator]
+		if th == nil || threads[c.created] != nil || runtimeGoroutine(c) {
+			continue
+		}
+		return r.describeCreate(th, c, marks), true
+	}
+	return nil, true
+}
+
+// runtimeGoroutine reports whether c created one of the runtime's own
+// goroutines, which a thread's goroutine may start on the runtime's behalf
+// (the first garbage collection's mark workers, the finalizer goroutine):
+// the goroutines the runtime hides from tracebacks, those whose function
+// is in package runtime.
+func runtimeGoroutine(c goCreate) bool {
+	if len(c.newStack) == 0 {
+		return false
+	}
+	fn := c.newStack[0].fn
+	return strings.HasPrefix(fn, "runtime.") && fn != "runtime.main"
+}
+
+// describeCreate turns a creation by th into the report.
+func (r *run) describeCreate(th *thread, c goCreate, marks []stepMark) *unmanagedGoroutine {
+	g := &unmanagedGoroutine{fn: "?", thread: th.name(), ended: true}
+	if len(c.newStack) > 0 {
+		g.fn = shortFunc(c.newStack[0].fn)
+	}
+	if len(c.stack) > 0 {
+		f := c.stack[0]
+		g.creator, g.where = shortFunc(f.fn), shortFile(f.file)+":"+strconv.FormatUint(f.line, 10)
+	}
+	steps := -1
+	for _, m := range marks {
+		if m.g == c.creator && m.at <= c.at {
+			steps = m.steps
+		}
+	}
+	switch {
+	case steps == 0:
+		g.after = "before the run's first step"
+	case steps > 0 && steps <= len(r.trace.Steps):
+		r.trace.threads = r.threads // for the step's line; finishTrace sets it again
+		g.after = fmt.Sprintf("after step %d (%s) and before its next scheduling point",
+			steps-1, strings.Join(strings.Fields(r.trace.Line(steps-1)), " "))
+	}
+	return g
+}
+
+// replayTraced replays the run's schedule under the tracer and returns the
+// goroutine the replay saw a thread start, nil if none or if the replay
+// went another way than the run before it saw one (the body is not
+// deterministic): a replay never fails a run it does not reproduce.
+func (r *run) replayTraced() *unmanagedGoroutine {
+	rr := execute(r.body, r.cfg, NewFixed(r.trace.Schedule), true)
+	g := rr.um.found.Load()
+	if g == nil || !sameSteps(rr.trace.Steps, r.trace.Steps) {
+		return nil
+	}
+	c := *g
+	c.replay = true
+	return &c
+}
+
+// sameSteps reports whether the replay's steps, up to where it stopped
+// (a failure ends a replay early), are the run's.
+func sameSteps(replay, run []Step) bool {
+	if len(replay) > len(run) {
+		return false
+	}
+	for i, s := range replay {
+		o := run[i]
+		if s.Thread != o.Thread || s.Kind != o.Kind || s.Op != o.Op {
+			return false
+		}
+	}
+	return true
+}
