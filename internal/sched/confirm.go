@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -136,6 +137,17 @@ func (b *bodyRecord) result(found bool) {
 	}
 }
 
+// confirmStats counts the traced runs that were read (traced) and those in
+// which the tracer saw a thread start an unmanaged goroutine (found).
+var confirmStats struct{ traced, found atomic.Int64 }
+
+// ConfirmStats returns how many traced runs were read so far, and in how
+// many the tracer saw a thread start a goroutine the run does not manage:
+// for a test that asserts its runs were confirmed.
+func ConfirmStats() (traced, found int64) {
+	return confirmStats.traced.Load(), confirmStats.found.Load()
+}
+
 // goTracer serialises traced runs: the process has one flight recorder.
 var goTracer sync.Mutex
 
@@ -188,6 +200,7 @@ func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
 	if err != nil {
 		return nil, false
 	}
+	confirmStats.traced.Add(1)
 	threads := map[uint64]*thread{}
 	for _, th := range r.threads {
 		if th.gid != 0 {
@@ -199,6 +212,7 @@ func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
 		if th == nil || threads[c.created] != nil || runtimeGoroutine(c) {
 			continue
 		}
+		confirmStats.found.Add(1)
 		return r.describeCreate(th, c, marks), true
 	}
 	return nil, true

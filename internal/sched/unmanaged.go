@@ -506,15 +506,18 @@ func (r *run) scanProfile() *unmanagedGoroutine {
 				fn = name // the outermost frame so far: the goroutine's function
 			}
 		}
-		if ours || fn == "" {
+		// A goroutine whose outermost frame is the runtime's exit path has
+		// ended but for its last instructions, and one missing from the dump
+		// ended between the profile and the dump: the run's end confirms
+		// them by the tracer, which names where they were started.
+		if ours || fn == "" || strings.HasPrefix(fn, "runtime.goexit") {
 			continue
 		}
 		var g *unmanagedGoroutine
 		allStacks(func(dump []byte) { g = creatorIn(dump, fn) })
-		if g == nil { // it ended between the profile and the dump
-			g = &unmanagedGoroutine{fn: shortFunc(fn)}
+		if g != nil {
+			return g
 		}
-		return g
 	}
 	return nil
 }
