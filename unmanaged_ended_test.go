@@ -161,17 +161,21 @@ func TestUnmanagedEndedAllowed(t *testing.T) {
 	}
 }
 
-// TestUnmanagedCreatorLoopIsNoFalsePositive: while a goroutine outside any
-// run creates goroutines all along (as a parallel test may), runs whose
-// threads start none never fail, though the count of goroutines created
-// moves during most of them and the tracer confirms some; and Explore never
+// TestUnmanagedCreatorLoopIsNoFalsePositive: while goroutines outside any
+// run create goroutines (as a parallel test may), runs whose threads start
+// none never fail. A loop creates goroutines all along (the runs' hand-offs
+// leave it little CPU: it makes few runs suspicious), and a helper creates
+// one whenever a thread asks it to, so that the count of goroutines created
+// moves during every run and each is confirmed or backed off; Explore never
 // runs a body twice in one test case (the property's counter stays right).
 func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 	stop := make(chan struct{})
-	var creator gosync.WaitGroup
-	creator.Add(1)
+	var creators gosync.WaitGroup
+	var rounds atomic.Int64
+	asks := make(chan chan struct{})
+	creators.Add(2)
 	go func() {
-		defer creator.Done()
+		defer creators.Done()
 		for {
 			select {
 			case <-stop:
@@ -184,10 +188,18 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 				go wg.Done()
 			}
 			wg.Wait()
+			rounds.Add(1)
 		}
 	}()
-	defer func() { close(stop); creator.Wait() }()
-	traced, _ := interleave.UnmanagedConfirmations()
+	go func() {
+		defer creators.Done()
+		for done := range asks {
+			go close(done)
+		}
+	}()
+	defer func() { close(stop); close(asks); creators.Wait() }()
+	waitFor(t, "the creator loop runs", func() bool { return rounds.Load() > 100 })
+	suspicious, traced, _ := interleave.UnmanagedConfirmations()
 
 	counter := 0
 	body := func() {
@@ -195,6 +207,9 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 		for _, n := range []string{"A", "B"} {
 			g.Go(n, func() {
 				failpoints.Hit(fpStep, nil)
+				done := make(chan struct{})
+				asks <- done // the helper, no goroutine of the run, starts a goroutine now
+				<-done
 				counter++
 				failpoints.Hit(fpStep, nil)
 			})
@@ -202,16 +217,17 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 		g.Wait()
 	}
 	fresh := func() { counter = 0; body() } // Run and Exhaustive may run it again
-	runs := 200
+	runs := 100
 	if raceEnabled {
-		runs = 50
+		runs = 30
 	}
 	for i := range runs {
 		if _, err := interleave.Run(fresh, interleave.PCT(2, 10), interleave.Seed(uint64(i))); err != nil {
 			t.Fatalf("Run %d: %v", i, err)
 		}
 	}
-	if _, err := interleave.Exhaustive(fresh, 1); err != nil {
+	cov, err := interleave.Exhaustive(fresh, 1)
+	if err != nil {
 		t.Fatalf("Exhaustive: %v", err)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
@@ -221,7 +237,12 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 			rt.Fatalf("counter = %d; want 2 (the body ran more than once?)", counter)
 		}
 	})
-	if now, _ := interleave.UnmanagedConfirmations(); now == traced {
-		t.Fatalf("no run was traced: the creator loop never made a run suspicious, so this test checked nothing")
+	s, tr, _ := interleave.UnmanagedConfirmations()
+	t.Logf("%d runs suspicious, %d traced", s-suspicious, tr-traced)
+	// At least one confirmation in 2^6 suspicious runs of a body, however
+	// many fruitless ones earlier tests (or -count) left.
+	if want := int64(runs + cov.Runs()); s-suspicious < want || tr == traced {
+		t.Fatalf("%d runs suspicious, %d traced; want at least %d and 1: the runs did not exercise the confirmation",
+			s-suspicious, tr-traced, want)
 	}
 }

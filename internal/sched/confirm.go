@@ -108,6 +108,7 @@ func (b *bodyRecord) traceNext(replayable bool) bool {
 // suspect notes a suspicious run and reports whether to replay it now; a
 // run that cannot be replayed arms the next one instead (traceNext).
 func (b *bodyRecord) suspect(replayable bool) bool {
+	confirmStats.suspicious.Add(1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.skip > 0 {
@@ -137,15 +138,17 @@ func (b *bodyRecord) result(found bool) {
 	}
 }
 
-// confirmStats counts the traced runs that were read (traced) and those in
-// which the tracer saw a thread start an unmanaged goroutine (found).
-var confirmStats struct{ traced, found atomic.Int64 }
+// confirmStats counts the suspicious runs, the traced runs that were read
+// (traced) and those in which the tracer saw a thread start an unmanaged
+// goroutine (found).
+var confirmStats struct{ suspicious, traced, found atomic.Int64 }
 
-// ConfirmStats returns how many traced runs were read so far, and in how
-// many the tracer saw a thread start a goroutine the run does not manage:
-// for a test that asserts its runs were confirmed.
-func ConfirmStats() (traced, found int64) {
-	return confirmStats.traced.Load(), confirmStats.found.Load()
+// ConfirmStats returns how many runs were suspicious so far, how many
+// traced runs were read, and in how many the tracer saw a thread start a
+// goroutine the run does not manage: for a test that asserts its runs were
+// confirmed.
+func ConfirmStats() (suspicious, traced, found int64) {
+	return confirmStats.suspicious.Load(), confirmStats.traced.Load(), confirmStats.found.Load()
 }
 
 // goTracer serialises traced runs: the process has one flight recorder.
