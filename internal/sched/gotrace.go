@@ -82,7 +82,10 @@ const (
 	evGoSwitchDestroy   = 46
 	evGoCreateBlocked   = 47
 	evGoStatusStack     = 48
+	evCPUSamples        = 6
+	evFrequency         = 8
 	evExperimentalBatch = 49
+	evSync              = 50
 	evEndOfGeneration   = 52
 
 	goRunning = 2 // tracev2.GoRunning
@@ -160,7 +163,7 @@ func readGoTrace(data []byte) ([]goCreate, []stepMark, error) {
 			}
 			continue
 		}
-		if evArgs[b[0]] == 0 {
+		if b[0] == evCPUSamples || b[0] == evFrequency || b[0] == evSync {
 			continue // CPU samples, clock sync: no events of an M
 		}
 		at := h[2]
