@@ -189,6 +189,7 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 			}
 			wg.Wait()
 			rounds.Add(1)
+			runtime.Gosched() // leave the runs (and the helper) a processor
 		}
 	}()
 	go func() {
@@ -217,9 +218,9 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 		g.Wait()
 	}
 	fresh := func() { counter = 0; body() } // Run and Exhaustive may run it again
-	runs := 100
+	runs := 40
 	if raceEnabled {
-		runs = 30
+		runs = 10
 	}
 	for i := range runs {
 		if _, err := interleave.Run(fresh, interleave.PCT(2, 10), interleave.Seed(uint64(i))); err != nil {

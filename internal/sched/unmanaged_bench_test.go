@@ -14,7 +14,7 @@ func BenchmarkUnmanagedRunCost(b *testing.B) {
 	cfg := NewConfig()
 	b.ReportAllocs()
 	for range b.N {
-		r := &run{cfg: cfg, body: benchBody, trace: &Trace{}}
+		r := &run{cfg: cfg}
 		r.unmanagedStart(benchBody, false)
 		for range 3 {
 			r.label()
@@ -22,6 +22,17 @@ func BenchmarkUnmanagedRunCost(b *testing.B) {
 		}
 		r.checkEnd()
 		r.unmanagedStop()
+	}
+}
+
+// BenchmarkUnmanagedBodyRecord is what the tracer's confirmation adds to a
+// passing run that was not suspicious: the look-up of the body's record,
+// whether to trace the run.
+func BenchmarkUnmanagedBodyRecord(b *testing.B) {
+	for range b.N {
+		if bodyOf(benchBody).traceNext(false) {
+			b.Fatal("a body never suspected is to be traced")
+		}
 	}
 }
 
