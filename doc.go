@@ -83,7 +83,7 @@
 //     explorer could see it"). Once a body's code is known to start one,
 //     every suspicious run of it is confirmed, so a schedule fails every
 //     time it runs (rapid's shrinking included). Measured: 0 of 200 runs of
-//     such probes failed before; every run does now, at about 2 ms of CPU
+//     such probes failed before; every run does now, at about 3 ms of CPU
 //     for each confirmation, which a passing run in a quiet process never
 //     pays. A confirmation that finds nothing (another test created the
 //     goroutines) makes that body's next ones rarer, down to one suspicious

@@ -131,9 +131,9 @@ func TestUnmanagedEndedFailsExplore(t *testing.T) {
 // TestUnmanagedEndedCaughtEveryRun: the verdict is the same every time a
 // schedule runs: every Run of each probe fails.
 func TestUnmanagedEndedCaughtEveryRun(t *testing.T) {
-	runs := 40
+	runs := 20
 	if raceEnabled {
-		runs = 10
+		runs = 5
 	}
 	for _, p := range endedProbes {
 		body, where := p.probe()
@@ -218,9 +218,9 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 		g.Wait()
 	}
 	fresh := func() { counter = 0; body() } // Run and Exhaustive may run it again
-	runs := 40
+	runs := 20
 	if raceEnabled {
-		runs = 10
+		runs = 5
 	}
 	for i := range runs {
 		if _, err := interleave.Run(fresh, interleave.PCT(2, 10), interleave.Seed(uint64(i))); err != nil {
@@ -241,7 +241,8 @@ func TestUnmanagedCreatorLoopIsNoFalsePositive(t *testing.T) {
 	s, tr, _ := interleave.UnmanagedConfirmations()
 	t.Logf("%d runs suspicious, %d traced", s-suspicious, tr-traced)
 	// At least one confirmation in 2^6 suspicious runs of a body, however
-	// many fruitless ones earlier tests (or -count) left.
+	// many fruitless ones earlier tests (or -count) left: Explore's 100
+	// cases are enough.
 	if want := int64(runs + cov.Runs()); s-suspicious < want || tr == traced {
 		t.Fatalf("%d runs suspicious, %d traced; want at least %d and 1: the runs did not exercise the confirmation",
 			s-suspicious, tr-traced, want)

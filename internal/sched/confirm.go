@@ -52,7 +52,8 @@ import (
 // meanwhile) makes the next confirmations of that body rarer: after f such
 // in a row, one suspicious run in 2^min(f, maxConfirmBackoff) is confirmed,
 // so a test binary whose parallel tests create goroutines all along pays
-// a few traced runs per body (about 2 ms of CPU each), not one per run.
+// a few traced runs per body (about 3 ms of CPU each, BenchmarkUnmanaged*
+// in unmanaged_bench_test.go), not one per run.
 //
 // What this does not see: under that back-off, a body found clean so far
 // whose go statement runs only in some schedules may pass a schedule that
@@ -234,6 +235,17 @@ func runtimeGoroutine(c goCreate) bool {
 	return strings.HasPrefix(fn, "runtime.") && fn != "runtime.main"
 }
 
+// stdFunc reports whether fn is in the standard library: its import path's
+// first element has no dot (and it is not package main).
+func stdFunc(fn string) bool {
+	path, _, ok := strings.Cut(fn, "/")
+	if !ok {
+		path, _, _ = strings.Cut(fn, ".")
+		return path != "main"
+	}
+	return !strings.Contains(path, ".")
+}
+
 // describeCreate turns a creation by th into the report.
 func (r *run) describeCreate(th *thread, c goCreate, marks []stepMark) *unmanagedGoroutine {
 	g := &unmanagedGoroutine{fn: "?", thread: th.name(), ended: true}
@@ -243,6 +255,14 @@ func (r *run) describeCreate(th *thread, c goCreate, marks []stepMark) *unmanage
 	if len(c.stack) > 0 {
 		f := c.stack[0]
 		g.creator, g.where = shortFunc(f.fn), shortFile(f.file)+":"+strconv.FormatUint(f.line, 10)
+		if stdFunc(f.fn) { // sync.(*WaitGroup).Go, errgroup-like helpers of the standard library
+			for _, u := range c.stack[1:] {
+				if !stdFunc(u.fn) {
+					g.creator += ", called from " + shortFunc(u.fn) + " at " + shortFile(u.file) + ":" + strconv.FormatUint(u.line, 10)
+					break
+				}
+			}
+		}
 	}
 	steps := -1
 	for _, m := range marks {

@@ -228,3 +228,30 @@ func TestTracedRunRunsThreadsOnTheirOwnGoroutines(t *testing.T) {
 		t.Fatalf("the traced run took %d pooled workers; want none", idle-after)
 	}
 }
+
+// TestTracedRunNamesTheCallerOfWaitGroupGo: a goroutine started by a
+// helper of the standard library (sync.WaitGroup.Go) is reported with the
+// thread's own call of it.
+func TestTracedRunNamesTheCallerOfWaitGroupGo(t *testing.T) {
+	body := func() {
+		var wg sync.WaitGroup
+		wg.Go(func() {})
+		wg.Wait()
+	}
+	r := execute(body, NewConfig(), NewFixed(nil), true)
+	err := r.trace.Failure
+	if !errors.Is(err, ErrUnmanaged) {
+		t.Fatalf("Failure = %v; want ErrUnmanaged", err)
+	}
+	for _, w := range []string{"started by MainThread at sync/waitgroup.go:", "(in sync.(*WaitGroup).Go, called from sched.TestTracedRunNamesTheCallerOfWaitGroupGo.func1 at sched/confirm_test.go:"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("report lacks %q:\n%v", w, err)
+		}
+	}
+	for fn, want := range map[string]bool{"sync.(*WaitGroup).Go": true, "runtime/trace.f": true, "main.main": false,
+		"github.com/a/b.F": false, "golang.org/x/sync/errgroup.(*Group).Go": false} {
+		if got := stdFunc(fn); got != want {
+			t.Errorf("stdFunc(%q) = %v; want %v", fn, got, want)
+		}
+	}
+}
