@@ -75,8 +75,9 @@
 //     each go statement. Run, Exhaustive and Minimize replay the run at
 //     once with its schedule, traced (their body is deterministic apart
 //     from the schedule and sets up its own state); Explore does not run a
-//     body twice in one test case, and traces the body's next run instead,
-//     so such a property fails by its second schedule. The report names the
+//     body twice in one test case, and traces the body's next runs
+//     instead, so such a property fails by its second schedule (or the
+//     first traced one that starts the goroutine). The report names the
 //     thread, the go statement and the step after which the thread ran it
 //     ("started by Thread-1 at file.go:42 (in pkg.f) after step 3 (Thread-1
 //     point x) and before its next scheduling point ... it ended before the

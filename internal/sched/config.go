@@ -24,7 +24,7 @@ type Config struct {
 	// which goroutines were created that no check could account for is
 	// then replayed at once under Go's execution tracer, which tells
 	// whether its threads started them (confirm.go). Without it, the next
-	// run of the same body is traced instead.
+	// runs of the same body are traced instead.
 	ConfirmByReplay bool
 
 	// ThreadGoexit, if set, is called in a thread other than the main one

@@ -31,8 +31,9 @@ import (
 //     replay's threads started a goroutine and the replay took the run's
 //     steps up to where it saw it;
 //   - elsewhere (Explore: a property may count on its body having run
-//     once), the run passes and the next run of the same body (the same
-//     function code) is traced instead.
+//     once), the run passes and the next armRuns runs of the same body
+//     (the same function code) are traced instead, until one of them
+//     finds the goroutine or sees other goroutines create goroutines.
 //
 // A traced run is exact: its threads run on goroutines started for it
 // alone (not the pool's), so a creation whose creator is one of them and
@@ -48,8 +49,10 @@ import (
 // when suspicious (ConfirmByReplay), else traced from its start. So a
 // schedule that starts one fails every time it runs, and rapid's shrinker
 // and Exhaustive see one verdict per schedule. A suspicious run whose
-// confirmation finds nothing (another goroutine created goroutines
-// meanwhile) makes the next confirmations of that body rarer: after f such
+// confirmation finds nothing and shows that other goroutines created the
+// goroutines (a replay that retraced the run; a traced run in which a
+// goroutine outside the run created one) makes the next confirmations of
+// that body rarer: after f such
 // in a row, one suspicious run in 2^min(f, maxConfirmBackoff) is confirmed,
 // so a test binary whose parallel tests create goroutines all along pays
 // a few traced runs per body (about 3 ms of CPU each, BenchmarkUnmanaged*
@@ -71,14 +74,22 @@ const maxConfirmBackoff = 6
 // verdicts and the confirmations' back-off.
 //
 // Invariant (under mu): confirmed, once set, stays; skip is the number of
-// suspicious runs to pass before the next confirmation, 0 when confirmed.
+// suspicious runs to pass before the next confirmation, 0 when confirmed;
+// armed is 0 once a traced run saw other goroutines create goroutines.
 type bodyRecord struct {
 	mu        sync.Mutex
 	confirmed bool // a run of this code started an unmanaged goroutine
-	armed     bool // trace the next run (a suspicious run could not be replayed)
-	fruitless int  // confirmations in a row that found none
+	armed     int  // runs left to trace since a suspicious run could not be replayed
+	fruitless int  // confirmations in a row that found none and saw others create goroutines
 	skip      int
 }
+
+// armRuns is how many runs of a body a suspicious run that cannot be
+// replayed has traced (Explore): the next run need not take the schedule
+// that started a goroutine (a go statement in some interleavings only), so
+// a few are traced; a traced run that sees other goroutines create
+// goroutines (the suspicion was theirs) ends the series and backs off.
+const armRuns = 16
 
 // bodies maps a body's code pointer to its record.
 var bodies sync.Map // uintptr -> *bodyRecord
@@ -99,8 +110,8 @@ func bodyOf(body func()) *bodyRecord {
 func (b *bodyRecord) traceNext(replayable bool) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.armed {
-		b.armed = false
+	if b.armed > 0 {
+		b.armed--
 		return true
 	}
 	return b.confirmed && !replayable
@@ -119,12 +130,15 @@ func (b *bodyRecord) suspect(replayable bool) bool {
 	if replayable {
 		return true
 	}
-	b.armed = true
+	b.armed = armRuns
 	return false
 }
 
-// result records a confirmation's verdict (or a check's finding).
-func (b *bodyRecord) result(found bool) {
+// result records a confirmation's verdict (or a check's finding): found,
+// or, if not, whether it is evidence that goroutines other than the run's
+// created what made the run suspicious (a replay that retraced the run
+// found none of its threads start one; a traced run saw others do it).
+func (b *bodyRecord) result(found, others bool) {
 	if b == nil {
 		return
 	}
@@ -132,10 +146,11 @@ func (b *bodyRecord) result(found bool) {
 	defer b.mu.Unlock()
 	switch {
 	case found:
-		b.confirmed, b.fruitless, b.skip = true, 0, 0
-	case !b.confirmed:
+		b.confirmed, b.fruitless, b.skip, b.armed = true, 0, 0, 0
+	case !b.confirmed && others:
 		b.fruitless++
 		b.skip = 1<<min(b.fruitless, maxConfirmBackoff) - 1
+		b.armed = 0
 	}
 }
 
@@ -189,8 +204,10 @@ func (r *run) goThread(fn func()) {
 
 // traceVerdict stops the run's tracer and returns the first goroutine it
 // saw a thread of the run start that is not one of the run's threads;
-// read is false when the trace could not be read.
-func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
+// read is false when the trace could not be read; others reports whether
+// a goroutine that is neither a thread of the run nor the one that called
+// Execute (which started the tracer) created a goroutine meanwhile.
+func (r *run) traceVerdict() (g *unmanagedGoroutine, read, others bool) {
 	u := &r.um
 	var b bytes.Buffer
 	_, err := u.fr.WriteTo(&b)
@@ -198,11 +215,11 @@ func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
 	u.fr = nil
 	goTracer.Unlock()
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
 	creates, marks, err := readGoTrace(b.Bytes())
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
 	confirmStats.traced.Add(1)
 	threads := map[uint64]*thread{}
@@ -213,13 +230,16 @@ func (r *run) traceVerdict() (g *unmanagedGoroutine, read bool) {
 	}
 	for _, c := range creates {
 		th := threads[c.creator]
+		if th == nil && c.creator != uint64(u.caller) && threads[c.created] == nil {
+			others = true
+		}
 		if th == nil || threads[c.created] != nil || runtimeGoroutine(c) {
 			continue
 		}
 		confirmStats.found.Add(1)
-		return r.describeCreate(th, c, marks), true
+		return r.describeCreate(th, c, marks), true, others
 	}
-	return nil, true
+	return nil, true, others
 }
 
 // runtimeGoroutine reports whether c created one of the runtime's own

@@ -155,7 +155,7 @@ func TestBodyRecordBacksOff(t *testing.T) {
 	for i := range 40 {
 		if b.suspect(true) {
 			got = append(got, i)
-			b.result(false)
+			b.result(false, true)
 		}
 	}
 	want := []int{0, 2, 6, 14, 30}
@@ -168,12 +168,12 @@ func TestBodyRecordBacksOff(t *testing.T) {
 		}
 	}
 	for range 1 << maxConfirmBackoff {
-		b.result(false)
+		b.result(false, true)
 	}
 	if b.skip != 1<<maxConfirmBackoff-1 {
 		t.Fatalf("skip = %d after many fruitless confirmations; want the cap %d", b.skip, 1<<maxConfirmBackoff-1)
 	}
-	b.result(true)
+	b.result(true, false)
 	for i := range 10 {
 		if !b.suspect(true) {
 			t.Fatalf("suspicious run %d of a confirmed body was not confirmed", i)
@@ -183,8 +183,22 @@ func TestBodyRecordBacksOff(t *testing.T) {
 		t.Fatalf("a confirmed body: traceNext(false) must be true (Explore traces it), traceNext(true) false (it replays)")
 	}
 	var e bodyRecord
-	if e.suspect(false) || !e.traceNext(true) || e.traceNext(true) {
-		t.Fatalf("a suspicious run that cannot be replayed must arm exactly the next run's trace")
+	if e.suspect(false) {
+		t.Fatalf("a suspicious run that cannot be replayed must not ask for a replay")
+	}
+	for i := range armRuns {
+		if !e.traceNext(false) {
+			t.Fatalf("run %d after a suspicious one that cannot be replayed is not traced; want the next %d", i, armRuns)
+		}
+		e.result(false, false) // quiet and clean: the series goes on
+	}
+	if e.traceNext(false) {
+		t.Fatalf("run %d after the suspicious one is traced; want only %d", armRuns, armRuns)
+	}
+	e.suspect(false)
+	e.result(false, true) // a traced run saw others create goroutines: the series ends
+	if e.traceNext(false) || e.skip != 1 {
+		t.Fatalf("after a traced run saw other goroutines create goroutines: traced next = true or skip = %d; want false and 1", e.skip)
 	}
 }
 

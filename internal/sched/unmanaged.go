@@ -48,7 +48,7 @@ import (
 //     confirmed by Go's execution tracer, which records every creation
 //     with the goroutine that ran the go statement (confirm.go): replayed
 //     at once with its schedule where the body may run again (Run,
-//     Exhaustive, Minimize), else by tracing the body's next run
+//     Exhaustive, Minimize), else by tracing the body's next runs
 //     (Explore). The report then names the thread, the go statement and
 //     the step after which the thread ran it.
 //
@@ -60,8 +60,8 @@ import (
 // the suspicious runs only, and its limits:
 //
 // What this cannot see: without ConfirmByReplay, the first run of a body
-// whose goroutine ended before any check (its next run is traced, and
-// fails); while confirmations of a body keep finding nothing (other tests
+// whose goroutine ended before any check (its next runs are traced, and
+// the first that starts one fails); while confirmations of a body keep finding nothing (other tests
 // create goroutines), the suspicious runs it skips (one in 2^6 at most is
 // confirmed, confirm.go), which may hide a body whose go statement runs in
 // few schedules; a run the tracer cannot record (another flight recorder is
@@ -192,6 +192,8 @@ type unmanagedState struct {
 	rose   bool        // the cheap gate rose at some hand-off
 	body   *bodyRecord // what earlier runs of the body's code found (confirm.go); nil under AllowUnmanaged
 	traced bool        // Go's execution tracer recorded the run (confirm.go)
+	replay bool        // the run is a replay that confirms another (confirm.go)
+	caller int64       // the goroutine that called Execute (it starts the tracer)
 	fr     *trace.FlightRecorder
 	sample [1]metrics.Sample
 }
@@ -274,6 +276,7 @@ func (r *run) unmanagedStart(body func(), trace bool) {
 	u.sample[0].Name = createdMetric
 	if !r.cfg.AllowUnmanaged && body != nil {
 		u.body = bodyOf(body)
+		u.replay, u.caller = trace, GoID()
 		if trace || u.body.traceNext(r.cfg.ConfirmByReplay) {
 			u.fr = startGoTrace()
 			u.traced = u.fr != nil
@@ -406,23 +409,25 @@ func (r *run) checkEnd() {
 		backoff.streak.Store(0) // a quiet run: whatever made hand-offs rise has stopped
 	}
 	var seen *unmanagedGoroutine
-	read := false
+	read, others := false, false
 	if u.fr != nil {
-		seen, read = r.traceVerdict()
+		seen, read, others = r.traceVerdict()
 	}
 	if r.failure != nil || r.cfg.AllowUnmanaged {
 		if u.found.Load() != nil {
-			u.body.result(true)
+			u.body.result(true, false)
 		}
 		return
 	}
 	if err := r.unmanagedErr(); err != nil {
 		r.failure = err
-		u.body.result(true)
+		u.body.result(true, false)
 		return
 	}
 	if read {
-		u.body.result(seen != nil)
+		// A replay that retraced the run and saw no thread start one says
+		// the run's creations were other goroutines'.
+		u.body.result(seen != nil, others || u.replay)
 		if seen != nil {
 			u.found.CompareAndSwap(nil, seen)
 			r.failure = r.report(seen)
