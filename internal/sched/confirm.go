@@ -89,7 +89,7 @@ type bodyRecord struct {
 // that started a goroutine (a go statement in some interleavings only), so
 // a few are traced; a traced run that sees other goroutines create
 // goroutines (the suspicion was theirs) ends the series and backs off.
-const armRuns = 16
+const armRuns = 4
 
 // bodies maps a body's code pointer to its record.
 var bodies sync.Map // uintptr -> *bodyRecord
@@ -106,15 +106,30 @@ func bodyOf(body func()) *bodyRecord {
 
 // traceNext reports whether a run about to start must be traced from its
 // start: a suspicious run of the body asked for it, or the body is known
-// to start goroutines and a suspicious run of it cannot be replayed.
-func (b *bodyRecord) traceNext(replayable bool) bool {
+// to start goroutines and a suspicious run of it cannot be replayed; must
+// says the run waits for the tracer if another run holds it (a known body:
+// its every run must be decided the same way), else a run that could not
+// be traced gives its turn back (untraced).
+func (b *bodyRecord) traceNext(replayable bool) (trace, must bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.confirmed && !replayable {
+		return true, true
+	}
 	if b.armed > 0 {
 		b.armed--
-		return true
+		return true, false
 	}
-	return b.confirmed && !replayable
+	return false, false
+}
+
+// untraced gives back the turn of a run traceNext asked to trace.
+func (b *bodyRecord) untraced() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.confirmed {
+		b.armed++
+	}
 }
 
 // suspect notes a suspicious run and reports whether to replay it now; a
@@ -172,10 +187,16 @@ var goTracer sync.Mutex
 
 // startGoTrace starts Go's execution tracer (a flight recorder, which may
 // run alongside a trace.Start, such as go test -trace) for one run; nil if
-// it cannot start. The tracer's own goroutines are created by the calling
+// it cannot start, or if wait is false and another run is being traced
+// (a run traced ahead need not wait: a later run of the body is traced
+// instead). The tracer's own goroutines are created by the calling
 // goroutine, which is no thread of the run.
-func startGoTrace() *trace.FlightRecorder {
-	goTracer.Lock()
+func startGoTrace(wait bool) *trace.FlightRecorder {
+	if wait {
+		goTracer.Lock()
+	} else if !goTracer.TryLock() {
+		return nil
+	}
 	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 1 << 30})
 	if fr.Start() != nil {
 		goTracer.Unlock()

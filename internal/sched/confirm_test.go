@@ -19,7 +19,7 @@ import (
 // the function the new goroutine runs, the place of the go statement, and
 // the step mark logged before it.
 func TestReadGoTraceSeesACreationAndTheMark(t *testing.T) {
-	fr := startGoTrace()
+	fr := startGoTrace(true)
 	if fr == nil {
 		t.Fatal("startGoTrace: the flight recorder did not start")
 	}
@@ -179,7 +179,10 @@ func TestBodyRecordBacksOff(t *testing.T) {
 			t.Fatalf("suspicious run %d of a confirmed body was not confirmed", i)
 		}
 	}
-	if !b.traceNext(false) || b.traceNext(true) {
+	if tr, must := b.traceNext(false); !tr || !must {
+		t.Fatalf("a confirmed body: Explore must trace its every run, waiting for the tracer")
+	}
+	if tr, _ := b.traceNext(true); tr {
 		t.Fatalf("a confirmed body: traceNext(false) must be true (Explore traces it), traceNext(true) false (it replays)")
 	}
 	var e bodyRecord
@@ -187,17 +190,17 @@ func TestBodyRecordBacksOff(t *testing.T) {
 		t.Fatalf("a suspicious run that cannot be replayed must not ask for a replay")
 	}
 	for i := range armRuns {
-		if !e.traceNext(false) {
+		if tr, must := e.traceNext(false); !tr || must {
 			t.Fatalf("run %d after a suspicious one that cannot be replayed is not traced; want the next %d", i, armRuns)
 		}
 		e.result(false, false) // quiet and clean: the series goes on
 	}
-	if e.traceNext(false) {
+	if tr, _ := e.traceNext(false); tr {
 		t.Fatalf("run %d after the suspicious one is traced; want only %d", armRuns, armRuns)
 	}
 	e.suspect(false)
 	e.result(false, true) // a traced run saw others create goroutines: the series ends
-	if e.traceNext(false) || e.skip != 1 {
+	if tr, _ := e.traceNext(false); tr || e.skip != 1 {
 		t.Fatalf("after a traced run saw other goroutines create goroutines: traced next = true or skip = %d; want false and 1", e.skip)
 	}
 }

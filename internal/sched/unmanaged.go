@@ -277,10 +277,16 @@ func (r *run) unmanagedStart(body func(), trace bool) {
 	if !r.cfg.AllowUnmanaged && body != nil {
 		u.body = bodyOf(body)
 		u.replay, u.caller = trace, GoID()
-		if trace || u.body.traceNext(r.cfg.ConfirmByReplay) {
-			u.fr = startGoTrace()
-			u.traced = u.fr != nil
+		next, must := u.body.traceNext(r.cfg.ConfirmByReplay)
+		switch {
+		case trace || must:
+			u.fr = startGoTrace(true)
+		case next:
+			if u.fr = startGoTrace(false); u.fr == nil {
+				u.body.untraced()
+			}
 		}
+		u.traced = u.fr != nil
 	}
 	u.last, u.live = u.gate(true), u.gate(false)
 	u.start = u.last

@@ -30,7 +30,7 @@ func BenchmarkUnmanagedRunCost(b *testing.B) {
 // whether to trace the run.
 func BenchmarkUnmanagedBodyRecord(b *testing.B) {
 	for range b.N {
-		if bodyOf(benchBody).traceNext(false) {
+		if tr, _ := bodyOf(benchBody).traceNext(false); tr {
 			b.Fatal("a body never suspected is to be traced")
 		}
 	}
