@@ -60,6 +60,7 @@ func Exhaustive(body func(), bound int, opts ...Option) (*Coverage, error) {
 	}
 	checkBody(body)
 	s := newSettings(opts)
+	s.ConfirmByReplay = true // body runs once per schedule, so it may run again
 	if s.noReduction {
 		return exhaustiveAll(body, bound, s)
 	}

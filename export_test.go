@@ -42,3 +42,9 @@ func SetMaxDPOREvents(n int) (restore func()) {
 
 // ResetHandoffBackoff ends the hand-off checks' process-wide back-off.
 func ResetHandoffBackoff() { sched.ResetHandoffBackoff() }
+
+// UnmanagedConfirmations returns how many runs so far had goroutines
+// created during them that no check could account for, how many runs Go's
+// execution tracer recorded, and in how many it saw a thread start a
+// goroutine the run does not manage.
+func UnmanagedConfirmations() (suspicious, traced, found int64) { return sched.ConfirmStats() }

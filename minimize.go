@@ -69,6 +69,7 @@ func Minimize(body func(), check func() error, maxPreemptions int, opts ...Optio
 	}
 	checkBody(body)
 	s := newSettings(opts)
+	s.ConfirmByReplay = true // body resets its state itself, so it may run again
 	budget := s.MaxSchedules
 	if budget == 0 {
 		budget = defaultMinimizeBudget

@@ -18,6 +18,15 @@ type Config struct {
 	// run does not manage (unmanaged.go): they run unexplored.
 	AllowUnmanaged bool
 
+	// ConfirmByReplay says the body may be run again with the same
+	// schedule (it is deterministic apart from the schedule and sets up
+	// its own state, as Exhaustive and Minimize require): a run in
+	// which goroutines were created that no check could account for is
+	// then replayed at once under Go's execution tracer, which tells
+	// whether its threads started them (confirm.go). Without it, the next
+	// runs of the same body are traced instead.
+	ConfirmByReplay bool
+
 	// ThreadGoexit, if set, is called in a thread other than the main one
 	// that ended with runtime.Goexit (t.FailNow of a *testing.T ends the
 	// calling goroutine so); a non-nil error fails the run.

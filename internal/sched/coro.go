@@ -76,14 +76,23 @@ func getCoWorker(fn func()) *coWorker {
 	}
 	pool.mu.Unlock()
 	if w == nil {
-		w = &coWorker{}
-		// The coroutine's goroutine exists from iter.Pull on: count it as
-		// one of this package's own first, for unmanaged.go's gates.
-		ownStarted.Add(1)
-		ownLive.Add(1)
-		w.next, w.stop = iter.Pull(w.run)
+		return newCoWorker(fn)
 	}
 	w.fn = fn
+	return w
+}
+
+// newCoWorker returns a new coroutine worker to run fn: a pooled one's
+// goroutine has run other threads before, so a traced run (confirm.go),
+// whose tracer attributes each goroutine created to its creator's
+// goroutine, gives every thread a new one and retires it after.
+func newCoWorker(fn func()) *coWorker {
+	w := &coWorker{fn: fn}
+	// The coroutine's goroutine exists from iter.Pull on: count it as
+	// one of this package's own first, for unmanaged.go's gates.
+	ownStarted.Add(1)
+	ownLive.Add(1)
+	w.next, w.stop = iter.Pull(w.run)
 	return w
 }
 
@@ -146,13 +155,21 @@ func (r *run) hub() {
 		}
 		w := th.w
 		if w == nil {
-			w = getCoWorker(th.body)
+			if r.um.traced {
+				w = newCoWorker(th.body)
+			} else {
+				w = getCoWorker(th.body)
+			}
 			th.w, th.body = w, nil
 		}
 		w.next()
 		if w.done {
 			th.w = nil
-			putCoWorker(w)
+			if r.um.traced {
+				w.stop() // a goroutine of the thread alone: see newCoWorker
+			} else {
+				putCoWorker(w)
+			}
 		}
 		if th.abandoned() {
 			returned = true

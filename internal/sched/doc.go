@@ -29,6 +29,11 @@
 //     the thread ended), and the goroutines it starts inherit it: a
 //     labelled goroutine that is not one of this package's own was started
 //     inside the run and is not managed by it (unmanaged.go).
+//   - A traced run (one Go's execution tracer records, confirm.go) runs
+//     each thread on a goroutine started for it alone, never a pooled
+//     worker, so that every goroutine the trace shows one of those
+//     goroutines create, other than the run's threads, was started by
+//     that thread.
 //
 // # Unwinding: how a dying daemon or an aborted run ends
 //

@@ -94,6 +94,7 @@ type run struct {
 	failure  error // the first failure; nil for a clean run
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
+	body       func() // the main thread's body, for a replay that confirms (confirm.go)
 	trace      *Trace
 	objects    map[Observable]int    // each observed primitive's index in trace.Objects
 	names      map[Observable]string // names given with Name
@@ -742,16 +743,23 @@ func noteHint(h *atomic.Int64, n int) {
 // returns its trace. It panics with an error wrapping ErrMisuse when called
 // from a thread of a model run.
 func Execute(body func(), cfg *Config, st Strategy) *Trace {
+	return execute(body, cfg, st, false).trace
+}
+
+// execute is Execute that returns the run; traced runs it under Go's
+// execution tracer (a replay that confirms, confirm.go).
+func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	if self() != nil {
 		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
 	}
 	r := &run{
 		strategy: st,
 		cfg:      cfg,
+		body:     body,
 		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8), ops: make([]string, 0, maxOpScan), shorts: make([]string, 0, maxOpScan), fp: fnvOffset},
 		finished: make(chan struct{}),
 	}
-	r.unmanagedStart()
+	r.unmanagedStart(body, traced)
 	r.watchStart()
 	r.start(body)
 	r.watchStop()
@@ -761,7 +769,7 @@ func Execute(body func(), cfg *Config, st Strategy) *Trace {
 	noteHint(&scheduleHint, len(r.trace.Schedule))
 	r.finishTrace()
 	r.trace.PanicValue = r.panicVal
-	return r.trace
+	return r
 }
 
 // readyNow reports whether th could run at instant now.

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +28,7 @@ import (
 // runtime copies a goroutine's labels to every goroutine it starts. So a
 // goroutine that carries a run's label and is not one of the library's own
 // (a pool worker, the janitor, the watchdog) was started from inside that
-// run and is not managed by it. It is found two ways:
+// run and is not managed by it. It is found three ways:
 //
 //   - when it calls into the explorer (a primitive, a swap-in, a failpoint:
 //     self() finds no thread for it), it reads its own label set (a pointer
@@ -40,15 +41,38 @@ import (
 //     rose since the last hand-off; at the run's end, a deadlock and the
 //     watchdog's report, the count of goroutines created (runtime/metrics'
 //     /sched/goroutines-created, Go 1.26; the live number before) changed
-//     since the run began. Both discount this package's own goroutines.
+//     since the run began. Both discount this package's own goroutines;
+//   - one that ended before any check looked leaves only the count of
+//     goroutines created behind, which other tests move too: a run whose
+//     count moved while the profile found none of its goroutines alive is
+//     confirmed by Go's execution tracer, which records every creation
+//     with the goroutine that ran the go statement (confirm.go): replayed
+//     at once with its schedule where the body may run again (Run,
+//     Exhaustive, Minimize), else by tracing the body's next runs
+//     (Explore). The report then names the thread, the go statement and
+//     the step after which the thread ran it.
 //
-// What this cannot see: a goroutine that starts and ends between two checks
-// without calling into the explorer (it was never alive at a check); at a
-// hand-off, one that started while another goroutine ended; a
-// goroutine started by a callback the runtime runs on its own goroutine
-// (time.AfterFunc's function does not inherit labels), and goroutines of
-// code that overwrites the labels it inherited (pprof.SetGoroutineLabels,
-// pprof.Do with a context that does not derive from the goroutine's own).
+// No single run can be both fully checked and free of false positives at
+// the cost of a run: the runtime keeps no record of who created a
+// goroutine that has ended, but for the execution tracer, whose window
+// costs about 3 ms of CPU where a run costs 10 to 50 µs, and the count of
+// goroutines created is the whole process's. Hence the confirmation of
+// the suspicious runs only, and its limits:
+//
+// What this cannot see: without ConfirmByReplay (Explore, Run), the first run of a body
+// whose goroutine ended before any check (its next runs are traced, and
+// the first that starts one fails); while confirmations of a body keep finding nothing (other tests
+// create goroutines), the suspicious runs it skips (one in 2^6 at most is
+// confirmed, confirm.go), which may hide a body whose go statement runs in
+// few schedules; a run the tracer cannot record (another flight recorder is
+// active) or a replay that does not retrace the run (a body that is not
+// deterministic); at a hand-off, one that started while another goroutine
+// ended (the end check still sees it); a goroutine started by a callback
+// the runtime runs on its own goroutine (time.AfterFunc's function does
+// not inherit labels, and the tracer sees the runtime start it). Code that
+// overwrites the labels it inherited (pprof.SetGoroutineLabels, pprof.Do
+// with a context that does not derive from the goroutine's own) hides its
+// goroutines from the first two ways only: the tracer does not read labels.
 
 // runLabel is the profiler label key that ties a goroutine to its run.
 const runLabel = "interleave.run"
@@ -152,17 +176,25 @@ var labelled sync.Map // unsafe.Pointer -> *labelSlot
 // unmanagedState is what a run knows of uncontrolled goroutines.
 //
 // Invariant: slot.run is the run from its start to its end; found, once
-// set, never changes. last, fruitless and sample are
-// touched only by the baton holder (or the watchdog once it took the
-// baton).
+// set, never changes; fr is non-nil exactly while the run is traced (from
+// unmanagedStart to checkEnd), and traced says the run was. last, live,
+// rose and sample are touched only by the baton holder (or the watchdog
+// once it took the baton); start, body and fr only by the goroutine that
+// called Execute.
 type unmanagedState struct {
 	slot *labelSlot // the run's label
 
 	found atomic.Pointer[unmanagedGoroutine] // the first one found; set by any goroutine
 
-	last   int64 // the exact gate's value at the last full check
-	live   int64 // the cheap gate's value at the last hand-off
-	rose   bool  // the cheap gate rose at some hand-off
+	start  int64       // the exact gate's value as the run began
+	last   int64       // the exact gate's value at the last full check
+	live   int64       // the cheap gate's value at the last hand-off
+	rose   bool        // the cheap gate rose at some hand-off
+	body   *bodyRecord // what earlier runs of the body's code found (confirm.go); nil under AllowUnmanaged
+	traced bool        // Go's execution tracer recorded the run (confirm.go)
+	replay bool        // the run is a replay that confirms another (confirm.go)
+	caller int64       // the goroutine that called Execute (it starts the tracer)
+	fr     *trace.FlightRecorder
 	sample [1]metrics.Sample
 }
 
@@ -171,14 +203,51 @@ type unmanagedGoroutine struct {
 	fn      string // the function it runs
 	creator string // the function whose go statement started it ("" if unknown)
 	where   string // file:line of that statement ("" if unknown)
+	thread  string // the thread that ran the statement ("" if unknown)
+	after   string // the scheduling point after which it ran it ("" if unknown)
+	ended   bool   // it had ended when the run looked: only the tracer saw it
+	replay  bool   // seen in a replay of the run's schedule, not in the run itself
+	gid     int64  // the id of the goroutine that ran the statement (0 if unknown)
 }
 
 func (g *unmanagedGoroutine) String() string {
 	s := "a goroutine running " + g.fn
 	if g.where != "" {
-		s += ", started by " + g.where + " (in " + g.creator + ")"
+		s += ", started by "
+		if g.thread != "" {
+			s += g.thread + " at "
+		}
+		s += g.where + " (in " + g.creator + ")"
+		if g.after != "" {
+			s += " " + g.after
+		}
 	}
-	return s + ", not managed by the explorer"
+	s += ", not managed by the explorer"
+	switch {
+	case g.ended && g.replay:
+		s += "; it ended before the explorer could see it (Go's execution tracer saw it start, in a replay of this schedule)"
+	case g.ended:
+		s += "; it ended before the explorer could see it (Go's execution tracer saw it start)"
+	case g.replay:
+		s += " (seen in a replay of this schedule)"
+	}
+	return s
+}
+
+// report is g's error, naming the thread that started it when that was
+// one of r's threads (a profile names only the goroutine). It is called by
+// the baton holder, or the goroutine that called Execute once the run ended.
+func (r *run) report(g *unmanagedGoroutine) error {
+	if g.thread == "" && g.gid != 0 {
+		for _, th := range r.threads {
+			if th.gid == g.gid {
+				c := *g
+				c.thread = th.name()
+				return c.err()
+			}
+		}
+	}
+	return g.err()
 }
 
 func (g *unmanagedGoroutine) err() error {
@@ -188,8 +257,10 @@ func (g *unmanagedGoroutine) err() error {
 }
 
 // unmanagedStart prepares the run's label and the gate, before the run's
-// first thread runs.
-func (r *run) unmanagedStart() {
+// first thread runs, and starts the tracer if the run is to be traced:
+// when trace says so (a replay that confirms), or when what earlier runs of
+// body's code found asks for it (confirm.go).
+func (r *run) unmanagedStart(body func(), trace bool) {
 	u := &r.um
 	slots.mu.Lock()
 	if n := len(slots.free); n > 0 {
@@ -203,7 +274,22 @@ func (r *run) unmanagedStart() {
 	}
 	u.slot.run.Store(r)
 	u.sample[0].Name = createdMetric
+	if !r.cfg.AllowUnmanaged && body != nil {
+		u.body = bodyOf(body)
+		u.replay, u.caller = trace, GoID()
+		next, must := u.body.traceNext(r.cfg.ConfirmByReplay)
+		switch {
+		case trace || must:
+			u.fr = startGoTrace(true)
+		case next:
+			if u.fr = startGoTrace(false); u.fr == nil {
+				u.body.untraced()
+			}
+		}
+		u.traced = u.fr != nil
+	}
 	u.last, u.live = u.gate(true), u.gate(false)
+	u.start = u.last
 }
 
 // unmanagedStop ends the run's use of its label: the slot is freed for
@@ -245,6 +331,12 @@ func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
 // checkEnd 0.7%, unmanagedStart 0.5%, the labels 0.5%); a goroutine
 // profile is taken only when a gate moved. Wall-clock A/B runs of the
 // benchmark on the shared machine varied by ±50%, too much to resolve it.
+// The tracer's confirmation (confirm.go) adds to a run that was not
+// suspicious the look-up of its body's record, 36 ns
+// (BenchmarkUnmanagedBodyRecord; a run of three threads is about 11 µs of
+// CPU); a traced run costs 2.7 ms of process CPU, a confirmation by replay
+// 3.5 ms (5.2 and 8.4 ms under -race; measured with getrusage around 100
+// runs, Go 1.26, the shared machine loaded).
 //
 // gate returns the cheap signal that a goroutine may have been created
 // since the last check, less the goroutines this package started. Exact,
@@ -287,7 +379,7 @@ func (r *run) checkHandoff() {
 		backoff.streak.Store(0)
 		u.found.CompareAndSwap(nil, g)
 	}
-	r.fail(u.found.Load().err(), nil)
+	r.fail(r.report(u.found.Load()), nil)
 }
 
 // unmanagedErr is the full check (the run's end, a deadlock, the
@@ -298,7 +390,7 @@ func (r *run) unmanagedErr() error {
 	}
 	u := &r.um
 	if g := u.found.Load(); g != nil {
-		return g.err()
+		return r.report(g)
 	}
 	n := u.gate(true)
 	if n == u.last {
@@ -310,20 +402,50 @@ func (r *run) unmanagedErr() error {
 		return nil
 	}
 	u.found.CompareAndSwap(nil, g)
-	return u.found.Load().err()
+	return r.report(u.found.Load())
 }
 
 // checkEnd fails a run that would pass while an uncontrolled goroutine it
-// started is still alive (or was found earlier).
+// started is still alive (or was found earlier), or, when the run was
+// traced, that the tracer saw one of its threads start; a run in which
+// goroutines were created that neither explains is confirmed (confirm.go).
 func (r *run) checkEnd() {
-	if !r.um.rose {
+	u := &r.um
+	if !u.rose {
 		backoff.streak.Store(0) // a quiet run: whatever made hand-offs rise has stopped
 	}
-	if r.failure != nil {
+	var seen *unmanagedGoroutine
+	read, others := false, false
+	if u.fr != nil {
+		seen, read, others = r.traceVerdict()
+	}
+	if r.failure != nil || r.cfg.AllowUnmanaged {
+		if u.found.Load() != nil {
+			u.body.result(true, false)
+		}
 		return
 	}
 	if err := r.unmanagedErr(); err != nil {
 		r.failure = err
+		u.body.result(true, false)
+		return
+	}
+	if read {
+		// A replay that retraced the run and saw no thread start one says
+		// the run's creations were other goroutines'.
+		u.body.result(seen != nil, others || u.replay)
+		if seen != nil {
+			u.found.CompareAndSwap(nil, seen)
+			r.failure = r.report(seen)
+		}
+		return
+	}
+	if u.body == nil || r.body == nil || u.last == u.start || !u.body.suspect(r.cfg.ConfirmByReplay) {
+		return
+	}
+	if g := r.replayTraced(); g != nil {
+		u.found.CompareAndSwap(nil, g)
+		r.failure = r.report(g)
 	}
 }
 
@@ -424,15 +546,18 @@ func (r *run) scanProfile() *unmanagedGoroutine {
 				fn = name // the outermost frame so far: the goroutine's function
 			}
 		}
-		if ours || fn == "" {
+		// A goroutine whose outermost frame is the runtime's exit path has
+		// ended but for its last instructions, and one missing from the dump
+		// ended between the profile and the dump: the run's end confirms
+		// them by the tracer, which names where they were started.
+		if ours || fn == "" || strings.HasPrefix(fn, "runtime.goexit") {
 			continue
 		}
 		var g *unmanagedGoroutine
 		allStacks(func(dump []byte) { g = creatorIn(dump, fn) })
-		if g == nil { // it ended between the profile and the dump
-			g = &unmanagedGoroutine{fn: shortFunc(fn)}
+		if g != nil {
+			return g
 		}
-		return g
 	}
 	return nil
 }
@@ -461,14 +586,16 @@ func creatorIn(dump []byte, fn string) *unmanagedGoroutine {
 				break
 			}
 			creator := strings.TrimPrefix(l, "created by ")
+			var gid int64
 			if k := strings.Index(creator, " in goroutine "); k >= 0 {
+				gid, _ = strconv.ParseInt(creator[k+len(" in goroutine "):], 10, 64)
 				creator = creator[:k]
 			}
 			where := strings.TrimSpace(lines[i+1])
 			if k := strings.LastIndex(where, " +0x"); k >= 0 {
 				where = where[:k]
 			}
-			return &unmanagedGoroutine{fn: shortFunc(entry), creator: shortFunc(creator), where: shortFile(where)}
+			return &unmanagedGoroutine{fn: shortFunc(entry), creator: shortFunc(creator), where: shortFile(where), gid: gid}
 		}
 	}
 	return nil

@@ -3,9 +3,11 @@ package sched
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"testing"
+	"time"
 )
 
 type named string
@@ -61,6 +63,9 @@ func TestPooledWorkersLeaveTheRunsLabel(t *testing.T) {
 // the number of live goroutines, and a goroutine leaked past the run's end
 // is still found, with its creator.
 func TestUnmanagedWithoutTheCreatedCounter(t *testing.T) {
+	// The live count is blind to a goroutine that starts while another
+	// ends: let the trace reader of an earlier traced run end first.
+	waitTracerGone(t)
 	had := haveCreatedMetric
 	haveCreatedMetric = false
 	defer func() { haveCreatedMetric = had }()
@@ -69,6 +74,21 @@ func TestUnmanagedWithoutTheCreatedCounter(t *testing.T) {
 	tr := Execute(func() { go func() { <-release }() }, NewConfig(), NewFixed(nil))
 	if !errors.Is(tr.Failure, ErrUnmanaged) || !strings.Contains(tr.Failure.Error(), "unmanaged_test.go:") {
 		t.Fatalf("Failure = %v; want ErrUnmanaged naming this file", tr.Failure)
+	}
+}
+
+// waitTracerGone waits until no goroutine of runtime/trace is left (the
+// reader of a traced run ends shortly after the tracer stopped).
+func waitTracerGone(t *testing.T) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(10 * time.Second); ; runtime.Gosched() {
+		if !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "runtime/trace.") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a goroutine of runtime/trace is still alive after 10 s")
+		}
 	}
 }
 

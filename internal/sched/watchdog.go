@@ -73,6 +73,9 @@ func (th *thread) leave() {
 	r := th.run
 	r.holder.Store(th.gid)
 	r.gate.Add(1)
+	if r.um.traced {
+		r.markStep() // confirm.go: what the thread does next follows the steps so far
+	}
 }
 
 // abandoned reports whether the watchdog took the baton from th.
