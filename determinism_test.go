@@ -44,6 +44,13 @@ func busyBody() {
 	g.Wait()
 }
 
+// busyBudget is busyBody's step budget: a run takes under 200 steps. A
+// broken scheduler that livelocks it then fails at once rather than at the
+// default 200,000 steps, each failing trace printed in full (TraceLimit(0))
+// while rapid shrinks it: a pick that ran parked threads kept
+// TestReplayScheduleGivesSameTrace running for minutes.
+var busyBudget = interleave.MaxSteps(5000)
+
 // withRapidSeed runs fn with -rapid.seed set to seed (and, if checks is
 // not empty, -rapid.checks to checks).
 func withRapidSeed(t *testing.T, seed string, fn func(), checks ...string) {
@@ -72,7 +79,7 @@ func tracesForSeed(t *testing.T, seed string) []string {
 	var traces []string
 	withRapidSeed(t, seed, func() {
 		rapid.Check(t, func(rt *rapid.T) {
-			traces = append(traces, interleave.Explore(rt, busyBody, interleave.TraceLimit(0)).String())
+			traces = append(traces, interleave.Explore(rt, busyBody, interleave.TraceLimit(0), busyBudget).String())
 		})
 	}, checks)
 	return traces
@@ -105,12 +112,12 @@ func TestSameSeedSameTraces(t *testing.T) {
 func TestReplayScheduleGivesSameTrace(t *testing.T) {
 	withRapidSeed(t, "7", func() {
 		rapid.Check(t, func(rt *rapid.T) {
-			tr := interleave.Explore(rt, busyBody, interleave.TraceLimit(0))
+			tr := interleave.Explore(rt, busyBody, interleave.TraceLimit(0), busyBudget)
 			sched, err := interleave.ParseSchedule(tr.Schedule.String())
 			if err != nil {
 				rt.Fatal(err)
 			}
-			again, err := interleave.Run(busyBody, interleave.Replay(sched), interleave.TraceLimit(0))
+			again, err := interleave.Run(busyBody, interleave.Replay(sched), interleave.TraceLimit(0), busyBudget)
 			if err != nil {
 				rt.Fatal(err)
 			}

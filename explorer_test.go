@@ -175,10 +175,14 @@ func TestMainWaitsForNonDaemonThreads(t *testing.T) {
 	}
 }
 
+// TestStepBudget: a busy loop of scheduling points fails at MaxSteps. The
+// loop ends after 100 times the budget, so that a budget that never trips
+// fails the test in milliseconds instead of leaving a run spinning on a
+// core for the rest of the binary (it doubled the package's time).
 func TestStepBudget(t *testing.T) {
 	_, err := bounded.Call(t, "a busy loop of scheduling points under MaxSteps(1000)", func() (*interleave.Trace, error) {
 		return interleave.Run(func() {
-			for {
+			for range 100 * 1000 {
 				failpoints.Hit(fpStep, nil)
 				sched.Sleep(0)
 			}

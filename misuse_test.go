@@ -9,16 +9,20 @@ import (
 	"time"
 
 	"github.com/interleave-lab/interleave"
+	"github.com/interleave-lab/interleave/internal/bounded"
 	"github.com/interleave-lab/interleave/primitives"
 )
 
 // waitFor polls cond (no sleeping: the model run it waits for spins on the
-// other core) and fails t after a generous wall-clock bound.
+// other core) and fails t after bounded's wall-clock limit (5 s, 1 s once a
+// bounded wait of the binary overran: a broken scheduler made each of these
+// waits take 10 s).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(bounded.Limit())
 	for !cond() {
 		if time.Now().After(deadline) {
+			bounded.Overran()
 			t.Fatalf("timed out waiting until %s", what)
 		}
 		runtime.Gosched()
@@ -33,6 +37,7 @@ func TestWakeFromOutsideTheRunIsMisuse(t *testing.T) {
 	var l primitives.Lock
 	l.Acquire()
 	var released atomic.Bool
+	defer released.Store(true) // a failed wait must not leave the spinner spinning on a core
 	errc := make(chan error, 1)
 	go func() {
 		_, err := interleave.Run(func() {
@@ -70,6 +75,7 @@ func TestWakeFromOutsideTheRunIsMisuse(t *testing.T) {
 func TestPrimitiveSharedByTwoLiveRunsIsMisuse(t *testing.T) {
 	var l primitives.Lock
 	var bDone atomic.Bool
+	defer bDone.Store(true) // a failed wait must not leave run A spinning on a core
 	errA := make(chan error, 1)
 	go func() {
 		_, err := interleave.Run(func() {

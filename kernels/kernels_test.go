@@ -11,13 +11,20 @@ import (
 	"github.com/interleave-lab/interleave/kernels"
 )
 
+// maxSteps is the step budget of a kernel's run: the longest run of any
+// kernel takes about 50 steps. Far below the default 200,000, it keeps a
+// broken explorer whose runs all livelock (a scheduler that resumes parked
+// threads, a clock that never moves) from costing each hunt tens of
+// seconds of runs at the full budget while rapid shrinks them.
+const maxSteps = 5000
+
 // prop is the property every kernel must keep: explored under the
 // explorer's schedule, body neither deadlocks nor panics (Explore fails
 // the rapid.T on either) and returns no broken invariant.
 func prop(body func() error) func(*rapid.T) {
 	return func(t *rapid.T) {
 		var err error
-		interleave.Explore(t, func() { err = body() })
+		interleave.Explore(t, func() { err = body() }, interleave.MaxSteps(maxSteps))
 		if err != nil {
 			t.Fatalf("invariant broken: %v", err)
 		}

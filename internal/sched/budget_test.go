@@ -20,9 +20,10 @@ func TestTimedWaitLoopStopsAtTheStepBudget(t *testing.T) {
 	tr, _ := bounded.Call(t, "a loop of timed waits under a step budget", func() (*Trace, error) {
 		return Execute(func() {
 			mu.Lock()
-			for {
+			for range 100 * budget { // finite: a budget that never trips fails the test, leaving nothing spinning
 				q.Wait(&mu, "Raw.Wait", Deadline(time.Nanosecond))
 			}
+			mu.Unlock()
 		}, &Config{MaxSteps: budget}, &Fixed{}), nil
 	})
 	if !errors.Is(tr.Failure, ErrStepBudget) {

@@ -30,3 +30,9 @@ var (
 	// ErrThreadPanic: a thread of a model run panicked.
 	ErrThreadPanic = errors.New("interleave: thread panicked")
 )
+
+// errUnwokenResume is the failure of a run whose scheduler resumed a
+// parked or sleeping thread that no wake chose before its deadline: a bug
+// of the scheduler, never of the code under test (see WaitQueue.Wait and
+// run.sleep).
+var errUnwokenResume = errors.New("interleave: internal error: a parked thread ran unwoken before its deadline")

@@ -342,8 +342,16 @@ func (r *run) sleep(th *thread, d time.Duration) {
 	th.state = blocked
 	th.wakeAt = r.now + d
 	th.waitOp = "Sleep"
+	end := th.wakeAt
 	r.switchFrom(th)
 	th.waitOp = ""
+	if r.now < end {
+		// Nothing wakes a sleeper early: this is the scheduler's bug (a
+		// clock that did not move, a pick that ran a parked thread). Fail
+		// here, or a polling loop would spin to the step budget.
+		r.fail(fmt.Errorf("%w: %s resumed from Sleep at %v, before its end at %v", errUnwokenResume, th.name(), r.now, end), nil)
+		panic(unwinding{})
+	}
 }
 
 // park blocks th until wake or its deadline, and reports whether the

@@ -81,6 +81,18 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 	} else if w.queued {
 		q.remove(w)
 	}
+	if !woken && !unwind && (deadline.IsZero() || now(th).Before(deadline)) {
+		// Only a wake or the deadline readies a parked thread, so this
+		// resume is the scheduler's own bug (a pick that ran a parked
+		// thread, a clock that did not move). Fail the run here: the
+		// primitive's retry loop would park again and again until the
+		// step budget, and a search would shrink every such run at the
+		// budget's full cost.
+		mu.Unlock()
+		th.run.fail(fmt.Errorf("%w: %s resumed from %s unwoken at %v, its deadline %v", errUnwokenResume,
+			th.name(), op, th.run.now, deadlineString(deadline)), nil)
+		panic(unwinding{})
+	}
 	if unwind {
 		if w.woken.Load() {
 			q.WakeOne() // a dying thread must not swallow a wake-up meant for a live one
@@ -89,6 +101,14 @@ func (q *WaitQueue) Wait(mu sync.Locker, op string, deadline time.Time) bool {
 		panic(unwinding{})
 	}
 	return woken
+}
+
+// deadlineString shows a Wait's deadline as the virtual instant it ends at.
+func deadlineString(deadline time.Time) string {
+	if deadline.IsZero() {
+		return "none"
+	}
+	return deadline.Sub(Epoch).String()
 }
 
 // WaitUnlocked is Wait that returns with mu released: for a primitive

@@ -1,7 +1,9 @@
 package sched
 
 import (
+	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,4 +125,53 @@ func TestDyingDaemonPassesItsWakeOn(t *testing.T) {
 			t.Error("G timed out: the wake that chose the dying daemon was not passed on")
 		}
 	})
+}
+
+// TestUnwokenResumeFailsTheRun: a scheduler that runs a parked thread
+// that no wake chose before its deadline (a broken pick, a clock that does
+// not move) fails the run at that resume, naming the wait, instead of
+// letting the primitive's retry loop (or a polling sleep) go round until
+// the step budget. The broken pick is simulated by readying the parked
+// thread behind its queue's back, before its deadline.
+func TestUnwokenResumeFailsTheRun(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		park func()
+		want string
+	}{
+		{"Wait", func() {
+			var mu sync.Mutex
+			var q WaitQueue
+			mu.Lock()
+			for !q.Wait(&mu, "Test.Wait", time.Time{}) {
+			}
+			mu.Unlock()
+		}, "Test.Wait"},
+		{"timed Wait", func() {
+			var mu sync.Mutex
+			var q WaitQueue
+			mu.Lock()
+			q.Wait(&mu, "Test.TimedWait", Deadline(time.Hour))
+			mu.Unlock()
+		}, "Test.TimedWait"},
+		{"Sleep", func() { Sleep(time.Hour) }, "Sleep"},
+	} {
+		tr := Execute(func() {
+			Spawn(nil, false, c.park)
+			Sleep(time.Millisecond) // the other thread runs and parks
+			r := self().run
+			parked := r.threads[1]
+			if parked.state != blocked {
+				panic("the thread did not park")
+			}
+			parked.state, parked.readyAt = ready, r.now // what a broken pick does
+			Sleep(time.Second)
+		}, &Config{MaxSteps: 1000}, &Fixed{})
+		if !errors.Is(tr.Failure, errUnwokenResume) {
+			t.Fatalf("%s: Failure = %v; want errUnwokenResume", c.name, tr.Failure)
+		}
+		if msg := tr.Failure.Error(); !strings.Contains(msg, c.want) {
+			t.Fatalf("%s: Failure = %q; want it to name %s", c.name, msg, c.want)
+		}
+	}
 }
