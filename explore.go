@@ -124,11 +124,7 @@ func noteTrace(t *rapid.T, tr *Trace, s *settings) {
 // trace and, if the run failed, a *RunError. It runs body once: a
 // goroutine a thread started with a plain go statement that ended before
 // any check could see it fails not this run but the next runs of the same
-// body, which are traced (see "What the explorer sees"). body must be deterministic
-// apart from the schedule and set up its own state: a run in which
-// goroutines were created that no check could account for is run again
-// with the same schedule under Go's execution tracer, to tell whether its
-// threads started them (see "What the explorer sees").
+// body, which are traced (see "What the explorer sees").
 func Run(body func(), opts ...Option) (*Trace, error) {
 	checkBody(body)
 	s := newSettings(opts)
