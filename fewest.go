@@ -54,10 +54,9 @@ func reportFewest(t *rapid.T, body func(), s *settings, tr *Trace) {
 			budget = fewestBudget
 		}
 		saved := rapidFailure(t)
-		var msg string
 		check := func() error {
 			// A thread's t.Errorf fails the case without failing the run.
-			msg = rapidFailure(t)
+			msg := rapidFailure(t)
 			setRapidFailure(t, "")
 			if msg != "" {
 				return errors.New(msg)

@@ -2,8 +2,6 @@ package interleave_test
 
 import (
 	"errors"
-	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	gosync "sync"
@@ -22,16 +20,10 @@ import (
 // confirm.go). Measured before the tracer confirmed runs: 0 of 200 runs
 // of either probe failed.
 
-// endedLineAfter is lineAfter for this file.
-func endedLineAfter(n int) string {
-	_, file, line, _ := runtime.Caller(1)
-	return fmt.Sprintf("%s:%d", filepath.Base(file), line+n)
-}
-
 // spinProbe's main thread starts a goroutine and spins until it ran: by
 // the run's end it has ended (or is about to).
 func spinProbe() (body func(), where string) {
-	where = endedLineAfter(3)
+	where = lineAfter(3)
 	body = func() {
 		var n atomic.Int32
 		go func() { n.Add(1) }()
@@ -45,7 +37,7 @@ func spinProbe() (body func(), where string) {
 // goroutine that increments a counter and has ended before the thread's
 // next failpoint.
 func incProbe() (body func(), where string) {
-	where = endedLineAfter(8)
+	where = lineAfter(8)
 	body = func() {
 		x := 0
 		var g toyGroup

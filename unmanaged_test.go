@@ -3,6 +3,7 @@ package interleave_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	gosync "sync"
@@ -16,11 +17,11 @@ import (
 	"pgregory.net/rapid"
 )
 
-// lineAfter is the place n lines below the caller's: the go statement a
-// report must name.
+// lineAfter is the place n lines below the caller's, as file.go:line: the
+// go statement a report must name.
 func lineAfter(n int) string {
-	_, _, line, _ := runtime.Caller(1)
-	return fmt.Sprintf("unmanaged_test.go:%d", line+n)
+	_, file, line, _ := runtime.Caller(1)
+	return fmt.Sprintf("%s:%d", filepath.Base(file), line+n)
 }
 
 // unmanaged asserts that err reports an uncontrolled goroutine started at

@@ -106,10 +106,7 @@ func putCoWorker(w *coWorker) {
 		return
 	}
 	coWorkers.idle = append(coWorkers.idle, w)
-	if !pool.janitor {
-		pool.janitor = true
-		goOwn(janitor)
-	}
+	startJanitorLocked()
 	pool.mu.Unlock()
 }
 

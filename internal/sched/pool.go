@@ -59,11 +59,18 @@ func (w *worker) loop() {
 			return
 		}
 		pool.idle = append(pool.idle, w)
-		if !pool.janitor {
-			pool.janitor = true
-			goOwn(janitor)
-		}
+		startJanitorLocked()
 		pool.mu.Unlock()
+	}
+}
+
+// startJanitorLocked starts the janitor unless one runs: an idle worker of
+// either pool (goroutines here, coroutines in coro.go) was just kept.
+// pool.mu is held.
+func startJanitorLocked() {
+	if !pool.janitor {
+		pool.janitor = true
+		goOwn(janitor)
 	}
 }
 
