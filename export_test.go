@@ -48,3 +48,9 @@ func ResetHandoffBackoff() { sched.ResetHandoffBackoff() }
 // execution tracer recorded, and in how many it saw a thread start a
 // goroutine the run does not manage.
 func UnmanagedConfirmations() (suspicious, traced, found int64) { return sched.ConfirmStats() }
+
+// ExecuteRapidMode runs body once under the rapid strategy with its mode
+// draw fixed to m (see modeOf): how BenchmarkModeRates measures each mode.
+func ExecuteRapidMode(t *rapid.T, body func(), m int) *Trace {
+	return sched.Execute(body, &newSettings(nil).Config, modeOf(t, m))
+}

@@ -61,13 +61,15 @@ func kernelStats(tb testing.TB, k kernel, checks, from int) (found int, counts [
 // TestKernelsFoundWithinDefaultBudget: every kernel of at most two
 // preemptions (the seqlock, the three-customer ticket and the timer races
 // included) fails within rapid's default 100 schedules on at least 19 of
-// seeds 1..20, and a three-preemption kernel on at least deepFoundSeeds.
-// Measured (go test -run KernelsFound -v, or BenchmarkKernelTable) on seeds
-// 1..20, with the suspensions mode: seqlock 20/20, median 37, max 91
-// (yielders and coins only: 19/20, median 33, max 91; coins only: 7/20,
-// median 176, max 1108); lost update and check-then-act max 9 (was 13,
-// and 34 before the yielders), lock order max 13 (was 12), lost wake-up
-// max 7 (was 7); over-admit-3 7/20 (was 4/20); ttl-cache max 28 (was 35).
+// seeds 1..20, but for the ones in hardFoundSeeds, and a three-preemption
+// kernel on at least deepFoundSeeds. Measured (go test -run KernelsFound
+// -v, or BenchmarkKernelTable) on seeds 1..20 with the portfolio of
+// rapid.go (yielders of four levels, the body kept running in most, and
+// partial-order sampling): seqlock 20/20, median 5, max 45 (before: 20/20,
+// median 37, max 91; coins only: 7/20, median 176, max 1108); lost update
+// and check-then-act max 5 (9 before), lock order max 12 (13), lost
+// wake-up max 8 (7), ttl-cache max 34 (28), lease-renew max 11 (23);
+// two-phase-noise 20/20 (16/20 before), over-admit-3 7/20 (7/20).
 // The seeds are fixed here, so the test does not depend on INTERLEAVE_SEED.
 func TestKernelsFoundWithinDefaultBudget(t *testing.T) {
 	for _, k := range allKernels() {
@@ -77,11 +79,20 @@ func TestKernelsFoundWithinDefaultBudget(t *testing.T) {
 		if k.preemptions >= 3 {
 			want = deepFoundSeeds
 		}
+		if n, ok := hardFoundSeeds[k.name]; ok {
+			want = n
+		}
 		if found < want {
 			t.Errorf("%s: found on %d/%d seeds within 100 schedules; want >= %d", k.name, found, kernelSeeds, want)
 		}
 	}
 }
+
+// hardFoundSeeds are the two-preemption kernels the default budget does
+// not find on 19 of 20 seeds, with how many of seeds 1..20 must find them.
+// skip-phase: found on 17, 14 and 14 of seeds 1..20, 21..40 and 41..60
+// (about 1.3% of schedules fail; 0.9% before partial-order sampling).
+var hardFoundSeeds = map[string]int{"skip-phase": 14}
 
 // TestKernelsMinimalBound: each kernel's stated preemptions is the least
 // bound at which Exhaustive fails it.
@@ -210,22 +221,24 @@ const deepFoundSeeds = 5
 // TestKernelsFoundOnPinnedSeed: each kernel, under its pinned rapid seed,
 // fails within the default 100 schedules, with a failing schedule of at
 // least its proven fewest preemptions. The figures are the median and
-// worst schedules-to-failure measured over seeds 1..20 and 21..40
-// (BenchmarkKernelTable), and how many of the 40 seeds miss within 100.
+// worst schedules-to-failure measured on seeds 1..20 / 21..40 / 41..60
+// (BenchmarkKernelTable), and how many of the 60 seeds miss within 100.
 // The seeds are fixed here, so the test does not depend on
 // INTERLEAVE_SEED.
 func TestKernelsFoundOnPinnedSeed(t *testing.T) {
 	pinned := map[string]int{
-		"lost-update":    1, // median 2 / 4, max 9 / 19, misses 0/40
-		"lost-wakeup":    1, // median 3 / 3, max 7 / 19, misses 0/40
-		"lock-order":     1, // median 3 / 3, max 13 / 8, misses 0/40
-		"check-then-act": 1, // median 2 / 4, max 9 / 19, misses 0/40
-		"seqlock":        1, // median 37 / 30, max 91 / 60, misses 1/40
-		"dining-3":       1, // median 5 / 13, max 33 / 28, misses 0/40
-		"one-ticket-3":   1, // median 10 / 9, max 63 / 45, misses 0/40
-		"over-admit-3":   2, // median 49 / 24, max 85 / 61, misses 30/40 (found after 18 on seed 2)
-		"ttl-cache":      1, // median 9 / 6, max 28 / 44, misses 0/40
-		"lease-renew":    1, // median 2 / 3, max 23 / 8, misses 0/40
+		"lost-update":     1, // median 2 / 3 / 2, max 5 / 7 / 8, misses 0/60
+		"lost-wakeup":     1, // median 2 / 2 / 3, max 8 / 8 / 10, misses 0/60
+		"lock-order":      1, // median 3 / 3 / 3, max 12 / 8 / 12, misses 0/60
+		"check-then-act":  1, // median 2 / 3 / 2, max 5 / 7 / 8, misses 0/60
+		"seqlock":         1, // median 5 / 16 / 26, max 45 / 57 / 60, misses 0/60
+		"dining-3":        1, // median 8 / 7 / 5, max 26 / 25 / 24, misses 0/60
+		"one-ticket-3":    1, // median 4 / 5 / 7, max 26 / 24 / 32, misses 0/60
+		"over-admit-3":    1, // median 26 / 52 / 68, max 85 / 88 / 100, misses 36/60 (found after 26 on seed 1)
+		"ttl-cache":       1, // median 7 / 7 / 10, max 34 / 31 / 26, misses 0/60
+		"lease-renew":     1, // median 3 / 4 / 3, max 11 / 12 / 7, misses 0/60
+		"two-phase-noise": 1, // median 22 / 23 / 26, max 56 / 66 / 78, misses 1/60
+		"skip-phase":      1, // median 45 / 39 / 41, max 99 / 84 / 100, misses 15/60
 	}
 	for _, k := range allKernels() {
 		t.Run(k.name, func(t *testing.T) {
@@ -241,5 +254,75 @@ func TestKernelsFoundOnPinnedSeed(t *testing.T) {
 				t.Errorf("seed %d, after %d schedules: failing trace %v has fewer than the proven %d preemptions", seed, n, res.Trace, k.preemptions)
 			}
 		})
+	}
+}
+
+// modeRate runs k's body runs times under rapid seed 1 with the rapid
+// strategy's mode draw fixed to m, and returns the fraction that failed.
+func modeRate(tb testing.TB, k kernel, m, runs int) float64 {
+	setFlag(tb, "rapid.seed", "1")
+	setFlag(tb, "rapid.checks", strconv.Itoa(runs))
+	fails := 0
+	rapid.Check(tb, func(t *rapid.T) {
+		body, check := k.make()
+		tr := interleave.ExecuteRapidMode(t, body, m)
+		if tr.Failure != nil || check() != nil {
+			fails++
+		}
+	})
+	return float64(fails) / float64(runs)
+}
+
+// TestModesFindWhatTheyAreFor: each mode of the rapid strategy's
+// portfolio fails the kernel it is in the portfolio for at no less than
+// about half its measured rate, over 1000 runs (BenchmarkModeRates gives
+// every rate): a mode that stops preempting, or whose preemptions stop
+// landing where they should, fails here by name.
+func TestModesFindWhatTheyAreFor(t *testing.T) {
+	for _, c := range []struct {
+		mode   int
+		kernel string
+		min    float64 // measured: seed 1, 1000 runs (seeds 12345 and 1, 3000 runs)
+	}{
+		{0, "lost-wakeup", 0.20},     // coin flips: 0.40
+		{1, "seqlock", 0.04},         // yielders, the body kept running: 0.084
+		{5, "ttl-cache", 0.09},       // yielders: 0.188
+		{6, "lease-renew", 0.17},     // suspensions: 0.34
+		{7, "two-phase-noise", 0.03}, // POS: 0.059
+		{7, "skip-phase", 0.013},     // POS: 0.027 (yielders 0.014, suspensions 0.011)
+	} {
+		t.Run(fmt.Sprintf("mode%d/%s", c.mode, c.kernel), func(t *testing.T) { // rapid.Check refuses a failed T
+			k := kernelNamed(t, c.kernel)
+			if got := modeRate(t, k, c.mode, 1000); got < c.min {
+				t.Errorf("mode %d fails %s in %.1f%% of runs; want >= %.1f%%", c.mode, c.kernel, 100*got, 100*c.min)
+			}
+		})
+	}
+}
+
+func kernelNamed(tb testing.TB, name string) kernel {
+	for _, k := range allKernels() {
+		if k.name == name {
+			return k
+		}
+	}
+	tb.Fatalf("no kernel %s", name)
+	return kernel{}
+}
+
+// BenchmarkModeRates prints, per kernel, the fraction of runs that fail
+// under each mode of the rapid strategy's portfolio (modeOf), over 3000
+// runs each: how the portfolio's weights were chosen. One op is the table.
+//
+//	go test -run '^$' -bench ModeRates -benchtime 1x -v .
+func BenchmarkModeRates(b *testing.B) {
+	for range b.N {
+		for _, k := range allKernels() {
+			line := fmt.Sprintf("%-16s", k.name)
+			for _, m := range []int{0, 1, 5, 6, 7} { // coins, yielders keeping the body, yielders, suspensions, POS
+				line += fmt.Sprintf("  m%d %6.2f%%", m, 100*modeRate(b, k, m, 3000))
+			}
+			b.Log(line)
+		}
 	}
 }

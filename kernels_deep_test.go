@@ -18,6 +18,8 @@ import (
 // a drawn delay). kernel_measure_test.go measures them with the others.
 
 const (
+	fpPhase = "github.com/interleave-lab/interleave/failpoints/phase"
+	fpNoise = "github.com/interleave-lab/interleave/failpoints/noise"
 	fpAdmit = "github.com/interleave-lab/interleave/failpoints/admit"
 	fpWork  = "github.com/interleave-lab/interleave/failpoints/work"
 	fpCache = "github.com/interleave-lab/interleave/failpoints/cache"
@@ -29,6 +31,8 @@ var deepKernels = []kernel{
 	{"over-admit-3", 3, kernelOverAdmit},
 	{"ttl-cache", 1, kernelTTLCache},
 	{"lease-renew", 1, kernelLeaseRenew},
+	{"two-phase-noise", 2, kernelTwoPhaseNoise},
+	{"skip-phase", 2, kernelSkipPhase},
 }
 
 // kernelDining3: three philosophers at a round table, each taking the fork
@@ -198,6 +202,70 @@ func kernelLeaseRenew() (func(), func() error) {
 		}, func() error {
 			if lost {
 				return errors.New("the watcher declared the lease lost while its holder was renewing it")
+			}
+			return nil
+		}
+}
+
+// kernelTwoPhaseNoise: a writer moves a flag through two phases; a reader
+// that reads it twice must not see both, which takes two preemptions (the
+// writer between its phases, then the reader between its reads). A third
+// thread hits an unrelated failpoint three times, and the reader starts
+// with one hit of it, so the threads that matter are out of step with
+// round robin and one thread in four is a bystander.
+func kernelTwoPhaseNoise() (func(), func() error) {
+	var r1, r2 int
+	return func() {
+			flag := 0
+			r1, r2 = 0, 0
+			runThreads(func() { // bystander
+				for range 3 {
+					failpoints.Hit(fpNoise, nil)
+				}
+			}, func() { // writer
+				flag = 1
+				failpoints.Hit(fpPhase, nil)
+				flag = 2
+			}, func() { // reader
+				failpoints.Hit(fpNoise, nil)
+				r1 = flag
+				failpoints.Hit(fpPhase, nil)
+				r2 = flag
+			})
+		}, func() error {
+			if r1 == 1 && r2 == 2 {
+				return errors.New("the reader saw the flag in both phases")
+			}
+			return nil
+		}
+}
+
+// kernelSkipPhase: a writer moves a value through three phases; a reader
+// that sees the first phase must not see the third next. Two preemptions:
+// the writer after its first phase and not after its second, the reader
+// between its reads. A thread preempted at one point and not at the next
+// is the shape the yielders' round robin is out of phase with; the
+// measured hardest two-preemption kernel.
+func kernelSkipPhase() (func(), func() error) {
+	var r1, r2 int
+	return func() {
+			x := 0
+			r1, r2 = 0, 0
+			runThreads(func() {
+				x = 1
+				failpoints.Hit(fpPhase, nil)
+				x = 2
+				failpoints.Hit(fpPhase, nil)
+				x = 3
+			}, func() {
+				failpoints.Hit(fpNoise, nil)
+				r1 = x
+				failpoints.Hit(fpPhase, nil)
+				r2 = x
+			})
+		}, func() error {
+			if r1 == 1 && r2 == 3 {
+				return errors.New("the reader saw phase 1, then phase 3: it skipped phase 2")
 			}
 			return nil
 		}

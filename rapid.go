@@ -25,10 +25,20 @@ import (
 var (
 	coinGen   = rapid.Bool()
 	amountGen = rapid.IntRange(0, sched.DelayCodes-sched.PreemptFrom-1)
-	modeGen   = rapid.IntRange(0, 3) // 0: coin flips; 1, 2: yielders; 3: suspensions
+	modeGen   = rapid.IntRange(0, modeDraws-1) // see modeOf
 	atGen     = rapid.IntRange(0, suspendPoints)
 	prioGen   = rapid.IntRange(0, pctPriorities-1)
-	levelGen  = rapid.IntRange(0, 2) // yielders: never, always, at a point in two
+	levelGen  = rapid.IntRange(0, 3)                                  // yielders: the yield levels below
+	posGen    = rapid.IntRange(0, 255)                                // POS: a pending step's priority
+	pastGen   = rapid.IntRange(0, sched.DelayCodes-sched.TimerFrom-1) // yielders: the ticks past a timer
+)
+
+// The yield levels a thread draws in the yielders mode.
+const (
+	levelNever     = iota // never yields
+	levelAlways           // yields at every scheduling point
+	levelDelayHalf        // at a point in two (a coin), a delay as the coin-flip mode draws it
+	levelYieldHalf        // at a point in two (a coin), a yield
 )
 
 // preemptCoins is how many fair coins must all come up true for rapid to
@@ -47,6 +57,7 @@ const (
 	modeYielders        // some threads yield at every point, round robin
 	modePCT             // PCT with priorities and change points drawn from rapid (the PCT option)
 	modeSuspend         // PCT with one change point per thread, at a drawn point of its own
+	modePOS             // partial-order sampling: a priority per pending step, redrawn when a conflicting step runs
 )
 
 // suspendPoints is the last thread-local point at which the suspensions
@@ -60,50 +71,65 @@ const suspendPoints = 4
 // fail file replay the run and its shrinker simplifies the schedule: every
 // draw shrinks towards "keep running" and "thread order".
 //
-// Under Explore a run first draws its mode (it shrinks to coin flips):
-//   - coin flips (one run in four): at each point preemptCoins coins and,
-//     if all came up, a delay code; a tie draws one coin per candidate past
-//     the first. Reaches delays of any length, past timers too.
-//   - yielders (two runs in four): each thread draws, when first seen,
-//     whether it never yields, yields at every one of its scheduling
-//     points, or is delayed at a point in two (a coin each, then a delay
-//     code as the coin-flip mode draws it, so delays past a pending timer
-//     stay reachable); a yield and every tie go to the next thread in
-//     round-robin order. A bug that needs k threads
+// Under Explore a run first draws its mode, a portfolio in eighths (it
+// shrinks to coin flips):
+//   - coin flips (1/8): at each point preemptCoins coins and, if all came
+//     up, a delay code; a tie draws one coin per candidate past the first.
+//     Reaches delays of any length, past timers too.
+//   - yielders (5/8; in 4/8 the body's own thread, which usually starts
+//     and joins the others, never yields and draws nothing): each thread
+//     draws, when first seen, a level: it never yields, yields at every
+//     one of its scheduling points, or at a point in two (a coin each) is
+//     delayed (a delay code as the coin-flip mode draws it; with a timer
+//     pending, a second coin makes it a delay past that timer, so a thread
+//     can be late for a deadline) or yields. A yield and every tie go to
+//     the next thread in round-robin order. A bug that needs k threads
 //     each preempted inside a critical section is hit when those k threads
-//     yield and the others do not: probability about 3^-n for n threads,
-//     whatever k is and however many points each thread has.
-//   - suspensions (one run in four): PCT with one change point per thread,
-//     placed at a point of the thread's own: each thread draws, when first
-//     seen, a priority and the point (1..suspendPoints of its own, or
-//     never) at which it is suspended, that is demoted to a drawn priority
-//     below every initial one; the highest-priority ready thread runs, and
-//     every tie goes to it. A suspended thread stays off while any thread
-//     above it is ready, which holds a window open however long the others
-//     take (round robin would come back to it); with nobody to yield to and
-//     a timer pending, the suspension is a delay past that timer, so a
-//     thread can be late for a deadline. A bug that needs k threads each
-//     preempted at a given one of their first few points is hit with
-//     probability about (suspendPoints+1)^-k times the odds of the order
-//     the suspended threads resume in, whatever the other threads do.
+//     yield and the others do not: probability about 4^-n for n threads
+//     whatever k is and however many points each thread has, 2^-n when
+//     only "never" and "always" matter.
+//   - suspensions (1/8): PCT with one change point per thread, placed at a
+//     point of the thread's own: each thread draws, when first seen, a
+//     priority and the point (1..suspendPoints of its own, or never) at
+//     which it is suspended, that is demoted to a drawn priority below
+//     every initial one; the highest-priority ready thread runs, and every
+//     tie goes to it. A suspended thread stays off while any thread above
+//     it is ready, which holds a window open however long the others take
+//     (round robin would come back to it); with nobody to yield to and a
+//     timer pending, the suspension is a delay past that timer.
+//   - partial-order sampling (1/8; POS, Yuan et al., CAV 2018): the step
+//     each ready thread would take next has a drawn priority, the highest
+//     runs, and when a step runs every pending step that conflicts with
+//     it (View.Conflict: the same primitive or failpoint name) gets a new
+//     priority. Independent steps keep their order, so threads that do
+//     not touch the bug's objects do not dilute it: the mode finds the
+//     shapes where the yielders' fixed round robin is out of phase (a
+//     thread that must be preempted at its first point but not its second).
 //
-// Measured over seeds 1..20 and 21..40 with the default 100 schedules
-// (BenchmarkKernelTable, kernel_measure_test.go), the suspensions mode in
-// place of a third of the yielders: the seqlock (two preemptions, four
-// threads) misses on 1/40 seeds (2/40 before; 9 of seeds 1..20 with
-// coin flips alone); a three-preemption over-admission among three threads of
-// different lengths is found on 10/40 (6/40 before); the one-preemption
-// kernels and the timer races are found within 44 schedules on every seed.
+// Measured over seeds 1..60 with the default 100 schedules
+// (BenchmarkKernelTable, kernel_measure_test.go; BenchmarkModeRates gives
+// each mode's rate per kernel), against the portfolio before (1/4 coins,
+// 1/2 yielders of three levels, 1/4 suspensions): the seqlock (two
+// preemptions, four threads) misses on 0/60 seeds (3/60 before), median
+// 5/16/26 on seeds 1..20/21..40/41..60 (37/30/18); the two-phase kernel
+// with a bystander thread misses on 1/60 (12/60); the skip-phase kernel,
+// the hardest two-preemption shape measured, misses on 15/60; the
+// three-preemption over-admission is found on 24/60 (14/60); the
+// one-preemption kernels and timer races are found on every seed within
+// 34 schedules (44 before).
 //
 // Under the PCT option the mode is PCT (see PCT).
 //
-// Invariant: mode is fixed before the first choice; prio holds a drawn
-// priority (or the yield level 0..2) for every thread seen so far (unseen:
-// unseenPrio); in PCT mode changes holds the choice indexes of the change
-// points and demoted counts those passed; in suspensions mode at and local
-// have an entry for every thread that reached a Delay, at its drawn point
-// (0: never) and local its Delay calls so far, and a thread's priority is
-// negative exactly when local reached at.
+// Invariant: mode is fixed before the first choice; prio holds, for every
+// thread seen so far, its drawn priority (PCT, suspensions), its yield
+// level (yielders) or the priority of its pending step (POS), and
+// unseenPrio for a thread not seen yet or, under POS, whose pending step
+// has no priority yet; want is -1 but between a POS Delay that yields and
+// the Tie that follows it; in PCT mode changes holds the choice indexes of
+// the change points and demoted counts those passed; in suspensions mode
+// at and local have an entry for every thread that reached a Delay, at its
+// drawn point (0: never) and local its Delay calls so far, and a thread's
+// priority is negative exactly when local reached at.
 type rapidStrategy struct {
 	t       *rapid.T
 	mode    int
@@ -114,19 +140,40 @@ type rapidStrategy struct {
 	at      []int // suspensions: thread order -> its point of demotion (-1: not drawn, 0: never)
 	local   []int // suspensions: thread order -> its points so far
 	buf     []int
-	drew    bool // some choice was drawn from t (newRapidPCT may draw none)
+	want    int // POS: the thread posDelay yielded to (-1: none)
+	// yielders: thread 0, the body's own, has the level levelNever
+	// without a draw
+	bodyKeeps bool
+	drew      bool // some choice was drawn from t (newRapidPCT may draw none)
 }
 
 const unseenPrio = -1 << 30
 
+// modeDraws is the range of the mode draw: the portfolio's weights are
+// eighths (see modeOf).
+const modeDraws = 8
+
 // newRapidStrategy draws the mode of one Explore run.
 func newRapidStrategy(t *rapid.T) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modeCoins, drew: true}
-	switch m := modeGen.Draw(t, ""); {
-	case m == 3:
+	return modeOf(t, modeGen.Draw(t, ""))
+}
+
+// modeOf is the strategy of an Explore run whose mode draw is m
+// (0..modeDraws-1): coin flips for 0, where the shrinker goes; the
+// yielders with the body's thread kept running for 1..4; the yielders for
+// 5; the suspensions for 6; partial-order sampling for 7.
+func modeOf(t *rapid.T, m int) *rapidStrategy {
+	s := &rapidStrategy{t: t, mode: modeCoins, drew: true, want: -1}
+	switch {
+	case m >= 7:
+		s.mode = modePOS
+	case m == 6:
 		s.mode = modeSuspend
+	case m == 5:
+		s.mode = modeYielders
 	case m >= 1:
 		s.mode = modeYielders
+		s.bodyKeeps = true
 	}
 	return s
 }
@@ -137,7 +184,7 @@ func newRapidStrategy(t *rapid.T) *rapidStrategy {
 // per thread drawn towards 0. A shrunk PCT failure has the fewest change
 // points that still fail.
 func newRapidPCT(t *rapid.T, depth, steps int) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modePCT, drew: depth > 1}
+	s := &rapidStrategy{t: t, mode: modePCT, drew: depth > 1, want: -1}
 	place := rapid.IntRange(0, steps)
 	for range depth - 1 {
 		// 0 (where the shrinker goes) means "no change point".
@@ -154,10 +201,14 @@ func (s *rapidStrategy) priority(th int) int {
 		s.prio = append(s.prio, unseenPrio)
 	}
 	if s.prio[th] == unseenPrio {
-		s.drew = true
-		if s.mode == modeYielders {
+		switch {
+		case s.mode == modeYielders && th == 0 && s.bodyKeeps:
+			s.prio[th] = levelNever
+		case s.mode == modeYielders:
+			s.drew = true
 			s.prio[th] = levelGen.Draw(s.t, "")
-		} else {
+		default:
+			s.drew = true
 			s.prio[th] = prioGen.Draw(s.t, "")
 		}
 	}
@@ -167,19 +218,29 @@ func (s *rapidStrategy) priority(th int) int {
 // Delay draws the point's delay code.
 func (s *rapidStrategy) Delay(v *sched.View) int {
 	switch s.mode {
+	case modePOS:
+		return s.posDelay(v)
 	case modePCT:
 		return s.pctDelay(v)
 	case modeSuspend:
 		return s.suspendDelay(v)
 	case modeYielders:
 		switch s.priority(v.Current()) {
-		case 0: // never yields
+		case levelNever:
 			return 0
-		case 2: // at a point in two, a delay as the coin-flip mode draws it
+		case levelAlways: // the yield below
+		case levelDelayHalf:
 			if !coinGen.Draw(s.t, "") {
 				return 0
 			}
+			if v.TimerPending() && coinGen.Draw(s.t, "") {
+				return sched.TimerFrom + pastGen.Draw(s.t, "")
+			}
 			return sched.PreemptFrom + amountGen.Draw(s.t, "")
+		case levelYieldHalf:
+			if !coinGen.Draw(s.t, "") {
+				return 0
+			}
 		}
 		return sched.YieldCode
 	}
@@ -246,10 +307,77 @@ func (s *rapidStrategy) suspendDelay(v *sched.View) int {
 	return 0
 }
 
+// posPrio returns the priority of thread th's pending step, drawing it
+// when the step is new (or was reset by a conflicting step).
+func (s *rapidStrategy) posPrio(th int) int {
+	for len(s.prio) <= th {
+		s.prio = append(s.prio, unseenPrio)
+	}
+	if s.prio[th] == unseenPrio {
+		s.prio[th] = posGen.Draw(s.t, "")
+	}
+	return s.prio[th]
+}
+
+// posRan notes that thread x's pending step runs: every other candidate
+// whose pending step conflicts with it gets a new priority, and so does
+// x's next step.
+func (s *rapidStrategy) posRan(v *sched.View, x int, candidates []int) {
+	for _, y := range candidates {
+		if y != x && v.Conflict(x, y) {
+			s.prio[y] = unseenPrio
+		}
+	}
+	s.prio[x] = unseenPrio
+}
+
+// posDelay: the running thread reached a new step; the ready thread whose
+// pending step has the highest priority runs (the running one on a tie).
+func (s *rapidStrategy) posDelay(v *sched.View) int {
+	cur := v.Current()
+	s.want = -1
+	s.buf = v.ReadyOthers(append(s.buf[:0], cur))
+	best := cur
+	for _, o := range s.buf[1:] {
+		if s.posPrio(o) > s.posPrio(best) {
+			best = o
+		}
+	}
+	s.posRan(v, best, s.buf)
+	if best == cur {
+		return 0
+	}
+	s.want = best
+	return sched.YieldCode
+}
+
+// posTie: the thread posDelay yielded to, or the tied thread whose pending
+// step has the highest priority.
+func (s *rapidStrategy) posTie(v *sched.View, tied []int) int {
+	if w := s.want; w >= 0 {
+		s.want = -1
+		for i, o := range tied {
+			if o == w {
+				return i
+			}
+		}
+	}
+	best := 0
+	for i, o := range tied {
+		if s.posPrio(o) > s.posPrio(tied[best]) {
+			best = i
+		}
+	}
+	s.posRan(v, tied[best], tied)
+	return best
+}
+
 // Tie chooses who runs next among threads ready at the same instant.
 func (s *rapidStrategy) Tie(v *sched.View) int {
 	tied := v.Tied()
 	switch s.mode {
+	case modePOS:
+		return s.posTie(v, tied)
 	case modePCT, modeSuspend: // the highest priority, thread order among equals
 		best := 0
 		for i, o := range tied {

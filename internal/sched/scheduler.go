@@ -52,6 +52,11 @@ type thread struct {
 	wakeAt  time.Duration
 	waitOp  string     // what a blocked thread waits on ("Lock.Acquire")
 	lastObj Observable // the object of its last named scheduling point (nil: none)
+	// the name and object of the scheduling point it reached last, named
+	// or not ("", nil: none yet): what its next step does, as far as the
+	// explorer can tell (View.Conflict)
+	atName  string
+	atObj   Observable
 	waitObj Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
 	depth   int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
@@ -228,6 +233,7 @@ func (r *run) point(th *thread, name string, obj Observable) {
 		r.record(th, StepPoint, name, obj)
 		th.lastObj = obj
 	}
+	th.atName, th.atObj = name, obj
 	r.countStep(th)
 	if !r.hasChoice(th) {
 		return

@@ -86,6 +86,23 @@ func (v *View) ReadyOthers(buf []int) []int {
 // sleep or a timeout): a delay past it is a choice too.
 func (v *View) TimerPending() bool { return v.r.nextTimer() != noWake }
 
+// Conflict reports whether the next steps of threads a and b (orders) may
+// not commute, judged by the scheduling point each reached last: the same
+// primitive, or the same failpoint name without an object; a thread at an
+// anonymous point, or at none yet (it has not run), conflicts with every
+// other. It is the relation of the default reduction (deplabel.go) on what
+// a strategy can see before the steps run.
+func (v *View) Conflict(a, b int) bool {
+	ta, tb := v.r.threads[a], v.r.threads[b]
+	switch {
+	case ta.atName == "" && ta.atObj == nil, tb.atName == "" && tb.atObj == nil:
+		return true
+	case ta.atObj != nil || tb.atObj != nil:
+		return ta.atObj == tb.atObj
+	}
+	return ta.atName == tb.atName
+}
+
 // Tied returns the candidates of a tie, in thread order.
 func (v *View) Tied() []int { return v.tied }
 
