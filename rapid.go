@@ -25,12 +25,11 @@ import (
 var (
 	coinGen   = rapid.Bool()
 	amountGen = rapid.IntRange(0, sched.DelayCodes-sched.PreemptFrom-1)
-	modeGen   = rapid.IntRange(0, modeDraws-1) // see modeOf
-	atGen     = rapid.IntRange(0, suspendPoints)
-	prioGen   = rapid.IntRange(0, pctPriorities-1)
-	levelGen  = rapid.IntRange(0, 3)                                  // yielders: the yield levels below
-	posGen    = rapid.IntRange(0, 255)                                // POS: a pending step's priority
 	pastGen   = rapid.IntRange(0, sched.DelayCodes-sched.TimerFrom-1) // yielders: the ticks past a timer
+	modeGen   = rapid.IntRange(0, modeDraws-1)                        // see modeOf
+	prioGen   = rapid.IntRange(0, pctPriorities-1)
+	levelGen  = rapid.IntRange(0, 3)               // yielders: the yield levels below
+	posGen    = rapid.IntRange(0, posPriorities-1) // POS: a pending step's priority
 )
 
 // The yield levels a thread draws in the yielders mode.
@@ -51,99 +50,87 @@ const preemptCoins = 3
 // pctPriorities is the range of the initial priorities PCT draws.
 const pctPriorities = 8
 
+// posPriorities is the range of the priorities POS draws; the body's
+// thread, when it is kept running, has posPriorities, above them all.
+const posPriorities = 256
+
 // The modes of the rapid strategy.
 const (
 	modeCoins    = iota // a coin-flip delay at every point
 	modeYielders        // some threads yield at every point, round robin
 	modePCT             // PCT with priorities and change points drawn from rapid (the PCT option)
-	modeSuspend         // PCT with one change point per thread, at a drawn point of its own
 	modePOS             // partial-order sampling: a priority per pending step, redrawn when a conflicting step runs
 )
-
-// suspendPoints is the last thread-local point at which the suspensions
-// mode can demote a thread (the draw is 0, never, .. suspendPoints): small,
-// because the probability of a given point is 1/(suspendPoints+1) per
-// thread; measured at 3, 4 and 6, 4 found the most on the kernels (3 cannot
-// reach a thread's fourth point).
-const suspendPoints = 4
 
 // rapidStrategy draws every choice from a rapid.T, so rapid's seed and
 // fail file replay the run and its shrinker simplifies the schedule: every
 // draw shrinks towards "keep running" and "thread order".
 //
 // Under Explore a run first draws its mode, a portfolio in eighths (it
-// shrinks to coin flips):
+// shrinks to coin flips). In the modes marked "body kept" the body's own
+// thread (order 0, which usually starts the others and joins them) never
+// yields and draws nothing for itself.
 //   - coin flips (1/8): at each point preemptCoins coins and, if all came
 //     up, a delay code; a tie draws one coin per candidate past the first.
 //     Reaches delays of any length, past timers too.
-//   - yielders (5/8; in 4/8 the body's own thread, which usually starts
-//     and joins the others, never yields and draws nothing): each thread
-//     draws, when first seen, a level: it never yields, yields at every
-//     one of its scheduling points, or at a point in two (a coin each) is
-//     delayed (a delay code as the coin-flip mode draws it; with a timer
-//     pending, a second coin makes it a delay past that timer, so a thread
-//     can be late for a deadline) or yields. A yield and every tie go to
-//     the next thread in round-robin order. A bug that needs k threads
-//     each preempted inside a critical section is hit when those k threads
+//   - yielders (4/8, 3/8 of them body kept): each thread draws, when first
+//     seen, a level: it never yields, yields at every one of its
+//     scheduling points, or at a point in two (a coin each) is delayed (a
+//     delay code as the coin-flip mode draws it; with a timer pending, a
+//     second coin makes it a delay past that timer, so a thread can be
+//     late for a deadline) or yields. A yield and every tie go to the next
+//     thread in round-robin order. A bug that needs k threads each
+//     preempted inside a critical section is hit when those k threads
 //     yield and the others do not: probability about 4^-n for n threads
-//     whatever k is and however many points each thread has, 2^-n when
-//     only "never" and "always" matter.
-//   - suspensions (1/8): PCT with one change point per thread, placed at a
-//     point of the thread's own: each thread draws, when first seen, a
-//     priority and the point (1..suspendPoints of its own, or never) at
-//     which it is suspended, that is demoted to a drawn priority below
-//     every initial one; the highest-priority ready thread runs, and every
-//     tie goes to it. A suspended thread stays off while any thread above
-//     it is ready, which holds a window open however long the others take
-//     (round robin would come back to it); with nobody to yield to and a
-//     timer pending, the suspension is a delay past that timer.
-//   - partial-order sampling (1/8; POS, Yuan et al., CAV 2018): the step
-//     each ready thread would take next has a drawn priority, the highest
-//     runs, and when a step runs every pending step that conflicts with
-//     it (View.Conflict: the same primitive or failpoint name) gets a new
-//     priority. Independent steps keep their order, so threads that do
-//     not touch the bug's objects do not dilute it: the mode finds the
-//     shapes where the yielders' fixed round robin is out of phase (a
-//     thread that must be preempted at its first point but not its second).
+//     whatever k is and however many points each thread has (2^-n when
+//     only "never" and "always" matter).
+//   - partial-order sampling (3/8, body kept; POS, Yuan et al., CAV
+//     2018): the step each ready thread would take next has a
+//     drawn priority, and the highest runs (the running thread on a tie);
+//     when a step runs, every pending step that conflicts with it
+//     (View.Conflict: the same primitive or failpoint name; a thread that
+//     has not run yet conflicts with all) gets a new priority, and so
+//     does the next step of the thread that ran. Independent steps keep
+//     their order, so threads that do not touch the bug's objects do not
+//     dilute it, and a thread can be preempted at one point and not at
+//     the next, the shape the yielders' fixed round robin is out of phase
+//     with. With a timer pending, the earliest wake-up is a step too (it
+//     conflicts with all): when it wins, the running thread is delayed
+//     past it.
 //
 // Measured over seeds 1..60 with the default 100 schedules
 // (BenchmarkKernelTable, kernel_measure_test.go; BenchmarkModeRates gives
 // each mode's rate per kernel), against the portfolio before (1/4 coins,
-// 1/2 yielders of three levels, 1/4 suspensions): the seqlock (two
-// preemptions, four threads) misses on 0/60 seeds (3/60 before), median
-// 5/16/26 on seeds 1..20/21..40/41..60 (37/30/18); the two-phase kernel
-// with a bystander thread misses on 1/60 (12/60); the skip-phase kernel,
-// the hardest two-preemption shape measured, misses on 15/60; the
-// three-preemption over-admission is found on 24/60 (14/60); the
-// one-preemption kernels and timer races are found on every seed within
-// 34 schedules (44 before).
+// 1/2 yielders of three levels, 1/4 PCT-style suspensions): the seqlock
+// (two preemptions, four threads) misses on 2/60 seeds (3/60), a
+// two-phase flag read with a bystander thread on 0/60 (12/60), the skip-
+// phase kernel, the hardest two-preemption shape measured, on 10/60
+// (28/60), and a three-preemption over-admission on 2/60 (46/60); the
+// one-preemption kernels and timer races are found on every seed, within
+// 36 schedules (44). TestKernelsFoundOnPinnedSeed has every kernel's
+// figures.
 //
 // Under the PCT option the mode is PCT (see PCT).
 //
 // Invariant: mode is fixed before the first choice; prio holds, for every
-// thread seen so far, its drawn priority (PCT, suspensions), its yield
-// level (yielders) or the priority of its pending step (POS), and
-// unseenPrio for a thread not seen yet or, under POS, whose pending step
-// has no priority yet; want is -1 but between a POS Delay that yields and
-// the Tie that follows it; in PCT mode changes holds the choice indexes of
-// the change points and demoted counts those passed; in suspensions mode
-// at and local have an entry for every thread that reached a Delay, at its
-// drawn point (0: never) and local its Delay calls so far, and a thread's
-// priority is negative exactly when local reached at.
+// thread seen so far, its drawn priority (PCT), its yield level (yielders)
+// or the priority of its pending step (POS), and unseenPrio for a thread
+// not seen yet or, under POS, whose pending step has no priority yet;
+// timerPrio is likewise the priority of the earliest pending wake-up
+// (POS); want is -1 but between a POS Delay that yields and the Tie that
+// follows it; in PCT mode changes holds the choice indexes of the change
+// points and demoted counts those passed.
 type rapidStrategy struct {
-	t       *rapid.T
-	mode    int
-	choice  int   // choices made so far (Delay calls)
-	prio    []int // thread order -> priority (PCT) or yield level (yielders)
-	changes []int // PCT: choice indexes of change points
-	demoted int   // PCT: change points passed; demoted threads get -1, -2, ...
-	at      []int // suspensions: thread order -> its point of demotion (-1: not drawn, 0: never)
-	local   []int // suspensions: thread order -> its points so far
-	buf     []int
-	want    int // POS: the thread posDelay yielded to (-1: none)
-	// yielders: thread 0, the body's own, has the level levelNever
-	// without a draw
-	bodyKeeps bool
+	t         *rapid.T
+	mode      int
+	bodyKeeps bool  // yielders, POS: thread 0, the body's own, never yields
+	choice    int   // choices made so far (Delay calls)
+	prio      []int // thread order -> priority (PCT, POS) or yield level (yielders)
+	timerPrio int   // POS: the priority of the earliest pending wake-up
+	want      int   // POS: the thread posDelay yielded to (-1: none)
+	changes   []int // PCT: choice indexes of change points
+	demoted   int   // PCT: change points passed; demoted threads get -1, -2, ...
+	buf       []int
 	drew      bool // some choice was drawn from t (newRapidPCT may draw none)
 }
 
@@ -160,21 +147,17 @@ func newRapidStrategy(t *rapid.T) *rapidStrategy {
 
 // modeOf is the strategy of an Explore run whose mode draw is m
 // (0..modeDraws-1): coin flips for 0, where the shrinker goes; the
-// yielders with the body's thread kept running for 1..4; the yielders for
-// 5; the suspensions for 6; partial-order sampling for 7.
+// yielders, body kept, for 1..3, and the yielders for 4; POS, body kept,
+// for 5..7.
 func modeOf(t *rapid.T, m int) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modeCoins, drew: true, want: -1}
+	s := &rapidStrategy{t: t, mode: modeCoins, drew: true, want: -1, timerPrio: unseenPrio}
 	switch {
-	case m >= 7:
+	case m >= 5:
 		s.mode = modePOS
-	case m == 6:
-		s.mode = modeSuspend
-	case m == 5:
-		s.mode = modeYielders
 	case m >= 1:
 		s.mode = modeYielders
-		s.bodyKeeps = true
 	}
+	s.bodyKeeps = m != 0 && m != 4
 	return s
 }
 
@@ -184,7 +167,7 @@ func modeOf(t *rapid.T, m int) *rapidStrategy {
 // per thread drawn towards 0. A shrunk PCT failure has the fewest change
 // points that still fail.
 func newRapidPCT(t *rapid.T, depth, steps int) *rapidStrategy {
-	s := &rapidStrategy{t: t, mode: modePCT, drew: depth > 1, want: -1}
+	s := &rapidStrategy{t: t, mode: modePCT, drew: depth > 1, want: -1, timerPrio: unseenPrio}
 	place := rapid.IntRange(0, steps)
 	for range depth - 1 {
 		// 0 (where the shrinker goes) means "no change point".
@@ -195,18 +178,24 @@ func newRapidPCT(t *rapid.T, depth, steps int) *rapidStrategy {
 	return s
 }
 
-// priority returns thread th's priority, drawing it on first sight.
+// priority returns thread th's priority (PCT, POS) or yield level
+// (yielders), drawing it on first sight (for POS: when its pending step is
+// new).
 func (s *rapidStrategy) priority(th int) int {
 	for len(s.prio) <= th {
 		s.prio = append(s.prio, unseenPrio)
 	}
 	if s.prio[th] == unseenPrio {
 		switch {
-		case s.mode == modeYielders && th == 0 && s.bodyKeeps:
+		case th == 0 && s.bodyKeeps && s.mode == modeYielders:
 			s.prio[th] = levelNever
+		case th == 0 && s.bodyKeeps:
+			s.prio[th] = posPriorities
 		case s.mode == modeYielders:
 			s.drew = true
 			s.prio[th] = levelGen.Draw(s.t, "")
+		case s.mode == modePOS:
+			s.prio[th] = posGen.Draw(s.t, "")
 		default:
 			s.drew = true
 			s.prio[th] = prioGen.Draw(s.t, "")
@@ -222,8 +211,6 @@ func (s *rapidStrategy) Delay(v *sched.View) int {
 		return s.posDelay(v)
 	case modePCT:
 		return s.pctDelay(v)
-	case modeSuspend:
-		return s.suspendDelay(v)
 	case modeYielders:
 		switch s.priority(v.Current()) {
 		case levelNever:
@@ -275,50 +262,6 @@ func (s *rapidStrategy) pctDelay(v *sched.View) int {
 	return 0
 }
 
-// suspendDelay demotes the running thread at its drawn point and yields
-// when a ready thread has a higher priority.
-func (s *rapidStrategy) suspendDelay(v *sched.View) int {
-	cur := v.Current()
-	mine := s.priority(cur)
-	for len(s.at) <= cur {
-		s.at = append(s.at, -1)
-		s.local = append(s.local, 0)
-	}
-	if s.at[cur] < 0 {
-		s.at[cur] = atGen.Draw(s.t, "")
-	}
-	s.local[cur]++
-	demote := s.local[cur] == s.at[cur]
-	if demote {
-		mine = -1 - prioGen.Draw(s.t, "")
-		s.prio[cur] = mine
-	}
-	s.buf = v.ReadyOthers(s.buf[:0])
-	for _, o := range s.buf {
-		if s.priority(o) > mine {
-			return sched.YieldCode
-		}
-	}
-	if demote && v.TimerPending() {
-		// Nobody to yield to: the suspension is a delay past the
-		// pending timer, so a thread can be late for a deadline.
-		return sched.TimerFrom
-	}
-	return 0
-}
-
-// posPrio returns the priority of thread th's pending step, drawing it
-// when the step is new (or was reset by a conflicting step).
-func (s *rapidStrategy) posPrio(th int) int {
-	for len(s.prio) <= th {
-		s.prio = append(s.prio, unseenPrio)
-	}
-	if s.prio[th] == unseenPrio {
-		s.prio[th] = posGen.Draw(s.t, "")
-	}
-	return s.prio[th]
-}
-
 // posRan notes that thread x's pending step runs: every other candidate
 // whose pending step conflicts with it gets a new priority, and so does
 // x's next step.
@@ -332,15 +275,31 @@ func (s *rapidStrategy) posRan(v *sched.View, x int, candidates []int) {
 }
 
 // posDelay: the running thread reached a new step; the ready thread whose
-// pending step has the highest priority runs (the running one on a tie).
+// pending step has the highest priority runs (the running one on a tie),
+// or, when the earliest pending wake-up outranks them all, the running
+// thread is delayed past it.
 func (s *rapidStrategy) posDelay(v *sched.View) int {
 	cur := v.Current()
 	s.want = -1
 	s.buf = v.ReadyOthers(append(s.buf[:0], cur))
 	best := cur
 	for _, o := range s.buf[1:] {
-		if s.posPrio(o) > s.posPrio(best) {
+		if s.priority(o) > s.priority(best) {
 			best = o
+		}
+	}
+	if v.TimerPending() {
+		if s.timerPrio == unseenPrio {
+			s.timerPrio = posGen.Draw(s.t, "")
+		}
+		if s.timerPrio > s.priority(best) {
+			// The wake-up conflicts with every step: all but the
+			// delayed thread's (which did not run) are new.
+			s.timerPrio = unseenPrio
+			for _, o := range s.buf[1:] {
+				s.prio[o] = unseenPrio
+			}
+			return sched.TimerFrom
 		}
 	}
 	s.posRan(v, best, s.buf)
@@ -364,7 +323,7 @@ func (s *rapidStrategy) posTie(v *sched.View, tied []int) int {
 	}
 	best := 0
 	for i, o := range tied {
-		if s.posPrio(o) > s.posPrio(tied[best]) {
+		if s.priority(o) > s.priority(tied[best]) {
 			best = i
 		}
 	}
@@ -378,7 +337,7 @@ func (s *rapidStrategy) Tie(v *sched.View) int {
 	switch s.mode {
 	case modePOS:
 		return s.posTie(v, tied)
-	case modePCT, modeSuspend: // the highest priority, thread order among equals
+	case modePCT: // the highest priority, thread order among equals
 		best := 0
 		for i, o := range tied {
 			if s.priority(o) > s.priority(tied[best]) {
