@@ -33,6 +33,8 @@ var deepKernels = []kernel{
 	{"lease-renew", 1, kernelLeaseRenew},
 	{"two-phase-noise", 2, kernelTwoPhaseNoise},
 	{"skip-phase", 2, kernelSkipPhase},
+	{"body-update", 1, kernelBodyUpdate},
+	{"body-reads", 1, kernelBodyReads},
 }
 
 // kernelDining3: three philosophers at a round table, each taking the fork
@@ -266,6 +268,56 @@ func kernelSkipPhase() (func(), func() error) {
 		}, func() error {
 			if r1 == 1 && r2 == 3 {
 				return errors.New("the reader saw phase 1, then phase 3: it skipped phase 2")
+			}
+			return nil
+		}
+}
+
+// kernelBodyUpdate: the lost update with the body as one of the two
+// incrementers: it starts a thread, increments, then joins. Found only by
+// preempting the body inside its increment, or the thread inside its own
+// while the body runs: the modes that keep the body running at its
+// operations on threads must still preempt it at its own work.
+func kernelBodyUpdate() (func(), func() error) {
+	var counter int
+	return func() {
+			counter = 0
+			inc := func() {
+				v := counter
+				failpoints.Hit(fpKernel, nil)
+				counter = v + 1
+			}
+			th := primitives.NewThread(inc)
+			th.Start()
+			inc()
+			th.Join()
+		}, func() error {
+			if counter != 2 {
+				return fmt.Errorf("counter = %d; want 2", counter)
+			}
+			return nil
+		}
+}
+
+// kernelBodyReads: the body reads a value twice around a failpoint while
+// a thread it started writes it: found only by preempting the body
+// between its reads.
+func kernelBodyReads() (func(), func() error) {
+	var first, second int
+	return func() {
+			x := 0
+			th := primitives.NewThread(func() {
+				failpoints.Hit(fpKernel, nil)
+				x = 1
+			})
+			th.Start()
+			first = x
+			failpoints.Hit(fpKernel, nil)
+			second = x
+			th.Join()
+		}, func() error {
+			if first != second {
+				return fmt.Errorf("the body read %d, then %d", first, second)
 			}
 			return nil
 		}

@@ -68,8 +68,11 @@ const (
 //
 // Under Explore a run first draws its mode, a portfolio in eighths (it
 // shrinks to coin flips). In the modes marked "body kept" the body's own
-// thread (order 0, which usually starts the others and joins them) never
-// yields and draws nothing for itself.
+// thread (order 0) is not preempted at its operations on threads
+// (View.AtThreadOp: starting one, joining one): a test's harness starts
+// its threads one by one, and a yield between two starts lets the first
+// thread run through its critical section before the others exist. At
+// its other points, its own work, the body draws like any thread.
 //   - coin flips (1/8): at each point preemptCoins coins and, if all came
 //     up, a delay code; a tie draws one coin per candidate past the first.
 //     Reaches delays of any length, past timers too.
@@ -104,11 +107,11 @@ const (
 // 1/2 yielders of three levels, 1/4 PCT-style suspensions): the seqlock
 // (two preemptions, four threads) misses on 2/60 seeds (3/60), a
 // two-phase flag read with a bystander thread on 0/60 (12/60), the skip-
-// phase kernel, the hardest two-preemption shape measured, on 10/60
-// (28/60), and a three-preemption over-admission on 2/60 (46/60); the
-// one-preemption kernels and timer races are found on every seed, within
-// 36 schedules (44). TestKernelsFoundOnPinnedSeed has every kernel's
-// figures.
+// phase kernel, the hardest two-preemption shape measured, on 6/60
+// (28/60), and a three-preemption over-admission on 7/60 (46/60); the
+// one-preemption kernels and timer races, the body's own races with its
+// threads included, are found on every seed, within 39 schedules (44).
+// TestKernelsFoundOnPinnedSeed has every kernel's figures.
 //
 // Under the PCT option the mode is PCT (see PCT).
 //
@@ -123,7 +126,7 @@ const (
 type rapidStrategy struct {
 	t         *rapid.T
 	mode      int
-	bodyKeeps bool  // yielders, POS: thread 0, the body's own, never yields
+	bodyKeeps bool  // yielders, POS: thread 0, the body's own, is not preempted at its operations on threads
 	choice    int   // choices made so far (Delay calls)
 	prio      []int // thread order -> priority (PCT, POS) or yield level (yielders)
 	timerPrio int   // POS: the priority of the earliest pending wake-up
@@ -187,10 +190,6 @@ func (s *rapidStrategy) priority(th int) int {
 	}
 	if s.prio[th] == unseenPrio {
 		switch {
-		case th == 0 && s.bodyKeeps && s.mode == modeYielders:
-			s.prio[th] = levelNever
-		case th == 0 && s.bodyKeeps:
-			s.prio[th] = posPriorities
 		case s.mode == modeYielders:
 			s.drew = true
 			s.prio[th] = levelGen.Draw(s.t, "")
@@ -212,6 +211,9 @@ func (s *rapidStrategy) Delay(v *sched.View) int {
 	case modePCT:
 		return s.pctDelay(v)
 	case modeYielders:
+		if s.harness(v, v.Current()) {
+			return 0
+		}
 		switch s.priority(v.Current()) {
 		case levelNever:
 			return 0
@@ -262,6 +264,22 @@ func (s *rapidStrategy) pctDelay(v *sched.View) int {
 	return 0
 }
 
+// harness reports whether th is the body's thread at one of its
+// operations on threads (View.AtThreadOp) in a mode that keeps the body
+// running there.
+func (s *rapidStrategy) harness(v *sched.View, th int) bool {
+	return th == 0 && s.bodyKeeps && v.AtThreadOp(0)
+}
+
+// posPriority is thread th's POS priority: above every drawn one for the
+// body at its operations on threads, else priority's.
+func (s *rapidStrategy) posPriority(v *sched.View, th int) int {
+	if s.harness(v, th) {
+		return posPriorities
+	}
+	return s.priority(th)
+}
+
 // posRan notes that thread x's pending step runs: every other candidate
 // whose pending step conflicts with it gets a new priority, and so does
 // x's next step.
@@ -281,10 +299,13 @@ func (s *rapidStrategy) posRan(v *sched.View, x int, candidates []int) {
 func (s *rapidStrategy) posDelay(v *sched.View) int {
 	cur := v.Current()
 	s.want = -1
+	if s.harness(v, cur) {
+		return 0 // the body starting or joining threads: not a step of the search
+	}
 	s.buf = v.ReadyOthers(append(s.buf[:0], cur))
 	best := cur
 	for _, o := range s.buf[1:] {
-		if s.priority(o) > s.priority(best) {
+		if s.posPriority(v, o) > s.posPriority(v, best) {
 			best = o
 		}
 	}
@@ -292,7 +313,7 @@ func (s *rapidStrategy) posDelay(v *sched.View) int {
 		if s.timerPrio == unseenPrio {
 			s.timerPrio = posGen.Draw(s.t, "")
 		}
-		if s.timerPrio > s.priority(best) {
+		if s.timerPrio > s.posPriority(v, best) {
 			// The wake-up conflicts with every step: all but the
 			// delayed thread's (which did not run) are new.
 			s.timerPrio = unseenPrio
@@ -323,7 +344,7 @@ func (s *rapidStrategy) posTie(v *sched.View, tied []int) int {
 	}
 	best := 0
 	for i, o := range tied {
-		if s.priority(o) > s.priority(tied[best]) {
+		if s.posPriority(v, o) > s.posPriority(v, tied[best]) {
 			best = i
 		}
 	}

@@ -81,3 +81,42 @@ func TestViewConflictSeesEachPoint(t *testing.T) {
 		t.Fatalf("main's steps conflict with T1 parked at \"a\": %v; want %v\n%s", st.seen, want, tr)
 	}
 }
+
+// namedProbe is a ThreadInfo that is also an Observable, as the
+// primitives' Thread is.
+type namedProbe struct{ probe }
+
+func (p *namedProbe) Name() string { return fmt.Sprint("T", p.id) }
+
+// threadOpProbe records, at each of main's points, whether View.AtThreadOp
+// says main is at an operation on a thread.
+type threadOpProbe struct{ seen []bool }
+
+func (s *threadOpProbe) Delay(v *View) int {
+	if v.Current() == 0 {
+		s.seen = append(s.seen, v.AtThreadOp(0))
+	}
+	return 0
+}
+
+func (s *threadOpProbe) Tie(*View) int { return 0 }
+
+// TestViewAtThreadOp: a thread's spawn point and its points on another
+// thread's object are operations on threads; its other points are not.
+func TestViewAtThreadOp(t *testing.T) {
+	st := &threadOpProbe{}
+	t1 := &namedProbe{probe{1}}
+	tr := Execute(func() {
+		Spawn(t1, false, func() {}) // the spawn point (before it, no other thread: no choice)
+		Point("thread-start", t1)   // a point on T1's object
+		Point("work", nil)          // not
+		Point("work", &probe{2})    // another object's
+		Point("", nil)              // anonymous
+	}, NewConfig(), st)
+	if tr.Failure != nil {
+		t.Fatal(tr.Failure)
+	}
+	if want := []bool{true, true, false, false, false}; !slices.Equal(st.seen, want) {
+		t.Fatalf("AtThreadOp at main's points = %v; want %v\n%s", st.seen, want, tr)
+	}
+}

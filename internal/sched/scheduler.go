@@ -57,6 +57,7 @@ type thread struct {
 	// explorer can tell (View.Conflict)
 	atName  string
 	atObj   Observable
+	atSpawn bool       // at the scheduling point of a thread it started (View.AtThreadOp)
 	waitObj Observable // what a thread parked in WaitQueue.Wait waits on: lastObj as Wait began
 	depth   int        // nesting of scheduler calls (enter/leave, watchdog.go); touched only by its goroutine
 }
@@ -216,7 +217,9 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th.readyAt = r.now
 	r.record(parent, StepStart, th.name(), nil)
 	th.body = func() { r.threadMain(th, fn) }
+	parent.atSpawn = true
 	r.point(parent, "", nil)
+	parent.atSpawn = false
 }
 
 // point is a scheduling choice for the running thread th: the strategy

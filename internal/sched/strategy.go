@@ -103,6 +103,27 @@ func (v *View) Conflict(a, b int) bool {
 	return ta.atName == tb.atName
 }
 
+// AtThreadOp reports whether thread th (an order) is at the scheduling
+// point of a thread it just started, or at a point on the object of
+// another of the run's threads (the catalogue's thread-start, a
+// Thread.Join): the operations a test's harness does on its threads, as
+// opposed to the work it does itself.
+func (v *View) AtThreadOp(th int) bool {
+	cur := v.r.threads[th]
+	if cur.atSpawn {
+		return true
+	}
+	if cur.atObj == nil {
+		return false
+	}
+	for _, o := range v.r.threads {
+		if o != cur && o.info != nil && any(o.info) == any(cur.atObj) {
+			return true
+		}
+	}
+	return false
+}
+
 // Tied returns the candidates of a tie, in thread order.
 func (v *View) Tied() []int { return v.tied }
 
