@@ -286,10 +286,17 @@ func (s *rapidStrategy) posPriority(v *sched.View, th int) int {
 func (s *rapidStrategy) posRan(v *sched.View, x int, candidates []int) {
 	for _, y := range candidates {
 		if y != x && v.Conflict(x, y) {
-			s.prio[y] = unseenPrio
+			s.forget(y)
 		}
 	}
-	s.prio[x] = unseenPrio
+	s.forget(x)
+}
+
+// forget drops thread th's priority: its next draw is a new one.
+func (s *rapidStrategy) forget(th int) {
+	if th < len(s.prio) {
+		s.prio[th] = unseenPrio
+	}
 }
 
 // posDelay: the running thread reached a new step; the ready thread whose
@@ -318,7 +325,7 @@ func (s *rapidStrategy) posDelay(v *sched.View) int {
 			// delayed thread's (which did not run) are new.
 			s.timerPrio = unseenPrio
 			for _, o := range s.buf[1:] {
-				s.prio[o] = unseenPrio
+				s.forget(o)
 			}
 			return sched.TimerFrom
 		}
