@@ -51,7 +51,8 @@ const preemptCoins = 3
 const pctPriorities = 8
 
 // posPriorities is the range of the priorities POS draws; the body's
-// thread, when it is kept running, has posPriorities, above them all.
+// thread at its operations on threads, when the mode keeps it running
+// there, has posPriorities, above them all.
 const posPriorities = 256
 
 // The modes of the rapid strategy.
@@ -120,8 +121,10 @@ const (
 // or the priority of its pending step (POS), and unseenPrio for a thread
 // not seen yet or, under POS, whose pending step has no priority yet;
 // timerPrio is likewise the priority of the earliest pending wake-up
-// (POS); want is -1 but between a POS Delay that yields and the Tie that
-// follows it; in PCT mode changes holds the choice indexes of the change
+// (POS); want is the thread the last POS Delay yielded to, until the next
+// POS Delay or Tie (-1: none; a yield to the only other ready thread calls
+// no Tie, and a stale want names a thread no longer tied, or is the same
+// choice again); in PCT mode changes holds the choice indexes of the change
 // points and demoted counts those passed.
 type rapidStrategy struct {
 	t         *rapid.T
