@@ -123,8 +123,9 @@ const (
 // timerPrio is likewise the priority of the earliest pending wake-up
 // (POS); want is the thread the last POS Delay yielded to, until the next
 // POS Delay or Tie (-1: none; a yield to the only other ready thread calls
-// no Tie, and a stale want names a thread no longer tied, or is the same
-// choice again); in PCT mode changes holds the choice indexes of the change
+// no Tie, so a later Tie may find a stale want: it is honoured if that
+// thread is tied, a choice fixed by the draws like any other, so replay
+// holds); in PCT mode changes holds the choice indexes of the change
 // points and demoted counts those passed.
 type rapidStrategy struct {
 	t         *rapid.T
