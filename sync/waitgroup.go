@@ -57,9 +57,16 @@ type WaitGroup struct {
 // wrapping ErrWaitGroupMisuse ("WaitGroup is reused before previous Wait
 // has returned"), a misuse Go detects on a best-effort basis and the
 // explorer finds on the schedule where it happens.
-func (wg *WaitGroup) Add(delta int) {
+func (wg *WaitGroup) Add(delta int) { wg.add(delta, "WaitGroup.Add") }
+
+// Done decrements the WaitGroup counter by one: Add(-1), which a trace
+// shows as WaitGroup.Done.
+func (wg *WaitGroup) Done() { wg.add(-1, "WaitGroup.Done") }
+
+// add is Add with the name its scheduling point shows in a trace.
+func (wg *WaitGroup) add(delta int, op string) {
 	if sched.Active() {
-		sched.Point("WaitGroup.Add", wg)
+		sched.Point(op, wg)
 	}
 	// One atomic add, as Go's: under contention a CAS loop would retry.
 	s := wg.state.Add(uint64(int64(delta)) << 32)
@@ -81,9 +88,6 @@ func (wg *WaitGroup) Add(delta int) {
 		wg.q.WakeAll()
 	}
 }
-
-// Done decrements the WaitGroup counter by one: Add(-1).
-func (wg *WaitGroup) Done() { wg.Add(-1) }
 
 // Go calls f in a new goroutine and adds that task to the WaitGroup. When
 // f returns, the task is removed from the WaitGroup. In a model run the

@@ -1,6 +1,8 @@
 package sync_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/interleave-lab/interleave"
@@ -110,4 +112,27 @@ func TestWaitGroupWaitDeadlock(t *testing.T) {
 		goroutine.GoNamed("only-one", wg.Done)
 		wg.Wait()
 	}, interleave.ErrDeadlock, "\n  MainThread blocks on WaitGroup#1 (WaitGroup.Wait) for the counter to reach zero at sync/waitgroup_test.go:", ": counter=1")
+}
+
+// TestWaitGroupDoneIsNamedInTraces: a trace shows Done as WaitGroup.Done,
+// not as the Add(-1) it is.
+func TestWaitGroupDoneIsNamedInTraces(t *testing.T) {
+	tr, err := interleave.Run(func() {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		goroutine.Go(wg.Done)
+		wg.Wait()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for _, s := range tr.Steps() {
+		if s.Kind == interleave.StepPoint && strings.HasPrefix(s.Op, "WaitGroup.") {
+			ops = append(ops, s.Op)
+		}
+	}
+	if want := []string{"WaitGroup.Add", "WaitGroup.Wait", "WaitGroup.Done"}; !slices.Equal(ops, want) {
+		t.Fatalf("WaitGroup steps %v; want %v\n%s", ops, want, tr)
+	}
 }
