@@ -148,9 +148,10 @@ func TestRapidFailFileName(t *testing.T) {
 }
 
 // TestRapidDrawsShrinkToZero pins the direction of rapid's shrinker for the
-// rapid strategy's generators: a coin shrinks to false (no preemption, the
-// first tied thread) and a delay amount to 0, so a shrunk schedule is the
-// fewest and shortest preemptions.
+// rapid strategy's draws: a coin shrinks to false (no preemption, the
+// first tied thread) and a number drawn as coins (drawBits: a delay
+// amount, a level, a priority) to 0, so a shrunk schedule is the fewest
+// and shortest preemptions.
 func TestRapidDrawsShrinkToZero(t *testing.T) {
 	var last struct {
 		coin   bool
@@ -158,14 +159,14 @@ func TestRapidDrawsShrinkToZero(t *testing.T) {
 	}
 	rec, _ := rapidPanics(t, "shrink", func(rt *rapid.T) {
 		last.coin = coinGen.Draw(rt, "")
-		last.amount = amountGen.Draw(rt, "")
+		last.amount = drawBits(rt, amountBits)
 		rt.Fatalf("always") // every case fails: the shrinker may pick any values
 	})
 	if !rec.failed {
 		t.Fatalf("the always-failing property passed")
 	}
 	if last.coin || last.amount != 0 {
-		t.Fatalf("the shrunk case drew coin %v, amount %d; want false, 0: rapid no longer shrinks booleans to false and integers to their minimum, and shrunk schedules stop being minimal", last.coin, last.amount)
+		t.Fatalf("the shrunk case drew coin %v, amount %d; want false, 0: rapid no longer shrinks booleans to false, and shrunk schedules stop being minimal", last.coin, last.amount)
 	}
 }
 
