@@ -34,7 +34,7 @@ const noWake = time.Duration(math.MaxInt64)
 // readyAt >= the time it was made ready; a blocked thread has wakeAt ==
 // noWake or the virtual instant its deadline or sleep ends; only the thread
 // holding the baton reads or writes any field of its run or of its threads,
-// but for body and w, which the run's hub touches between two turns.
+// but for body and w, which the run's driver touches between two turns.
 type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
@@ -44,8 +44,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	body func()    // what the thread runs; nil once a coroutine runs it (the hub starts it)
-	w    *coWorker // the coroutine running it; touched only by the hub (coro.go)
+	body func()    // what the thread runs; nil once a coroutine runs it (the driver starts it)
+	w    *coWorker // the coroutine running it; set only by the driver (coro.go)
 
 	state   threadState
 	readyAt time.Duration
@@ -107,7 +107,8 @@ type run struct {
 	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
-	finished   chan struct{} // closed by the hub (or the watchdog) once the last thread ended
+	finished   chan struct{} // closed by start once the last thread ended
+	takeover   chan struct{} // made by the watchdog before it takes the baton; closed as the driver goes on (coro.go)
 
 	// The watchdog's view (watchdog.go): gate counts scheduler entries and
 	// exits, holder is the goroutine id of the baton holder in user code,
@@ -154,8 +155,18 @@ func (r *run) start(body func()) {
 			r.mainExit(main)
 		})
 	}
-	goPooled(r.hub)
-	<-r.finished
+	if lockedOSThread() {
+		// The caller cannot switch to coroutines (coro.go): a pooled
+		// goroutine drives the run.
+		goPooled(func() {
+			r.drive()
+			close(r.finished)
+		})
+		<-r.finished
+		return
+	}
+	r.drive()
+	close(r.finished)
 }
 
 func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
@@ -173,7 +184,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 }
 
 // threadMain is the body of every model thread's coroutine, which starts
-// holding the baton (the hub runs it).
+// holding the baton (the run's driver resumes it, coro.go).
 func (r *run) threadMain(th *thread, fn func()) {
 	th.gid = goid.Get()
 	manage(th)
@@ -181,6 +192,9 @@ func (r *run) threadMain(th *thread, fn func()) {
 	returned := false
 	defer func() {
 		v := recover()
+		if v == nil && !returned {
+			th.w.exit = true // runtime.Goexit: its worker must not yield normally (coro.go)
+		}
 		if !th.enter() {
 			unmanage(th) // abandoned by the watchdog: the run is not ours any more
 			return
@@ -452,7 +466,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 	}
 	if next != th {
 		r.handoff(next)
-		th.w.yield(struct{}{}) // to the hub, which resumes next; back when the baton is th's again
+		th.w.yield(struct{}{}) // to the driver, which resumes next; back when the baton is th's again
 	} else {
 		r.resume(th)
 	}
@@ -539,7 +553,7 @@ func (r *run) resume(th *thread) {
 }
 
 // handoff gives the baton to next: the thread that gives it up then
-// yields to the run's hub, which resumes next (coro.go), or returns from
+// yields to the run's driver, which resumes next (coro.go), or returns from
 // its body if it ended.
 func (r *run) handoff(next *thread) {
 	r.checkHandoff()
@@ -562,7 +576,7 @@ func (r *run) exit(th *thread) {
 		}
 	}
 	if r.live == 0 {
-		r.cur = nil // the hub closes r.finished
+		r.cur = nil // the driver returns
 		return
 	}
 	if r.aborting {
