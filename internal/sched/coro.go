@@ -73,7 +73,7 @@ func errLockedThread(th *thread) error {
 //
 // Invariant: a coWorker is in coWorkers.idle exactly while its coroutine
 // is suspended in its yield after its last thread's body returned, and
-// then its fn and th are nil, its claim is claimNone and its goroutine
+// then its th is nil, its claim is claimNone and its goroutine
 // carries no run's label; a worker taken from idle is resumed only by the
 // driver of the run whose thread it runs (th.w), and only while that
 // thread is run.cur, or by that run's rescuer once the watchdog abandoned
@@ -87,7 +87,6 @@ type coWorker struct {
 	next  func() (struct{}, bool) // resumes the coroutine; called by a driver, or by the janitor to end it
 	stop  func()
 	yield func(struct{}) bool // suspends the coroutine; called on its own goroutine, or once by a rescuer
-	fn    func()              // the thread body the coroutine runs next
 	th    *thread             // the thread it runs; set by the driver before it first resumes it
 	done  bool                // fn ended: the worker yielded for the last time for its thread
 	exit  bool                // fn ended in runtime.Goexit: the worker yielded in the middle of it
@@ -108,8 +107,8 @@ var coWorkers struct {
 	idle []*coWorker // guarded by pool.mu; at most maxIdle
 }
 
-// getCoWorker returns an idle coroutine worker, or a new one, to run fn.
-func getCoWorker(fn func()) *coWorker {
+// getCoWorker returns an idle coroutine worker, or a new one, to run th.
+func getCoWorker(th *thread) *coWorker {
 	pool.mu.Lock()
 	pool.used = true
 	var w *coWorker
@@ -119,18 +118,18 @@ func getCoWorker(fn func()) *coWorker {
 	}
 	pool.mu.Unlock()
 	if w == nil {
-		return newCoWorker(fn)
+		return newCoWorker(th)
 	}
-	w.fn = fn
+	w.th = th
 	return w
 }
 
-// newCoWorker returns a new coroutine worker to run fn: a pooled one's
+// newCoWorker returns a new coroutine worker to run th: a pooled one's
 // goroutine has run other threads before, so a traced run (confirm.go),
 // whose tracer attributes each goroutine created to its creator's
 // goroutine, gives every thread a new one and retires it after.
-func newCoWorker(fn func()) *coWorker {
-	w := &coWorker{fn: fn}
+func newCoWorker(th *thread) *coWorker {
+	w := &coWorker{th: th}
 	// The coroutine's goroutine exists from iter.Pull on: count it as
 	// one of this package's own first, for unmanaged.go's gates.
 	ownStarted.Add(1)
@@ -154,7 +153,7 @@ func putCoWorker(w *coWorker) {
 	pool.mu.Unlock()
 }
 
-// run is the coroutine's body: it runs each fn it is given, then yields.
+// run is the coroutine's body: it runs each thread it is given, then yields.
 func (w *coWorker) run(yield func(struct{}) bool) {
 	defer ownLive.Add(-1)
 	w.yield = yield
@@ -162,11 +161,9 @@ func (w *coWorker) run(yield func(struct{}) bool) {
 	}
 }
 
-// call runs the worker's next body and yields for the last time for it;
-// it reports whether the coroutine was resumed to run another.
+// call runs the worker's next thread and yields for the last time for
+// it; it reports whether the coroutine was resumed to run another.
 func (w *coWorker) call() bool {
-	fn := w.fn
-	w.fn = nil
 	defer func() {
 		if w.exit {
 			// The body ended in runtime.Goexit (threadMain set exit),
@@ -178,7 +175,8 @@ func (w *coWorker) call() bool {
 			w.end()
 		}
 	}()
-	fn()
+	th := w.th
+	th.run.threadMain(th)
 	return w.end()
 }
 
@@ -230,11 +228,11 @@ func (r *run) drive() {
 		w := th.w
 		if w == nil {
 			if r.um.traced {
-				w = newCoWorker(th.body)
+				w = newCoWorker(th)
 			} else {
-				w = getCoWorker(th.body)
+				w = getCoWorker(th)
 			}
-			th.w, th.body, w.th = w, nil, th
+			th.w = w
 		}
 		w.next()
 		switch w.claim.Load() {

@@ -49,8 +49,8 @@ func TestCoWorkersAreReused(t *testing.T) {
 		t.Fatalf("%d coroutine workers idle after a passing run of two threads; want at least 2", len(free))
 	}
 	for _, w := range free {
-		if w.fn != nil || w.done {
-			t.Fatal("an idle worker has a body to run, or is marked done")
+		if w.th != nil || w.done {
+			t.Fatal("an idle worker has a thread to run, or is marked done")
 		}
 	}
 	var used []*coWorker

@@ -44,8 +44,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	body func()    // what the thread runs; nil once a coroutine runs it (the driver starts it)
-	w    *coWorker // the coroutine running it; set only by the driver (coro.go)
+	fn func()    // the thread's body (for the main thread, the run's body, which runMain wraps)
+	w  *coWorker // the coroutine running it; set only by the driver (coro.go)
 
 	state   threadState
 	readyAt time.Duration
@@ -107,7 +107,7 @@ type run struct {
 	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
-	finished   chan struct{} // closed by start once the last thread ended
+	finished   atomic.Bool   // set by start once the last thread ended
 	takeover   chan struct{} // made by the watchdog before it takes the baton; closed as the driver goes on (coro.go)
 
 	// The watchdog's view (watchdog.go): gate counts scheduler entries and
@@ -118,16 +118,19 @@ type run struct {
 	victim atomic.Pointer[thread]
 
 	um unmanagedState // goroutines started in the run that it does not manage (unmanaged.go)
-}
 
-func (r *run) finishedRun() bool {
-	select {
-	case <-r.finished:
-		return true
-	default:
-		return false
+	// block holds what every run needs, allocated with the run in one
+	// piece instead of one allocation each (a short run made a dozen).
+	block struct {
+		trace   Trace
+		watch   watch                 // the watchdog's record of the run (watchdog.go)
+		ops     [2 * maxOpScan]string // the first backing arrays of trace.ops and trace.shorts
+		threads [4]thread             // the first threads; threads[i] is r.threads[i]
+		ptrs    [4]*thread            // the first backing array of r.threads
 	}
 }
+
+func (r *run) finishedRun() bool { return r.finished.Load() }
 
 // start runs body as the main thread and waits until every thread ended.
 func (r *run) start(body func()) {
@@ -136,41 +139,49 @@ func (r *run) start(body func()) {
 	main := r.newThread(nil, false)
 	main.isMain = true
 	main.state = running
+	main.fn = body
 	r.cur = main
 	r.gate.Store(1) // the scheduler holds the baton until main runs its body
-	main.body = func() {
-		r.threadMain(main, func() {
-			returned := false
-			defer func() {
-				if returned {
-					return
-				}
-				if v := recover(); v != nil {
-					panic(v) // a panic fails the run; it is not an exit
-				}
-				r.mainExit(main) // the body called runtime.Goexit
-			}()
-			body()
-			returned = true
-			r.mainExit(main)
-		})
-	}
 	if lockedOSThread() {
 		// The caller cannot switch to coroutines (coro.go): a pooled
 		// goroutine drives the run.
+		done := make(chan struct{})
 		goPooled(func() {
 			r.drive()
-			close(r.finished)
+			close(done)
 		})
-		<-r.finished
-		return
+		<-done
+	} else {
+		r.drive()
 	}
-	r.drive()
-	close(r.finished)
+	r.finished.Store(true)
+}
+
+// runMain runs the main thread's body, then Python's interpreter exit.
+func (r *run) runMain(main *thread) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			panic(v) // a panic fails the run; it is not an exit
+		}
+		r.mainExit(main) // the body called runtime.Goexit
+	}()
+	main.fn()
+	returned = true
+	r.mainExit(main)
 }
 
 func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
-	th := &thread{
+	var th *thread
+	if n := len(r.threads); n < len(r.block.threads) {
+		th = &r.block.threads[n] // most runs have a few threads: no allocation of their own
+	} else {
+		th = new(thread)
+	}
+	*th = thread{
 		run:    r,
 		order:  len(r.threads),
 		info:   info,
@@ -185,7 +196,7 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 
 // threadMain is the body of every model thread's coroutine, which starts
 // holding the baton (the run's driver resumes it, coro.go).
-func (r *run) threadMain(th *thread, fn func()) {
+func (r *run) threadMain(th *thread) {
 	th.gid = goid.Get()
 	manage(th)
 	r.label()
@@ -215,7 +226,11 @@ func (r *run) threadMain(th *thread, fn func()) {
 		panic(unwinding{})
 	}
 	th.leave()
-	fn()
+	if th.isMain {
+		r.runMain(th)
+	} else {
+		th.fn()
+	}
 	returned = true
 }
 
@@ -230,7 +245,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th.never = never
 	th.readyAt = r.now
 	r.record(parent, StepStart, th.name(), nil)
-	th.body = func() { r.threadMain(th, fn) }
+	th.fn = fn
 	parent.atSpawn = true
 	r.point(parent, "", nil)
 	parent.atSpawn = false
@@ -783,13 +798,12 @@ func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	if self() != nil {
 		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
 	}
-	r := &run{
-		strategy: st,
-		cfg:      cfg,
-		body:     body,
-		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8), ops: make([]string, 0, maxOpScan), shorts: make([]string, 0, maxOpScan), fp: fnvOffset},
-		finished: make(chan struct{}),
-	}
+	r := &run{strategy: st, cfg: cfg, body: body}
+	b := &r.block
+	b.trace = Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8),
+		ops: b.ops[:0:maxOpScan], shorts: b.ops[maxOpScan:maxOpScan], fp: fnvOffset}
+	r.trace = &b.trace
+	r.threads = b.ptrs[:0]
 	r.unmanagedStart(body, traced)
 	r.watchStart()
 	r.start(body)

@@ -109,7 +109,8 @@ func (r *run) watchStart() {
 	if watched.runs == nil {
 		watched.runs = map[*run]*watch{}
 	}
-	watched.runs[r] = &watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
+	r.block.watch = watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
+	watched.runs[r] = &r.block.watch
 	if !watched.running {
 		watched.running = true
 		goOwn(watchdog) // unmanaged.go's gates discount it
