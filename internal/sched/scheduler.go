@@ -181,14 +181,15 @@ func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
 	} else {
 		th = new(thread)
 	}
-	*th = thread{
-		run:    r,
-		order:  len(r.threads),
-		info:   info,
-		daemon: daemon,
-		wakeAt: noWake,
-		depth:  1, // it starts inside the scheduler, leaving it when it first runs
-	}
+	// Field by field: assigning a whole thread{...} copies it with the
+	// garbage collector's bulk write barrier while the collector marks
+	// (about 4% of an empty run's CPU profile); th is zero already.
+	th.run = r
+	th.order = len(r.threads)
+	th.info = info
+	th.daemon = daemon
+	th.wakeAt = noWake
+	th.depth = 1 // it starts inside the scheduler, leaving it when it first runs
 	r.threads = append(r.threads, th)
 	r.live++
 	return th
@@ -800,9 +801,12 @@ func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	}
 	r := &run{strategy: st, cfg: cfg, body: body}
 	b := &r.block
-	b.trace = Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8),
-		ops: b.ops[:0:maxOpScan], shorts: b.ops[maxOpScan:maxOpScan], fp: fnvOffset}
-	r.trace = &b.trace
+	tr := &b.trace // set field by field, as in newThread
+	tr.limit = cfg.TraceLimit
+	tr.recs = make([]rec, 0, stepsHint.Load()*9/8)
+	tr.ops, tr.shorts = b.ops[:0:maxOpScan], b.ops[maxOpScan:maxOpScan]
+	tr.fp = fnvOffset
+	r.trace = tr
 	r.threads = b.ptrs[:0]
 	r.unmanagedStart(body, traced)
 	r.watchStart()

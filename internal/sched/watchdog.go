@@ -109,8 +109,9 @@ func (r *run) watchStart() {
 	if watched.runs == nil {
 		watched.runs = map[*run]*watch{}
 	}
-	r.block.watch = watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
-	watched.runs[r] = &r.block.watch
+	w := &r.block.watch // zero: set field by field, as in newThread
+	w.gate, w.since, w.nextLook = r.gate.Load(), time.Now(), stallSample
+	watched.runs[r] = w
 	if !watched.running {
 		watched.running = true
 		goOwn(watchdog) // unmanaged.go's gates discount it
