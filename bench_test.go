@@ -239,6 +239,23 @@ func plainThreadsSteps(n, steps int) {
 // cost (an empty body under Explore costs about 7.5 µs, a third of a 2x1
 // schedule), spawning threads, allocation and the collector (about 10%),
 // the coroutine switches (about 5%).
+//
+// Then the goroutine that called Execute drives the coroutines itself
+// instead of handing the run to a pooled hub goroutine and waiting for it
+// (two wake-ups of another processor a run, a futex each and the woken
+// one's spinning: runtime.futex was 18% of a 2x1 profile; GOMAXPROCS=1
+// took 4 µs off a 2x1 schedule), and the run, its trace, its watch and its
+// first four threads became one allocation with no closure per thread
+// (2x1: 45 → 30 allocations, 3x20: 58 → 41). benchstat over 8
+// alternating runs of the two test binaries (go test -c; -benchtime
+// 20000x; load 2.6–6): CPU a 2x1 schedule 20.0 → 14.3 µs (-29%,
+// p=0.000), cpu-ratio 12.3 → 8.7 (-30%, p=0.000); 3x20 44.5 → 36.1 µs
+// (-19%, p=0.007), cpu-ratio 20.0 → 15.6 (-22%, p=0.005); an empty
+// Explore (BenchmarkScheduleFloors) 9.6 → 6.8 µs (-29%, p=0.000); a
+// second A/B at -benchtime 3000x: 2x1 -33%, 3x20 -20% (p=0.000 both).
+// Wall-clock schedules/s moved by +23–29%, within the noise (±35–68%).
+// Still far from the target: see BenchmarkScheduleFloors for what is
+// reachable.
 func BenchmarkScheduleCost(b *testing.B) {
 	for _, c := range []struct{ threads, steps int }{{2, 1}, {3, 20}} {
 		b.Run(strconv.Itoa(c.threads)+"x"+strconv.Itoa(c.steps), func(b *testing.B) {
@@ -268,22 +285,27 @@ func BenchmarkScheduleCost(b *testing.B) {
 
 // BenchmarkScheduleFloors measures, in one process, what a schedule of
 // BenchmarkScheduleCost cannot cost less than: a rapid test case that draws
-// one bool (rapid's own per-case cost: every schedule is one), Explore of a
-// body with no thread but the main one (the explorer's per-run cost), and
-// the plain-goroutine runs the ratio divides by. CPU time of the process,
-// per case or run.
+// one bool (rapid's own per-case cost), one that draws it through a
+// rapid.Custom generator (exploreRapid draws every schedule so), Explore
+// of a body with no thread but the main one (the explorer's per-run cost),
+// and the plain-goroutine runs the ratio divides by. CPU time of the
+// process, per case or run.
 //
-//	go test -run '^$' -bench ScheduleFloors -benchtime 20000x -count 6 .
+//	go test -run '^$' -bench ScheduleFloors -benchtime 20000x -count 8 .
 //
-// Measured on 2 shared cores (load 1–2), Go 1.26, 6 runs: a rapid case
-// 6.0–6.6 µs, an empty Explore 8.7–9.6 µs (after the driver change of
-// BenchmarkScheduleCost; 11.5–12 µs before), plain 2x1 1.6–1.7 µs and 3x20
-// 2.0–2.3 µs. So the target of issue 13 (a schedule within 2x the plain
-// run) is out of reach inside rapid: 2x a plain 2x1 is 3.3 µs, half of
-// rapid's own case, and 2x a plain 3x20 is 4.4 µs; at the floors a 2x1
-// schedule cannot cost under a cpu-ratio of about 4 (rapid's case plus
-// the plain run), and 100k schedules/s needs 10 µs of CPU a schedule, at
-// most about 4 µs above rapid's case.
+// Measured on 2 shared cores (load 2.6–6), Go 1.26, 8 runs (medians): a
+// rapid case 0.54 µs, through Custom 0.86 µs, an empty Explore 6.8 µs (9.6
+// before the driver change of BenchmarkScheduleCost), plain 2x1 1.7 µs and
+// 3x20 2.2 µs. So rapid's own cost does not block the target of issue 13
+// (a schedule within 2x the plain run: 3.3 µs for 2x1, 4.5 µs for 3x20):
+// the explorer's fixed cost around a run does, about 6 µs of the empty
+// Explore (its settings, the TB guard and the helper marks, the trace-file
+// cleanup, the strategy's first draws, the run's allocation, the watchdog's
+// registry, the two reads of runtime/metrics for the unmanaged-goroutine
+// gate, the labels, the coroutine switch, and the collector's share), and
+// for 3x20 the scheduling points (about 0.4 µs each, 36.1 − 14.3 µs over
+// 58 more: the rapid draws, recording, the gate atomics). 100k schedules/s
+// of 3x20 needs 10 µs of CPU a schedule on one core; it costs 36.
 func BenchmarkScheduleFloors(b *testing.B) {
 	measure := func(f func()) time.Duration {
 		cpu := processCPU()
