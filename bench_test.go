@@ -254,6 +254,10 @@ func plainThreadsSteps(n, steps int) {
 // Explore (BenchmarkScheduleFloors) 9.6 → 6.8 µs (-29%, p=0.000); a
 // second A/B at -benchtime 3000x: 2x1 -33%, 3x20 -20% (p=0.000 both).
 // Wall-clock schedules/s moved by +23–29%, within the noise (±35–68%).
+// Rebased on the rapid strategy's new modes (which made a 3x20 schedule
+// cost 63 µs), 8 runs again, load 6–10: 2x1 18.7 → 13.7 µs (-27%,
+// p=0.003), cpu-ratio 11.3 → 8.4; 3x20 63.1 → 53.5 µs (-15%, p=0.000),
+// cpu-ratio 28.3 → 23.6; schedules/s +40% and +14% (p=0.015, 0.005).
 // Still far from the target: see BenchmarkScheduleFloors for what is
 // reachable.
 func BenchmarkScheduleCost(b *testing.B) {
@@ -293,19 +297,20 @@ func BenchmarkScheduleCost(b *testing.B) {
 //
 //	go test -run '^$' -bench ScheduleFloors -benchtime 20000x -count 8 .
 //
-// Measured on 2 shared cores (load 2.6–6), Go 1.26, 8 runs (medians): a
-// rapid case 0.54 µs, through Custom 0.86 µs, an empty Explore 6.8 µs (9.6
-// before the driver change of BenchmarkScheduleCost), plain 2x1 1.7 µs and
-// 3x20 2.2 µs. So rapid's own cost does not block the target of issue 13
+// Measured on 2 shared cores (load 2.6–10), Go 1.26, 8 runs (medians): a
+// rapid case 0.53–0.55 µs, through Custom 0.86–0.90 µs, an empty Explore
+// 6.8–7.2 µs (8.9–9.6 before the driver change of BenchmarkScheduleCost),
+// plain 2x1 1.7 µs and 3x20 2.2 µs. So rapid's own cost does not block the target of issue 13
 // (a schedule within 2x the plain run: 3.3 µs for 2x1, 4.5 µs for 3x20):
 // the explorer's fixed cost around a run does, about 6 µs of the empty
 // Explore (its settings, the TB guard and the helper marks, the trace-file
 // cleanup, the strategy's first draws, the run's allocation, the watchdog's
 // registry, the two reads of runtime/metrics for the unmanaged-goroutine
 // gate, the labels, the coroutine switch, and the collector's share), and
-// for 3x20 the scheduling points (about 0.4 µs each, 36.1 − 14.3 µs over
-// 58 more: the rapid draws, recording, the gate atomics). 100k schedules/s
-// of 3x20 needs 10 µs of CPU a schedule on one core; it costs 36.
+// for 3x20 the scheduling points (about 0.4 µs each before the rapid
+// strategy's new modes, 0.7 µs after: (53.5 − 13.7) µs over 58 more
+// points; the rapid draws, recording, the gate atomics). 100k schedules/s
+// of 3x20 needs 10 µs of CPU a schedule on one core; it costs 54.
 func BenchmarkScheduleFloors(b *testing.B) {
 	measure := func(f func()) time.Duration {
 		cpu := processCPU()
