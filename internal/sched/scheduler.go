@@ -34,7 +34,7 @@ const noWake = time.Duration(math.MaxInt64)
 // readyAt >= the time it was made ready; a blocked thread has wakeAt ==
 // noWake or the virtual instant its deadline or sleep ends; only the thread
 // holding the baton reads or writes any field of its run or of its threads,
-// but for body and w, which the run's driver touches between two turns.
+// but for w, which the run's driver sets between two turns.
 type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
