@@ -49,8 +49,8 @@ func TestCoWorkersAreReused(t *testing.T) {
 		t.Fatalf("%d coroutine workers idle after a passing run of two threads; want at least 2", len(free))
 	}
 	for _, w := range free {
-		if w.fn != nil || w.done {
-			t.Fatal("an idle worker has a body to run, or is marked done")
+		if w.th != nil || w.done {
+			t.Fatal("an idle worker has a thread to run, or is marked done")
 		}
 	}
 	var used []*coWorker
@@ -99,5 +99,83 @@ func TestLockedThreadFailsItsRun(t *testing.T) {
 	}, NewConfig(), NewFixed(Schedule{YieldCode, YieldCode}))
 	if tr.Failure != nil {
 		t.Fatalf("a run whose thread returned locked: %v", tr.Failure)
+	}
+}
+
+// takeBaton does to the calling thread what the watchdog does to a thread
+// it finds blocked outside the explorer (watchdog.go, look): it takes the
+// baton and fails the run, and returns the thread's worker, which the
+// run's driver is waiting in. The caller starts the rescuer when it wants.
+func takeBaton(th *thread) *coWorker {
+	r := th.run
+	g := r.gate.Load()
+	r.victim.Store(th)
+	r.takeover = make(chan struct{})
+	if !r.gate.CompareAndSwap(g, g|hijackBit) {
+		panic("the gate moved under the baton holder")
+	}
+	return r.abandon(th, "chan receive", "coro_test.go", 0)
+}
+
+// TestRescueHandsTheRunBack: once the watchdog took the baton from a
+// thread, the run's driver goes on and Execute returns, whichever of the
+// rescuer and the thread makes the switch back to the driver first, and
+// whether the thread's body then returns or ends in runtime.Goexit; the
+// rescuer's goroutine ends when the thread's does.
+func TestRescueHandsTheRunBack(t *testing.T) {
+	for _, c := range []struct {
+		name                string
+		threadFirst, goexit bool
+	}{
+		{"rescuer first, return", false, false},
+		{"rescuer first, Goexit", false, true},
+		{"thread first, return", true, false},
+		{"thread first, Goexit", true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			release, rescued, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			tr := Execute(func() {
+				Spawn(nil, false, func() {
+					defer close(ended)
+					me := self()
+					w := takeBaton(me)
+					goOwn(func() {
+						defer close(rescued)
+						for c.threadFirst && w.claim.Load() == claimNone {
+							runtime.Gosched() // until the thread made its own switch
+						}
+						me.run.rescue(w)
+					})
+					if !c.threadFirst {
+						<-release // blocked outside the explorer, as the watchdog saw it
+					}
+					if c.goexit {
+						runtime.Goexit()
+					}
+				})
+				Sleep(time.Second) // unwound by the rescued driver
+			}, NewConfig(), &Fixed{})
+			if !errors.Is(tr.Failure, ErrBlockedOutside) {
+				t.Fatalf("failure = %v; want ErrBlockedOutside", tr.Failure)
+			}
+			close(release)
+			<-ended
+			<-rescued
+		})
+	}
+}
+
+// TestLockedCallerRuns: a caller of Execute locked to its OS thread cannot
+// switch to coroutines (the runtime would end the process): its run is
+// driven from a pooled goroutine.
+func TestLockedCallerRuns(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tr := Execute(func() {
+		Spawn(nil, false, func() { Point("x", nil) })
+		Point("y", nil)
+	}, NewConfig(), NewFixed(Schedule{YieldCode}))
+	if tr.Failure != nil {
+		t.Fatal(tr.Failure)
 	}
 }

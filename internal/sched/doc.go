@@ -14,9 +14,9 @@
 //     thread's coroutine starts when it first gets the baton). A thread
 //     gives the baton up only at a scheduling point (Point, WaitQueue.Wait,
 //     Sleep, Spawn, thread exit), by naming the next thread (run.handoff)
-//     and yielding to the run's hub, the one goroutine that resumes the
-//     run's coroutines (coro.go); the hub closes run.finished when the last
-//     thread ended.
+//     and yielding to the run's driver, the one goroutine that resumes the
+//     run's coroutines (coro.go): the goroutine that called Execute, which
+//     closes run.finished when the last thread ended.
 //   - The strategy is asked for a choice only at a scheduling point, and
 //     run.choose is the one place a choice is decoded and written to the
 //     trace's Schedule; the same choices replay the same run.

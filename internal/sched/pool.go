@@ -5,14 +5,15 @@ import (
 	"time"
 )
 
-// Runs' hubs run on pooled goroutines (workers), and model threads on
-// pooled coroutines (coWorkers, coro.go): a fresh goroutine starts with a
-// small stack and grows it (copying) the first time a thread draws from
-// rapid, which was a fifth of the explorer's time. A worker goes back to
-// the pool when its function returns, a coroutine worker when its thread
-// ends; a janitor retires every idle one of either once the pool has gone
-// unused for idleTimeout, so no goroutine outlives a test by more than
-// that (goleak retries for longer).
+// Model threads run on pooled coroutines (coWorkers, coro.go), and the
+// runs of a caller locked to its OS thread are driven from pooled
+// goroutines (workers): a fresh goroutine starts with a small stack and
+// grows it (copying) the first time a thread draws from rapid, which was a
+// fifth of the explorer's time. A worker goes back to the pool when its
+// function returns, a coroutine worker when its thread ends; a janitor
+// retires every idle one of either once the pool has gone unused for
+// idleTimeout, so no goroutine outlives a test by more than that (goleak
+// retries for longer).
 const (
 	idleTimeout = 20 * time.Millisecond
 	maxIdle     = 64

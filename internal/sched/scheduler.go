@@ -34,7 +34,7 @@ const noWake = time.Duration(math.MaxInt64)
 // readyAt >= the time it was made ready; a blocked thread has wakeAt ==
 // noWake or the virtual instant its deadline or sleep ends; only the thread
 // holding the baton reads or writes any field of its run or of its threads,
-// but for body and w, which the run's hub touches between two turns.
+// but for w, which the run's driver sets between two turns.
 type thread struct {
 	run    *run
 	order  int        // index in run.threads: the tie-break after "already running"
@@ -44,8 +44,8 @@ type thread struct {
 	isMain bool
 	gid    int64
 
-	body func()    // what the thread runs; nil once a coroutine runs it (the hub starts it)
-	w    *coWorker // the coroutine running it; touched only by the hub (coro.go)
+	fn func()    // the thread's body (for the main thread, the run's body, which runMain wraps)
+	w  *coWorker // the coroutine running it; set only by the driver (coro.go)
 
 	state   threadState
 	readyAt time.Duration
@@ -107,7 +107,8 @@ type run struct {
 	kinds      map[string]int        // primitives of each kind seen so far, for Kind#N
 	local      map[any]any
 	atMainExit []func()      // run by the main thread when its body ends
-	finished   chan struct{} // closed by the hub (or the watchdog) once the last thread ended
+	finished   atomic.Bool   // set by start once the last thread ended
+	takeover   chan struct{} // made by the watchdog before it takes the baton; closed as the driver goes on (coro.go)
 
 	// The watchdog's view (watchdog.go): gate counts scheduler entries and
 	// exits, holder is the goroutine id of the baton holder in user code,
@@ -117,16 +118,19 @@ type run struct {
 	victim atomic.Pointer[thread]
 
 	um unmanagedState // goroutines started in the run that it does not manage (unmanaged.go)
-}
 
-func (r *run) finishedRun() bool {
-	select {
-	case <-r.finished:
-		return true
-	default:
-		return false
+	// block holds what every run needs, allocated with the run in one
+	// piece instead of one allocation each (a short run made a dozen).
+	block struct {
+		trace   Trace
+		watch   watch                 // the watchdog's record of the run (watchdog.go)
+		ops     [2 * maxOpScan]string // the first backing arrays of trace.ops and trace.shorts
+		threads [4]thread             // the first threads; threads[i] is r.threads[i]
+		ptrs    [4]*thread            // the first backing array of r.threads
 	}
 }
+
+func (r *run) finishedRun() bool { return r.finished.Load() }
 
 // start runs body as the main thread and waits until every thread ended.
 func (r *run) start(body func()) {
@@ -135,52 +139,74 @@ func (r *run) start(body func()) {
 	main := r.newThread(nil, false)
 	main.isMain = true
 	main.state = running
+	main.fn = body
 	r.cur = main
 	r.gate.Store(1) // the scheduler holds the baton until main runs its body
-	main.body = func() {
-		r.threadMain(main, func() {
-			returned := false
-			defer func() {
-				if returned {
-					return
-				}
-				if v := recover(); v != nil {
-					panic(v) // a panic fails the run; it is not an exit
-				}
-				r.mainExit(main) // the body called runtime.Goexit
-			}()
-			body()
-			returned = true
-			r.mainExit(main)
+	if lockedOSThread() {
+		// The caller cannot switch to coroutines (coro.go): a pooled
+		// goroutine drives the run.
+		done := make(chan struct{})
+		goPooled(func() {
+			r.drive()
+			close(done)
 		})
+		<-done
+	} else {
+		r.drive()
 	}
-	goPooled(r.hub)
-	<-r.finished
+	r.finished.Store(true)
+}
+
+// runMain runs the main thread's body, then Python's interpreter exit.
+func (r *run) runMain(main *thread) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			panic(v) // a panic fails the run; it is not an exit
+		}
+		r.mainExit(main) // the body called runtime.Goexit
+	}()
+	main.fn()
+	returned = true
+	r.mainExit(main)
 }
 
 func (r *run) newThread(info ThreadInfo, daemon bool) *thread {
-	th := &thread{
-		run:    r,
-		order:  len(r.threads),
-		info:   info,
-		daemon: daemon,
-		wakeAt: noWake,
-		depth:  1, // it starts inside the scheduler, leaving it when it first runs
+	var th *thread
+	if n := len(r.threads); n < len(r.block.threads) {
+		th = &r.block.threads[n] // most runs have a few threads: no allocation of their own
+	} else {
+		th = new(thread)
 	}
+	// Field by field: assigning a whole thread{...} copies it with the
+	// garbage collector's bulk write barrier while the collector marks
+	// (about 4% of an empty run's CPU profile); th is zero already.
+	th.run = r
+	th.order = len(r.threads)
+	th.info = info
+	th.daemon = daemon
+	th.wakeAt = noWake
+	th.depth = 1 // it starts inside the scheduler, leaving it when it first runs
 	r.threads = append(r.threads, th)
 	r.live++
 	return th
 }
 
 // threadMain is the body of every model thread's coroutine, which starts
-// holding the baton (the hub runs it).
-func (r *run) threadMain(th *thread, fn func()) {
+// holding the baton (the run's driver resumes it, coro.go).
+func (r *run) threadMain(th *thread) {
 	th.gid = goid.Get()
 	manage(th)
 	r.label()
 	returned := false
 	defer func() {
 		v := recover()
+		if v == nil && !returned {
+			th.w.exit = true // runtime.Goexit: its worker must not yield normally (coro.go)
+		}
 		if !th.enter() {
 			unmanage(th) // abandoned by the watchdog: the run is not ours any more
 			return
@@ -201,7 +227,11 @@ func (r *run) threadMain(th *thread, fn func()) {
 		panic(unwinding{})
 	}
 	th.leave()
-	fn()
+	if th.isMain {
+		r.runMain(th)
+	} else {
+		th.fn()
+	}
 	returned = true
 }
 
@@ -216,7 +246,7 @@ func (r *run) spawn(parent *thread, info ThreadInfo, daemon bool, fn, never func
 	th.never = never
 	th.readyAt = r.now
 	r.record(parent, StepStart, th.name(), nil)
-	th.body = func() { r.threadMain(th, fn) }
+	th.fn = fn
 	parent.atSpawn = true
 	r.point(parent, "", nil)
 	parent.atSpawn = false
@@ -452,7 +482,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 	}
 	if next != th {
 		r.handoff(next)
-		th.w.yield(struct{}{}) // to the hub, which resumes next; back when the baton is th's again
+		th.w.yield(struct{}{}) // to the driver, which resumes next; back when the baton is th's again
 	} else {
 		r.resume(th)
 	}
@@ -539,7 +569,7 @@ func (r *run) resume(th *thread) {
 }
 
 // handoff gives the baton to next: the thread that gives it up then
-// yields to the run's hub, which resumes next (coro.go), or returns from
+// yields to the run's driver, which resumes next (coro.go), or returns from
 // its body if it ended.
 func (r *run) handoff(next *thread) {
 	r.checkHandoff()
@@ -562,7 +592,7 @@ func (r *run) exit(th *thread) {
 		}
 	}
 	if r.live == 0 {
-		r.cur = nil // the hub closes r.finished
+		r.cur = nil // the driver returns
 		return
 	}
 	if r.aborting {
@@ -769,13 +799,15 @@ func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	if self() != nil {
 		panic(fmt.Errorf("%w: Explore or Run called inside a model run", ErrMisuse))
 	}
-	r := &run{
-		strategy: st,
-		cfg:      cfg,
-		body:     body,
-		trace:    &Trace{limit: cfg.TraceLimit, recs: make([]rec, 0, stepsHint.Load()*9/8), ops: make([]string, 0, maxOpScan), shorts: make([]string, 0, maxOpScan), fp: fnvOffset},
-		finished: make(chan struct{}),
-	}
+	r := &run{strategy: st, cfg: cfg, body: body}
+	b := &r.block
+	tr := &b.trace // set field by field, as in newThread
+	tr.limit = cfg.TraceLimit
+	tr.recs = make([]rec, 0, stepsHint.Load()*9/8)
+	tr.ops, tr.shorts = b.ops[:0:maxOpScan], b.ops[maxOpScan:maxOpScan]
+	tr.fp = fnvOffset
+	r.trace = tr
+	r.threads = b.ptrs[:0]
 	r.unmanagedStart(body, traced)
 	r.watchStart()
 	r.start(body)

@@ -109,7 +109,9 @@ func (r *run) watchStart() {
 	if watched.runs == nil {
 		watched.runs = map[*run]*watch{}
 	}
-	watched.runs[r] = &watch{gate: r.gate.Load(), since: time.Now(), nextLook: stallSample}
+	w := &r.block.watch // zero: set field by field, as in newThread
+	w.gate, w.since, w.nextLook = r.gate.Load(), time.Now(), stallSample
+	watched.runs[r] = w
 	if !watched.running {
 		watched.running = true
 		goOwn(watchdog) // unmanaged.go's gates discount it
@@ -191,17 +193,24 @@ func (r *run) look(w *watch, now time.Time) bool {
 		return false
 	}
 	r.victim.Store(th)
+	r.takeover = make(chan struct{}) // before the baton is taken: th reads it once it sees that (coro.go)
 	if !r.gate.CompareAndSwap(g, g|hijackBit) {
 		r.victim.Store(nil)
 		return false
 	}
-	// The baton is the watchdog's now.
-	r.abandon(th, state, where, stalled)
+	// The baton is the watchdog's now. The run's driver waits in th's
+	// coroutine, which th may never leave: the rescuer switches it out
+	// (coro.go), and it goes on with the run, ending it or resuming the
+	// other threads to unwind.
+	cw := r.abandon(th, state, where, stalled)
+	goOwn(func() { r.rescue(cw) })
 	return true
 }
 
-// abandon fails the run with th's report and unwinds its other threads.
-func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
+// abandon fails the run with th's report and hands the baton to the next
+// thread to unwind (none: the run is over); it returns th's coroutine
+// worker, which the run's driver is waiting in.
+func (r *run) abandon(th *thread, state, where string, stalled time.Duration) *coWorker {
 	what := "running (a loop with no scheduling point?) for " + stalled.Round(time.Millisecond).String()
 	switch {
 	case blockingState(state):
@@ -225,13 +234,10 @@ func (r *run) abandon(th *thread, state, where string, stalled time.Duration) {
 	}
 	if r.live == 0 {
 		r.cur = nil
-		close(r.finished)
-		return
+	} else {
+		r.unwindNext()
 	}
-	r.unwindNext()
-	// The run's hub is stuck resuming th; a new one resumes the others
-	// (coro.go). The old one quits if th ever yields.
-	goPooled(r.hub)
+	return th.w
 }
 
 // wallSleepState is the traceback state of a goroutine in time.Sleep.
