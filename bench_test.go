@@ -258,8 +258,17 @@ func plainThreadsSteps(n, steps int) {
 // cost 63 µs), 8 runs again, load 6–10: 2x1 18.7 → 13.7 µs (-27%,
 // p=0.003), cpu-ratio 11.3 → 8.4; 3x20 63.1 → 53.5 µs (-15%, p=0.000),
 // cpu-ratio 28.3 → 23.6; schedules/s +40% and +14% (p=0.015, 0.005).
-// Still far from the target: see BenchmarkScheduleFloors for what is
-// reachable.
+// Then the strategy's draws became coins (drawBits in rapid.go).
+//
+// The session's net, the binary of its start (7d0e372) against the final
+// one, 6 alternating runs at -benchtime 5000x, load 7–9: 2x1 20.4 → 12.7
+// µs of CPU (cpu-ratio 12.0 → 7.4, 42.7k → 68.9k schedules/s); 3x20 46.1
+// → 50.8 µs (cpu-ratio 20.7 → 22.1): the machinery's savings are spent by
+// the portfolio's partial-order sampling, which draws a priority for every
+// pending step that conflicts with the one that ran and switches threads
+// at most points. Per mode, on 3x20 (ExecuteRapidMode, 5000 runs): coins
+// 30 µs, yielders 35–36 µs, POS 65 µs. Still far from the target: see
+// BenchmarkScheduleFloors for what is reachable.
 func BenchmarkScheduleCost(b *testing.B) {
 	for _, c := range []struct{ threads, steps int }{{2, 1}, {3, 20}} {
 		b.Run(strconv.Itoa(c.threads)+"x"+strconv.Itoa(c.steps), func(b *testing.B) {
