@@ -32,8 +32,8 @@ var coinGen = rapid.Bool()
 const (
 	amountBits = 5 // a delay code past PreemptFrom: 0..31 (sched.DelayCodes-sched.PreemptFrom = 32)
 	pastBits   = 3 // ticks past a pending timer: 0..7 (sched.DelayCodes-sched.TimerFrom = 8)
-	modeBits   = 3 // the mode draw: 0..modeDraws-1
-	prioBits   = 3 // a PCT priority: 0..pctPriorities-1
+	modeBits   = 3 // the mode draw: 0..7, the portfolio's weights in eighths (modeOf)
+	prioBits   = 3 // a PCT thread's initial priority: 0..7
 	levelBits  = 2 // a yield level (the levels below)
 	posBits    = 4 // a POS priority: 0..posPriorities-1 (16 levels find as much as 256 did)
 )
@@ -65,9 +65,6 @@ const (
 // false, so a point costs 1.75 draws on average, and a shrinker that zeroes
 // any coin removes the preemption.
 const preemptCoins = 3
-
-// pctPriorities is the range of the initial priorities PCT draws.
-const pctPriorities = 1 << prioBits
 
 // posPriorities is the range of the priorities POS draws (a tie goes to
 // the running thread, then to thread order); the body's thread at its
@@ -163,17 +160,13 @@ type rapidStrategy struct {
 
 const unseenPrio = -1 << 30
 
-// modeDraws is the range of the mode draw: the portfolio's weights are
-// eighths (see modeOf).
-const modeDraws = 1 << modeBits
-
 // newRapidStrategy draws the mode of one Explore run.
 func newRapidStrategy(t *rapid.T) *rapidStrategy {
 	return modeOf(t, drawBits(t, modeBits))
 }
 
 // modeOf is the strategy of an Explore run whose mode draw is m
-// (0..modeDraws-1): coin flips for 0, where the shrinker goes; the
+// (modeBits bits, 0..7): coin flips for 0, where the shrinker goes; the
 // yielders, body kept, for 1..3, and the yielders for 4; POS, body kept,
 // for 5..7.
 func modeOf(t *rapid.T, m int) *rapidStrategy {
