@@ -132,15 +132,17 @@ func handoffBody(ch, done chan struct{}, release func()) (body func(), where str
 // last one's goroutine is gone, and after a quiet run (hand-off profiles
 // back off while a busy test elsewhere makes them find nothing). Even so a
 // goroutine of the runtime or of another test may end at the very hand-off
-// and hide the rise: measured, 1 miss in about 750 runs under -race, so the
-// test wants at least 45 of its 50 runs caught at the hand-off, and every
-// run it catches caught there. (A goroutine still alive at the run's end
-// is found by the end check, which counts goroutines created and does not
-// back off.)
+// and hide the rise: measured, 1 miss in about 750 runs under -race alone,
+// and about one run in 50 when the whole suite runs beside it, so the test
+// wants at least 45 of its 50 runs caught at the hand-off. A run whose
+// rise was hidden lets the closer run and its goroutine end; the end
+// check, which counts goroutines created and does not back off, may then
+// fail it too, later: fail closed all the same, not counted as caught at
+// the hand-off.
 func TestUnmanagedSeenAtAHandoff(t *testing.T) {
 	buf := make([]byte, 1<<20)
 	const runs, wantCaught = 50, 45
-	caught := 0
+	caught, late := 0, 0
 	for range runs {
 		waitFor(t, "the last run's goroutine ended", func() bool {
 			return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "handoffBody.func1.1(")
@@ -162,14 +164,15 @@ func TestUnmanagedSeenAtAHandoff(t *testing.T) {
 		if err == nil {
 			continue // the rise was hidden (see above)
 		}
-		caught++
 		unmanaged(t, err, where, "handoffBody.func1")
-		if s := tr.String(); strings.Contains(s, "closer  ") {
-			t.Fatalf("the closer ran: the run failed after the hand-off, not at it:\n%s", s)
+		if strings.Contains(tr.String(), "closer  ") {
+			late++ // hidden at the hand-off, caught at the end
+			continue
 		}
+		caught++
 	}
 	if caught < wantCaught {
-		t.Fatalf("the hand-off check caught %d of %d runs; want at least %d", caught, runs, wantCaught)
+		t.Fatalf("the hand-off check caught %d of %d runs (%d more caught at the run's end); want at least %d", caught, runs, late, wantCaught)
 	}
 }
 
