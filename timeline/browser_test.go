@@ -50,8 +50,10 @@ func browse(t *testing.T, args ...string) (stdout, stderr string) {
 var selfcheck = regexp.MustCompile(`<p id="selfcheck">([^<]*)</p>`)
 
 // consoleError matches what Chromium logs for a page's console error or
-// uncaught exception with --enable-logging=stderr.
-var consoleError = regexp.MustCompile(`(?i)CONSOLE\(\d+\)|Uncaught|console\.error`)
+// uncaught exception with --enable-logging=stderr: "CONSOLE(165)" in older
+// versions, "INFO:CONSOLE:165" in Chromium 156 (which CONSOLE\(\d+\)
+// alone missed: a console.error passed the test).
+var consoleError = regexp.MustCompile(`(?i)CONSOLE(\(|:)\d+|Uncaught|console\.error`)
 
 // TestBrowserRendersTimelines opens the HTML timelines of S11, S17 and a
 // 10-thread, 2,000-step run in headless Chromium: the page's own check
