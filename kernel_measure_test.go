@@ -27,12 +27,25 @@ const kernelSeeds = 20
 // shrinking 100 failures would dominate the measurement's cost.
 var shrinkTime = "1ms"
 
+// noShrink is rapid's shrink budget for the hunts that only count the
+// schedules to the first failure (kernelStats): nobody reads their trace.
+// Even 1ms cost a third of TestKernelsFoundWithinDefaultBudget's time:
+// rapid checks its deadline between blocks, and the minimisation of one
+// block runs to its end, a schedule per try.
+const noShrink = "0s"
+
 // huntKernel runs Explore on k under rapid seed seed with at most checks
 // schedules, and reports whether it failed and after how many schedules.
+// rapid shrinks the failure for shrinkTime.
 func huntKernel(tb testing.TB, k kernel, seed, checks int) (found bool, schedules int, res interleave.HuntResult) {
+	return huntKernelShrinking(tb, k, seed, checks, shrinkTime)
+}
+
+// huntKernelShrinking is huntKernel with rapid's shrink budget shrink.
+func huntKernelShrinking(tb testing.TB, k kernel, seed, checks int, shrink string) (found bool, schedules int, res interleave.HuntResult) {
 	setFlag(tb, "rapid.seed", strconv.Itoa(seed))
 	setFlag(tb, "rapid.checks", strconv.Itoa(checks))
-	setFlag(tb, "rapid.shrinktime", shrinkTime)
+	setFlag(tb, "rapid.shrinktime", shrink)
 	res = interleave.Hunt(tb, func(t *rapid.T) {
 		body, check := k.make()
 		interleave.Explore(t, body, interleave.MaxSteps(kernelMaxSteps))
@@ -45,10 +58,10 @@ func huntKernel(tb testing.TB, k kernel, seed, checks int) (found bool, schedule
 
 // kernelStats hunts k on seeds from+1..from+kernelSeeds with checks
 // schedules each and returns how many seeds found it and the sorted
-// schedule counts of those that did.
+// schedule counts of those that did. It does not shrink the failures.
 func kernelStats(tb testing.TB, k kernel, checks, from int) (found int, counts []int) {
 	for seed := from + 1; seed <= from+kernelSeeds; seed++ {
-		ok, n, _ := huntKernel(tb, k, seed, checks)
+		ok, n, _ := huntKernelShrinking(tb, k, seed, checks, noShrink)
 		if ok {
 			found++
 			counts = append(counts, n)

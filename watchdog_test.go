@@ -127,7 +127,12 @@ func TestWatchdogUnderExhaustive(t *testing.T) {
 
 // TestWatchdogUnderShrinking is the whole-test bound: a probe with an
 // unbuffered channel fails the property, shrinking included, within 30 s.
+// Parallel: each failing run waits out the watchdog's wall-clock
+// confirmation (over a second in all, a quarter of it CPU), which the
+// other parallel tests' work fills; it only reads rapid's flags, and the
+// tests that set them are not parallel, so they never run beside it.
 func TestWatchdogUnderShrinking(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var chans []chan int
 	start := time.Now()

@@ -67,10 +67,13 @@ func flagSet(name string) bool {
 // INTERLEAVE_SEED or -rapid.failfile), runs the tests while a watch fails
 // the binary if a goroutine stays parked in a primitive's wait without a
 // deadline for ParkLimit, and fails the binary if a goroutine leaked
-// (goleak, with opts, as goleak.VerifyTestMain does).
+// (goleak, with opts, as goleak.VerifyTestMain does). Built with -race, it
+// first re-executes the binary without the race runtime's one-second sleep
+// at a successful exit (skipRaceExitSleep).
 //
 //	func TestMain(m *testing.M) { interleavetest.Main(m) }
 func Main(m *testing.M, opts ...goleak.Option) {
+	skipRaceExitSleep()
 	flag.Parse()
 	capTimeout(flag.CommandLine)
 	if err := PinRapidSeed(); err != nil {

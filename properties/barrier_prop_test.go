@@ -223,7 +223,7 @@ func TestPropBarrierBreak(t *testing.T) {
 // TestCatchesBrokenBarrierAction: a barrier whose action runs a second
 // time, after the party with index 0 left, fails barrierGenerations.
 func TestCatchesBrokenBarrierAction(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenBarrierAction",
 		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, brokenBarrier) },
 		func(rt *rapid.T) { barrierGenerations(rt, &interleave.Coverage{}, realBarrier) })
@@ -233,7 +233,7 @@ func TestCatchesBrokenBarrierAction(t *testing.T) {
 // before counting it in, in another critical section, hands out duplicate
 // indices under contention, which barrierGenerations catches.
 func TestCatchesBrokenBarrierIndex(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	racy := func(parties int, action func(), timeout time.Duration) barrierAPI {
 		return broken.NewRacyBarrier(parties, action, timeout)
 	}
@@ -246,7 +246,7 @@ func TestCatchesBrokenBarrierIndex(t *testing.T) {
 // indices 0..parties-1 in reverse order of arrival gives index parties-1
 // to a party that did not run the action: barrierGenerations catches it.
 func TestCatchesBrokenBarrierArrivalOrder(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	reversed := func(parties int, action func(), timeout time.Duration) barrierAPI {
 		return broken.NewReversedBarrier(parties, action, timeout)
 	}

@@ -251,7 +251,7 @@ func TestPropConditionWaitFor(t *testing.T) {
 // TestCatchesBrokenConditionNotify: a Notify(n) that wakes n+1 waiters
 // fails conditionWakeups.
 func TestCatchesBrokenConditionNotify(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenConditionNotify",
 		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, brokenCondition) },
 		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, realCondition) })
@@ -260,7 +260,7 @@ func TestCatchesBrokenConditionNotify(t *testing.T) {
 // TestCatchesBrokenConditionLIFO: a condition whose Notify wakes the
 // newest waiters first fails conditionWakeups (oldest first).
 func TestCatchesBrokenConditionLIFO(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	lifo := func(l primitives.Locker) condVar { return broken.NewLIFOCondition(l.(*primitives.Lock)) }
 	properties.Demo(t, "CatchesBrokenConditionLIFO",
 		func(rt *rapid.T) { conditionWakeups(rt, &interleave.Coverage{}, lifo) },

@@ -38,7 +38,7 @@ func scenarioProp[R any](run func() (R, error), check func(rt *rapid.T, res R), 
 // happens to save it.) The correct twin joins its threads (S04) and is
 // checked with the same property: every loop finished before "all DONE".
 func TestDemoS02SleepTooShort(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.DefaultSleepSyncConfig()
 	cfg.Main = cfg.Loop1
 	buggy := scenarioProp(func() (scenarios.SleepSyncResult, error) { return scenarios.SleepSync(nil, cfg) },
@@ -86,7 +86,7 @@ func TestDemoS03AcquireAfterStart(t *testing.T) {
 // three threads 2 random seeds in 30 missed the bug within 100 schedules;
 // with six, none in 100.)
 func TestDemoS06ResultBeforeJoin(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.ThreadSubclassConfig{Loops: []time.Duration{0, 0, 0, 0, 0, 0}, ReadAfter: time.Millisecond}
 	check := func(rt *rapid.T, res scenarios.ThreadSubclassResult) { checkThreadSubclass(rt, cfg, res, false) }
 	properties.Demo(t, "S06ResultBeforeJoin",
@@ -99,7 +99,7 @@ func TestDemoS06ResultBeforeJoin(t *testing.T) {
 // (naming each thread and Lock.Acquire) instead of hanging. The correct
 // twin is the RLock, with S09's whole property.
 func TestDemoS09NestedPlainLock(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.DefaultRLockConfig()
 	check := func(rt *rapid.T, res scenarios.RLockResult) { checkRLock(rt, cfg, res) }
 	properties.Demo(t, "S09NestedPlainLock",
@@ -111,7 +111,7 @@ func TestDemoS09NestedPlainLock(t *testing.T) {
 // the waiter is held up between wait() and clear() past the next set. The
 // correct twin sets only once the previous set was consumed.
 func TestDemoS10EventAsCounter(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.DefaultEventConfig()
 	check := func(rt *rapid.T, res scenarios.EventResult) {
 		if err := res.CheckSignals(cfg); err != nil {
@@ -146,7 +146,7 @@ func TestDemoS11UnguardedWait(t *testing.T) {
 // workers hold one of the two slots at once. The correct twin releases
 // once.
 func TestDemoS12OverReleasedSemaphore(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.SemaphoreConfig{Slots: 2, Threads: 4, Work: time.Second}
 	check := func(rt *rapid.T, res scenarios.SemaphoreResult) { checkSemaphore(rt, cfg, res.CheckHolders(cfg)) }
 	properties.Demo(t, "S12OverReleasedSemaphore",
@@ -159,7 +159,7 @@ func TestDemoS12OverReleasedSemaphore(t *testing.T) {
 // emptied by the other, and its get_nowait raises Empty. The correct twin
 // gets with a blocking get.
 func TestDemoS14CheckThenAct(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.ProducerConsumerConfig{MinItems: 2, MaxItems: 2, QueueSize: 1, Readers: 2, WriteSleep: 1, MinReadSleep: 1, MaxReadSleep: 1}
 	check := func(rt *rapid.T, res scenarios.ProducerConsumerResult) { checkProducerConsumer(rt, cfg, res) }
 	properties.Demo(t, "S14CheckThenAct",
@@ -172,7 +172,7 @@ func TestDemoS14CheckThenAct(t *testing.T) {
 // explorer reports the deadlock on every schedule. The correct twin puts
 // one sentinel per worker.
 func TestDemoS16TooFewSentinels(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	cfg := scenarios.DefaultThreadPoolConfig()
 	check := func(rt *rapid.T, res scenarios.ThreadPoolResult) { checkThreadPool(rt, cfg, res) }
 	properties.Demo(t, "S16TooFewSentinels",
@@ -192,7 +192,7 @@ func TestDemoS17ReadThenWrite(t *testing.T) {
 	check := func(rt *rapid.T, res scenarios.RaceResult) { checkCounter(rt, cfg, res.Check(cfg)) }
 	buggy := scenarioProp(func() (scenarios.RaceResult, error) { return scenarios.ReadThenWriteCounter(nil, cfg) }, check)
 	// Demo hands back its finding Hunt (whichever round found it).
-	found := properties.Demo(t, "S17ReadThenWrite", buggy,
+	found := properties.DemoShrunk(t, "S17ReadThenWrite", buggy,
 		scenarioProp(func() (scenarios.RaceResult, error) { return scenarios.Race(nil, cfg) }, check))
 	if !found.Found || found.Trace == nil {
 		t.Fatalf("Hunt(ReadThenWriteCounter) found %v, trace %v; want a failing trace", found.Found, found.Trace != nil)

@@ -117,7 +117,7 @@ func TestPropEventWakeups(t *testing.T) {
 // eventWakeups catches (a timed waiter returns false at its deadline, or
 // an untimed one never returns: a deadlock).
 func TestCatchesBrokenEventClear(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenEventClear",
 		func(rt *rapid.T) {
 			eventWakeups(rt, &interleave.Coverage{}, func() eventAPI { return new(broken.Event) })

@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -109,7 +110,45 @@ func inRound(k int, prop func(rt *rapid.T)) func(rt *rapid.T) {
 // buggy as a plain rapid property, which fails and prints rapid's replay
 // command.
 // It returns the finding Hunt (the zero HuntResult with INTERLEAVE_DEMO_FAIL).
+//
+// Without -v nobody reads the counterexample, so Demo does not shrink it
+// (rapid's shrinking was more than half of this package's CPU): it sets
+// -rapid.shrinktime to 0 while it hunts, unless the command line set it.
+// rapid's flags are package variables, so call Demo from a test that is
+// not parallel: the others run one at a time, and the parallel tests only
+// after them, so no rapid reads the flag while Demo sets it. DemoShrunk
+// always shrinks and leaves the flags alone.
 func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) interleave.HuntResult {
+	t.Helper()
+	if os.Getenv(DemoFailEnv) == "" && !testing.Verbose() && !flagSet("rapid.shrinktime") {
+		f := flag.Lookup("rapid.shrinktime")
+		old := f.Value.String()
+		if err := f.Value.Set("0s"); err != nil {
+			t.Fatalf("-rapid.shrinktime=0s: %v", err)
+		}
+		defer func() { _ = f.Value.Set(old) }()
+		return demo(t, name, buggy, correct, false)
+	}
+	return demo(t, name, buggy, correct, true)
+}
+
+// DemoShrunk is Demo that shrinks the counterexample with or without -v,
+// for a test that asserts on the shrunk trace it returns. It may be called
+// from a parallel test.
+func DemoShrunk(t *testing.T, name string, buggy, correct func(rt *rapid.T)) interleave.HuntResult {
+	t.Helper()
+	return demo(t, name, buggy, correct, true)
+}
+
+// flagSet reports whether the command line set the named flag.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// demo is Demo; shrunk says whether rapid shrinks the counterexample.
+func demo(t *testing.T, name string, buggy, correct func(rt *rapid.T), shrunk bool) interleave.HuntResult {
 	t.Helper()
 	if os.Getenv(DemoFailEnv) != "" {
 		round, _ := strconv.Atoi(os.Getenv(DemoRoundEnv))
@@ -148,8 +187,11 @@ func Demo(t *testing.T, name string, buggy, correct func(rt *rapid.T)) interleav
 	found.Schedules = schedules
 	t.Logf("%s: bug found after %d schedules (rapid seed %d): %s", name, found.Schedules, found.Seed, firstLine(found.Message))
 	t.Logf("%s: watch it fail: %s%s", name, demoEnv(round), interleave.ReplayCommand(t.Name(), found.Seed))
-	if found.Trace != nil {
+	switch {
+	case found.Trace != nil && shrunk:
 		t.Logf("shrunk interleaving (%d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
+	case found.Trace != nil:
+		t.Logf("failing interleaving, not shrunk (-v shrinks it; %d preemptions):\n%s", found.Trace.Preemptions(), found.Trace)
 	}
 	if correct == nil {
 		return found

@@ -324,7 +324,7 @@ func TestPropQueueLinearizable(t *testing.T) {
 // another Put runs at the same time fails queueLinearizable (the lost item
 // is never got, while a later Get found the queue empty).
 func TestCatchesBrokenQueueDrop(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenQueueDrop",
 		func(rt *rapid.T) { queueLinearizable(rt, &interleave.Coverage{}, brokenQueue) },
 		func(rt *rapid.T) { queueLinearizable(rt, &interleave.Coverage{}, realQueue) })

@@ -84,7 +84,7 @@ func TestPropQueueShutdownWakesTimedWaiters(t *testing.T) {
 // instead of parking never sees the Shutdown and times out with ErrFull
 // (ErrEmpty): queueShutdownWakesTimedWaiters fails it.
 func TestCatchesBrokenQueueShutdownPolling(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenQueueShutdownPolling",
 		func(rt *rapid.T) { queueShutdownWakesTimedWaiters(rt, brokenTimedQueue) },
 		func(rt *rapid.T) { queueShutdownWakesTimedWaiters(rt, realTimedQueue) })

@@ -158,7 +158,7 @@ func TestPropRLockBalance(t *testing.T) {
 // TestCatchesBrokenRLockDepth: an RLock that does not count re-entries
 // fails rlockBalance.
 func TestCatchesBrokenRLockDepth(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenRLockDepth",
 		func(rt *rapid.T) {
 			rlockBalance(rt, &interleave.Coverage{}, func() rlockAPI { return new(broken.RLock) })

@@ -170,7 +170,7 @@ func TestPropBoundedSemaphoreOverRelease(t *testing.T) {
 // and takes a unit in two steps lets two threads in at value 1, which
 // semHolders catches.
 func TestCatchesBrokenSemaphoreOverGrant(t *testing.T) {
-	t.Parallel()
+	// Not parallel: Demo sets rapid's shrink flag.
 	properties.Demo(t, "CatchesBrokenSemaphoreOverGrant",
 		func(rt *rapid.T) {
 			semHolders(rt, &interleave.Coverage{}, func(n int) semAPI { return broken.NewSemaphore(n) }, false)
