@@ -38,6 +38,13 @@ const (
 	posBits    = 4 // a POS priority: 0..posPriorities-1 (16 levels find as much as 256 did)
 )
 
+// The delay codes' two ranges are exactly amountBits and pastBits wide: a
+// change to sched's codes breaks the build here (an index other than 0).
+var (
+	_ = [1]struct{}{}[sched.DelayCodes-sched.PreemptFrom-1<<amountBits]
+	_ = [1]struct{}{}[sched.DelayCodes-sched.TimerFrom-1<<pastBits]
+)
+
 // drawBits draws an n-bit number from t as n coins, most significant
 // first.
 func drawBits(t *rapid.T, n int) int {
