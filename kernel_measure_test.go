@@ -322,6 +322,7 @@ func TestModesFindWhatTheyAreFor(t *testing.T) {
 	}
 }
 
+// kernelNamed returns the kernel of allKernels called name.
 func kernelNamed(tb testing.TB, name string) kernel {
 	for _, k := range allKernels() {
 		if k.name == name {
