@@ -10,6 +10,7 @@ package interleave
 // changes one fails that test, by name, instead of breaking users.
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -666,6 +667,13 @@ var tbField = func() (f struct {
 // or replaying the case) fails the same way at once, without running the
 // body again, so the test's log has the message once, then rapid's report
 // with the trace and the replay command.
+//
+// A run that failed with ErrBlockedOutside poisons the TB too: its thread's
+// goroutine is abandoned, blocked or spinning for good (Go cannot stop
+// it), and each run of rapid's shrinking would abandon one more (a
+// spinning one takes a core; a few of them starved the watchdog of the
+// tests that came after, which then missed a wall-clock sleep). The
+// failure is the body's, not the schedule's: the first one is reported.
 type tbGuard struct {
 	tb     rapid.TB // nil: no TB to watch
 	before bool     // tb had failed before the run
@@ -708,9 +716,14 @@ func (g *tbGuard) goexit(thread string) error {
 }
 
 // after fails tr if the TB failed during its run (a t.Errorf), and
-// poisons the TB when so.
+// poisons the TB when so, or when the run abandoned a thread blocked
+// outside the explorer.
 func (g *tbGuard) after(tr *Trace) {
-	if !g.failedNow() {
+	if g.tb == nil {
+		return
+	}
+	abandoned := tr.Failure != nil && errors.Is(tr.Failure, ErrBlockedOutside)
+	if !g.failedNow() && !abandoned {
 		return
 	}
 	if tr.Failure == nil {

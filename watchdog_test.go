@@ -126,7 +126,8 @@ func TestWatchdogUnderExhaustive(t *testing.T) {
 }
 
 // TestWatchdogUnderShrinking is the whole-test bound: a probe with an
-// unbuffered channel fails the property, shrinking included, within 30 s.
+// unbuffered channel fails the property, shrinking included, within 30 s,
+// and runs its body once (the later runs fail with the first one's trace).
 // Parallel: each failing run waits out the watchdog's wall-clock
 // confirmation (over a second in all, a quarter of it CPU), which the
 // other parallel tests' work fills; it only reads rapid's flags, and the
@@ -162,6 +163,12 @@ func TestWatchdogUnderShrinking(t *testing.T) {
 	}
 	if took > 30*time.Second {
 		t.Fatalf("Explore with a blocked thread took %v, shrinking included; want under 30 s", took)
+	}
+	// The first run abandoned T1's goroutine; shrinking and the reported
+	// replay fail at once with that run's trace (tbGuard) instead of
+	// abandoning one goroutine each.
+	if len(chans) != 1 {
+		t.Fatalf("the body ran %d times; want once: each later run abandons another goroutine", len(chans))
 	}
 	t.Logf("%d runs failed in %v", len(chans), took)
 }
