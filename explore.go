@@ -44,7 +44,9 @@ func (e *RunError) Unwrap() error { return e.Trace.Failure }
 // its Errorf goes unseen by rapid. Explore turns either into a failure of
 // the run (an error wrapping ErrMisuse, with the trace), and later runs of
 // the same test fail the same way without running body again, so the
-// test's message is logged once.
+// test's message is logged once. So does a run that failed with
+// ErrBlockedOutside: its blocked thread's goroutine cannot be stopped, and
+// each further run would leave one more behind.
 func Explore(t *rapid.T, body func(), opts ...Option) *Trace {
 	if t == nil {
 		panic(fmt.Errorf("%w: Explore with a nil *rapid.T", ErrMisuse))
