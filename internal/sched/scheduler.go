@@ -95,8 +95,13 @@ type run struct {
 	cur      *thread
 	live     int
 	steps    int
-	aborting bool  // unwinding every thread (a failure, or daemons at exit)
-	yielding bool  // the running thread yields its turn: pick another ready thread
+	aborting bool // unwinding every thread (a failure, or daemons at exit)
+	yielding bool // the running thread yields its turn: pick another ready thread
+	// pick's scratch: the tied threads and their orders, reused by every
+	// pick of the run (a pick allocated both, a fifth of a short run's
+	// allocations); read only within one pick and its Tie
+	tiedBuf  []*thread
+	orderBuf []int
 	failure  error // the first failure; nil for a clean run
 	panicVal any   // the value a thread panicked with, re-panicked by Explore
 
@@ -127,6 +132,8 @@ type run struct {
 		ops     [2 * maxOpScan]string // the first backing arrays of trace.ops and trace.shorts
 		threads [4]thread             // the first threads; threads[i] is r.threads[i]
 		ptrs    [4]*thread            // the first backing array of r.threads
+		tied    [4]*thread            // the first backing array of tiedBuf
+		orders  [4]int                // the first backing array of orderBuf
 	}
 }
 
@@ -497,7 +504,7 @@ func (r *run) switchFromSafe(th *thread) bool {
 // deadline it reached. It returns nil when nothing can ever run again.
 func (r *run) pick(from *thread) *thread {
 	best := noWake
-	var tied []*thread
+	tied := r.tiedBuf[:0]
 	yielding := r.yielding
 	r.yielding = false
 	for _, o := range r.threads {
@@ -523,6 +530,7 @@ func (r *run) pick(from *thread) *thread {
 			tied = append(tied, o)
 		}
 	}
+	r.tiedBuf = tied[:0] // keep an array that grew
 	if len(tied) == 0 {
 		if yielding {
 			tied, best = append(tied, from), r.now
@@ -539,10 +547,11 @@ func (r *run) pick(from *thread) *thread {
 			}
 		}
 		if next == nil {
-			orders := make([]int, len(tied))
-			for i, o := range tied {
-				orders[i] = o.order
+			orders := r.orderBuf[:0]
+			for _, o := range tied {
+				orders = append(orders, o.order)
 			}
+			r.orderBuf = orders
 			i, ok := r.choose(orders)
 			if !ok {
 				return nil
@@ -808,6 +817,7 @@ func execute(body func(), cfg *Config, st Strategy, traced bool) *run {
 	tr.fp = fnvOffset
 	r.trace = tr
 	r.threads = b.ptrs[:0]
+	r.tiedBuf, r.orderBuf = b.tied[:0], b.orders[:0]
 	r.unmanagedStart(body, traced)
 	r.watchStart()
 	r.start(body)

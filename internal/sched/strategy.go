@@ -124,7 +124,9 @@ func (v *View) AtThreadOp(th int) bool {
 	return false
 }
 
-// Tied returns the candidates of a tie, in thread order.
+// Tied returns the candidates of a tie, in thread order. The slice is the
+// run's scratch, valid only until the Tie call returns: a strategy that
+// keeps the candidates copies them.
 func (v *View) Tied() []int { return v.tied }
 
 // Fixed replays a Schedule; past its end every choice is 0.

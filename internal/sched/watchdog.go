@@ -71,7 +71,12 @@ func (th *thread) leave() {
 		return
 	}
 	r := th.run
-	r.holder.Store(th.gid)
+	if r.holder.Load() != th.gid {
+		// A thread that keeps the baton from point to point stores
+		// nothing: an atomic store a point was a tenth of a short
+		// schedule's machinery; gate.Add orders the run's writes.
+		r.holder.Store(th.gid)
+	}
 	r.gate.Add(1)
 	if r.um.traced {
 		r.markStep() // confirm.go: what the thread does next follows the steps so far
