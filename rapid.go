@@ -147,11 +147,12 @@ const (
 // (yielders), and unseenPrio for a thread not seen yet; under POS, pos
 // holds the priority of each thread's pending step, as far as drawn
 // (posPrio: a fresh one for a step that has none yet, or a thread not
-// seen yet), and timerPrio that of the earliest pending wake-up; want is the thread the last POS Delay yielded to, until the next
-// POS Delay or Tie (-1: none; a yield to the only other ready thread calls
-// no Tie, so a later Tie may find a stale want: it is honoured if that
-// thread is tied, a choice fixed by the draws like any other, so replay
-// holds); in PCT mode changes holds the choice indexes of the change
+// seen yet), and timerPrio that of the earliest pending wake-up; want is
+// the thread the last POS Delay yielded to, until the next POS Delay or
+// Tie (-1: none; a yield to the only other ready thread calls no Tie, so
+// a later Tie may find a stale want: it is honoured if that thread is
+// tied, a choice fixed by the draws like any other, so replay holds); in
+// PCT mode changes holds the choice indexes of the change
 // points and demoted counts those passed.
 type rapidStrategy struct {
 	t         *rapid.T
@@ -302,7 +303,10 @@ func (s *rapidStrategy) posStep(th int) *posPrio {
 }
 
 // posHigher reports whether thread x's pending step outranks thread y's:
-// the body at its operations on threads outranks every drawn priority.
+// the body at its operations on threads, when the mode keeps it running
+// there, outranks every drawn priority. Equal priorities do not outrank:
+// the callers compare the running thread first, then in thread order, so
+// a tie goes to the running thread, then to thread order.
 func (s *rapidStrategy) posHigher(v *sched.View, x, y int) bool {
 	switch {
 	case s.harness(v, y):
