@@ -152,8 +152,8 @@ const (
 // Tie (-1: none; a yield to the only other ready thread calls no Tie, so
 // a later Tie may find a stale want: it is honoured if that thread is
 // tied, a choice fixed by the draws like any other, so replay holds); in
-// PCT mode changes holds the choice indexes of the change
-// points and demoted counts those passed.
+// PCT mode changes holds the choice indexes of the change points and
+// demoted counts those passed.
 type rapidStrategy struct {
 	t         *rapid.T
 	mode      int
@@ -317,6 +317,18 @@ func (s *rapidStrategy) posHigher(v *sched.View, x, y int) bool {
 	return posAbove(s.t, s.posStep(x), s.posStep(y))
 }
 
+// posBest returns the index of the candidate whose pending step has the
+// highest priority, comparing them in order, so the first of equals wins.
+func (s *rapidStrategy) posBest(v *sched.View, candidates []int) int {
+	best := 0
+	for i := 1; i < len(candidates); i++ {
+		if s.posHigher(v, candidates[i], candidates[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
 // posRan notes that thread x's pending step runs: every other candidate
 // whose pending step conflicts with it gets a new priority, and so does
 // x's next step.
@@ -348,12 +360,7 @@ func (s *rapidStrategy) posDelay(v *sched.View) int {
 		return 0 // the body starting or joining threads: not a step of the search
 	}
 	s.buf = v.ReadyOthers(append(s.buf[:0], cur))
-	best := cur
-	for _, o := range s.buf[1:] {
-		if s.posHigher(v, o, best) {
-			best = o
-		}
-	}
+	best := s.buf[s.posBest(v, s.buf)]
 	if v.TimerPending() {
 		if !s.harness(v, best) && posAbove(s.t, &s.timerPrio, s.posStep(best)) {
 			// The wake-up conflicts with every step: all but the
@@ -384,12 +391,7 @@ func (s *rapidStrategy) posTie(v *sched.View, tied []int) int {
 			}
 		}
 	}
-	best := 0
-	for i, o := range tied {
-		if i > 0 && s.posHigher(v, o, tied[best]) {
-			best = i
-		}
-	}
+	best := s.posBest(v, tied)
 	s.posRan(v, tied[best], tied)
 	return best
 }
@@ -732,7 +734,7 @@ func (g *tbGuard) after(tr *Trace) {
 	if g.tb == nil {
 		return
 	}
-	abandoned := tr.Failure != nil && errors.Is(tr.Failure, ErrBlockedOutside)
+	abandoned := errors.Is(tr.Failure, ErrBlockedOutside)
 	if !g.failedNow() && !abandoned {
 		return
 	}
